@@ -1,0 +1,57 @@
+# chainleader — the only entry point. `make demo` starts the demo site; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEMO_SETTINGS := chainleader.settings.demo
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: venv demo demo-data test lint fmt bench messages clean chromium
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo-data: venv
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo
+
+demo: demo-data
+	@echo "启动演示站点 http://127.0.0.1:$(PORT)/ （Ctrl-C 结束）"
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py db_worker & \
+	  WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(VENV)/bin/gunicorn chainleader.wsgi:application \
+	    --bind 127.0.0.1:$(PORT) --workers 2 --timeout 60 --env DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS)
+
+test: venv
+	mkdir -p var
+	$(PY) -m pytest $(or $(TEST),tests) $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy chainleader/engines chainleader/*/services.py
+	$(VENV)/bin/lint-imports
+	DJANGO_SETTINGS_MODULE=chainleader.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=chainleader.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
+
+fmt: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: venv
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+messages: venv
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf var/static var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache

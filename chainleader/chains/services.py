@@ -1,0 +1,131 @@
+"""Writes on chains (产业链), segments (环节) and placements, including the all-or-nothing Excel imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chainleader.accounts.models import OrgUnit
+from chainleader.core import audit
+from chainleader.core import services as core_services
+from chainleader.core.excel import ParsedRow, RowErrors
+from chainleader.core.exceptions import ServiceError
+from chainleader.reference.models import Region
+
+from .models import Chain, Placement, Segment
+
+
+def segment_place_firm(*, segment: Segment, actor: Any, data: dict[str, Any]) -> Placement:
+    """Place a firm in a segment with a role (链主 / 核心 / 配套)."""
+    if Placement.objects.filter(segment=segment, enterprise=data["enterprise"]).exists():
+        raise ServiceError(_("This enterprise is already placed in this segment."), field="enterprise")
+    return core_services.object_create(model=Placement, actor=actor, data={"segment": segment, **data})
+
+
+def segment_save(*, segment: Segment, actor: Any, data: dict[str, Any], expected_version: int | None) -> Segment:
+    """Create or change a segment; its parent must belong to the same chain and not be itself or below it."""
+    parent = data.get("parent")
+    if parent is not None:
+        if parent.chain_id != segment.chain_id:
+            raise ServiceError(_("The parent segment must belong to the same chain."), field="parent")
+        node = parent
+        while node is not None:
+            if segment.pk and node.pk == segment.pk:
+                raise ServiceError(_("A segment cannot be placed under itself."), field="parent")
+            node = node.parent
+    if segment.pk:
+        return core_services.object_update(instance=segment, actor=actor, data=data, expected_version=expected_version)
+    return core_services.object_create(model=Segment, actor=actor, data={"chain": segment.chain, **data})
+
+
+def _region(text: str) -> Region | None:
+    text = text.strip()
+    return Region.objects.filter(code=text).first() or (
+        Region.objects.filter(name=text).first() if Region.objects.filter(name=text).count() == 1 else None
+    ) or Region.objects.filter(alias=text).first()
+
+
+@transaction.atomic
+def chain_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据") -> int:
+    """Import chains, upserting by region and name; all-or-nothing; every row must end in the user's scope."""
+    errors = RowErrors(sheet)
+    departments = dict(OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).values_list("name", "pk"))
+    written: list[tuple[ParsedRow, Chain]] = []
+    for row in rows:
+        v = row.values
+        region = _region(str(v["region"]))
+        if region is None:
+            errors.add(row.row, "所在区域", v["region"], _("Unknown region: give its code (e.g. 370211) or a unique name."))
+            continue
+        dept_id = None
+        if v.get("lead_department"):
+            dept_id = departments.get(v["lead_department"])
+            if dept_id is None:
+                errors.add(row.row, "牵头部门", v["lead_department"], _("Unknown department."))
+                continue
+        data = {"level": v["level"], "category": v.get("category") or "", "leader_post": v.get("leader_post") or "",
+                "deputy_posts": v.get("deputy_posts") or "", "lead_department_id": dept_id,
+                "description": v.get("description") or "", "order": v.get("order") or 0}
+        chain = Chain.objects.filter(region=region, name=v["name"]).first()
+        if chain is not None:
+            if not Chain.objects.for_user(actor).filter(pk=chain.pk).exists():
+                errors.add(row.row, "产业链名称", v["name"], _("This chain is outside your data scope."))
+                continue
+            for key, val in data.items():
+                setattr(chain, key, val)
+            chain.version += 1
+            chain.save()
+        else:
+            chain = Chain.objects.create(region=region, name=v["name"], **data)
+        written.append((row, chain))
+    in_scope = set(Chain.objects.for_user(actor).filter(pk__in=[c.pk for _r, c in written]).values_list("pk", flat=True))
+    for row, chain in written:
+        if chain.pk not in in_scope:
+            errors.add(row.row, "所在区域", row.values["region"], _("This region is outside your data scope."))
+    if errors:
+        transaction.set_rollback(True)
+        errors.raise_if_any()
+    audit.record(actor=actor, event_type="import", object_type="chains.chain", detail={"file": filename, "rows": len(written)})
+    return len(written)
+
+
+@transaction.atomic
+def segment_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据") -> int:
+    """Import segments in file order (a parent before its children), upserting by chain, parent and name."""
+    errors = RowErrors(sheet)
+    chains: dict[str, list[Chain]] = {}
+    for chain in Chain.objects.for_user(actor).select_related("region"):
+        chains.setdefault(chain.name, []).append(chain)
+        chains.setdefault(f"{chain.region.code}:{chain.name}", []).append(chain)
+    count = 0
+    for row in rows:
+        v = row.values
+        found = chains.get(str(v["chain"]).strip(), [])
+        if len(found) != 1:
+            msg = _("Unknown chain (or outside your data scope).") if not found else \
+                _("Several chains have this name: write it as region code:name, e.g. 370211:智能家电.")
+            errors.add(row.row, "产业链", v["chain"], msg)
+            continue
+        chain = found[0]
+        parent = None
+        if v.get("parent"):
+            parent = Segment.objects.filter(chain=chain, name=v["parent"]).order_by("pk").first()
+            if parent is None:
+                errors.add(row.row, "上级环节", v["parent"], _("Unknown parent segment: list it in an earlier row."))
+                continue
+        data = {"position": v["position"], "order": v.get("order") or 0, "key_products": v.get("key_products") or "",
+                "key_technologies": v.get("key_technologies") or ""}
+        seg, created = Segment.objects.get_or_create(chain=chain, parent=parent, name=v["name"], defaults=data)
+        if not created:
+            for key, val in data.items():
+                setattr(seg, key, val)
+            seg.version += 1
+            seg.save()
+        count += 1
+    if errors:
+        transaction.set_rollback(True)
+        errors.raise_if_any()
+    audit.record(actor=actor, event_type="import", object_type="chains.segment", detail={"file": filename, "rows": count})
+    return count

@@ -1,0 +1,24 @@
+"""Errors that services raise; views and the API turn them into form errors or 4xx responses, never a 500."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A business rule refused the operation; the message is for the user (already translated)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class StaleEdit(ServiceError):
+    """The record changed since the user loaded it (optimistic locking, SECURITY.md RL1): HTTP 409."""
+
+
+class ImportRejected(Exception):
+    """An upload failed validation; `errors` lists every bad cell (sheet, row, column, value, message)."""
+
+    def __init__(self, errors: list[dict[str, object]], message: str = "") -> None:
+        super().__init__(message or f"{len(errors)} error(s)")
+        self.errors = errors

@@ -1,0 +1,43 @@
+"""Form base classes: the version travels with the form so a stale edit is caught (SECURITY.md RL1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class VersionedModelForm(forms.ModelForm):
+    """ModelForm with a hidden `version` field; ModelForms list their fields explicitly (AC4)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+
+    def scope_choices(self, **fields: Any) -> None:
+        """Limit related choices to what the user may see: name=Model pairs (NetBox's restrict_form_fields)."""
+        for name, model in fields.items():
+            if name in self.fields:
+                self.fields[name].queryset = model.objects.for_user(self.user)  # type: ignore[attr-defined]
+
+    def data_for_service(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Split cleaned data into plain fields and many-to-many fields, without the version."""
+        data, m2m = {}, {}
+        for name in self._meta.fields or []:
+            if name not in self.cleaned_data:
+                continue
+            field = self.instance._meta.get_field(name)
+            (m2m if field.many_to_many else data)[name] = self.cleaned_data[name]
+        return data, m2m

@@ -1,0 +1,72 @@
+"""Core models: the versioned base for every editable model, and the append-only audit log (审计日志)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionedModel(models.Model):
+    """Editable business record with an optimistic-lock version (SECURITY.md RL1) and timestamps."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditQuerySet(models.QuerySet):
+    """The audit log is append-only: bulk update and delete are refused (SECURITY.md AU3)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("audit rows are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit rows are append-only")
+
+
+class AuditEvent(models.Model):
+    """One audit row (审计记录): who did what to which object, when, from where; hash-chained."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("success")
+        FAILURE = "failure", _("failure")
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    source_ip = models.CharField(_("source IP"), max_length=45, blank=True)
+    request_id = models.CharField(_("request id"), max_length=36, blank=True)
+    event_type = models.CharField(_("event type"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    row_hash = models.CharField(_("row hash"), max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username} {self.event_type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("audit rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit rows are append-only")

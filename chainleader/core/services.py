@@ -1,0 +1,82 @@
+"""Generic writes shared by every app's services: optimistic locking (RL1), audit in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, models, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+
+from . import audit
+from .exceptions import ServiceError, StaleEdit
+
+M = TypeVar("M", bound=models.Model)
+
+
+def ensure_in_scope(obj: models.Model, actor: Any) -> None:
+    """A write may not leave the record outside the writer's own scope (no creating in another district)."""
+    manager = type(obj)._default_manager
+    if hasattr(manager, "for_user") and not manager.for_user(actor).filter(pk=obj.pk).exists():
+        raise ServiceError(_("This record would be outside your data scope."))
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+@transaction.atomic
+def object_create(*, model: type[M], actor: Any, data: dict[str, Any], m2m: dict[str, Iterable[Any]] | None = None) -> M:
+    """Create one record from cleaned data; the audit row is written in the same transaction."""
+    obj = model(**data)
+    obj.full_clean()
+    try:
+        obj.save()
+    except IntegrityError as exc:
+        raise ServiceError(_("A record with the same key already exists.")) from exc
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+    ensure_in_scope(obj, actor)
+    audit.record(actor=actor, event_type="create", obj=obj, detail={"fields": sorted(data)})
+    return obj
+
+
+@transaction.atomic
+def object_update(
+    *, instance: M, actor: Any, data: dict[str, Any], expected_version: int | None,
+    m2m: dict[str, Iterable[Any]] | None = None,
+) -> M:
+    """Update one record if nobody changed it since `expected_version` was read (else StaleEdit, HTTP 409)."""
+    model = type(instance)
+    locked = model._base_manager.select_for_update().get(pk=instance.pk)
+    current = locked.version
+    if expected_version is not None and int(expected_version) != current:
+        raise StaleEdit(_("This record was changed by someone else. Reload it to see the newer values."))
+    before = audit.snapshot(locked, [f for f in data if hasattr(locked, f)])
+    for key, value in data.items():
+        setattr(locked, key, value)
+    locked.version = current + 1
+    locked.full_clean()
+    try:
+        locked.save()
+    except IntegrityError as exc:
+        raise ServiceError(_("A record with the same key already exists.")) from exc
+    for name, values in (m2m or {}).items():
+        getattr(locked, name).set(values)
+    ensure_in_scope(locked, actor)
+    after = audit.snapshot(locked, list(before))
+    audit.record(actor=actor, event_type="update", obj=locked, detail={"changes": _changes(before, after)})
+    return locked
+
+
+@transaction.atomic
+def object_delete(*, instance: models.Model, actor: Any) -> None:
+    """Delete one record; refused with a clear message when other records still depend on it."""
+    label, pk = instance._meta.label_lower, instance.pk
+    name = str(instance)
+    try:
+        instance.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        raise ServiceError(_("This record is still used by other records and cannot be deleted.")) from exc
+    audit.record(actor=actor, event_type="delete", object_type=label, object_id=pk, detail={"name": name})

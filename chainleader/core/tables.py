@@ -1,0 +1,34 @@
+"""Declarative list columns: what a list page shows, how it sorts, and what links where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.formats import number_format
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str                 # attribute path on the row, "region.name" style
+    label: Any                # translated header
+    order_by: str = ""        # ORM ordering key; empty = not sortable
+    link: bool = False        # link the cell to the row's get_absolute_url
+    numeric: bool = False
+
+    def value(self, row: Any) -> Any:
+        value = row
+        for part in self.name.split("."):
+            if value is None:
+                return ""
+            display = getattr(value, f"get_{part}_display", None)
+            value = display() if callable(display) else getattr(value, part, "")
+            if callable(value) and not hasattr(value, "all"):
+                value = value()
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "✓" if value else ""
+        if self.numeric:
+            return number_format(value, force_grouping=True)
+        return value

@@ -1,0 +1,358 @@
+"""Generic views: every one starts from Model.objects.for_user(request.user); out of scope is 404.
+
+App views are short declarations on these (NetBox's generic views): list (search, filters, sorting,
+pagination, xlsx export, htmx partial from the same queryset), detail, create, edit, delete, history, import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from . import audit, excel, services
+from .exceptions import ImportRejected, ServiceError, StaleEdit
+from .tables import Column
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """The one choke point: the queryset is always the user's scoped set."""
+
+    model: type[models.Model]
+    request: HttpRequest
+
+    def scoped(self) -> models.QuerySet:
+        return self.model.objects.for_user(self.request.user)  # type: ignore[attr-defined]
+
+    def get_queryset(self) -> models.QuerySet:
+        return self.scoped()
+
+    def get_object(self) -> Any:
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def meta(self) -> dict[str, Any]:
+        opts = self.model._meta
+        return {"verbose_name": opts.verbose_name, "verbose_name_plural": opts.verbose_name_plural,
+                "app_label": opts.app_label, "model_name": opts.model_name}
+
+    def can_edit(self) -> bool:
+        """Writers: the office, chain teams and districts. Read-only roles get 403 on write routes."""
+        from django.conf import settings
+
+        roles = getattr(settings, "CHAINLEADER_EDITOR_ROLES", ())
+        return getattr(self.request.user, "role", "") in roles
+
+    def require_editor(self) -> None:
+        if not self.can_edit():
+            raise PermissionDenied
+
+
+class ObjectListView(ScopedMixin, TemplateView):
+    """A list page: search (?q=), filters (FilterSet), sorting (?sort=), pagination, ?export=xlsx."""
+
+    template_name = "core/object_list.html"
+    partial_template_name = "core/_object_table.html"
+    filterset_class: Any = None
+    columns: list[Column] = []
+    export_columns: list[Column] | None = None
+    paginate_by = 50
+    default_sort = ""
+    select_related: tuple[str, ...] = ()
+    add_url_name = ""        # e.g. "chains:chain_add"; empty = no add button on the list
+    import_url_name = ""     # e.g. "chains:chain_import"
+
+    def filtered(self) -> tuple[models.QuerySet, Any]:
+        qs = self.get_queryset()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        filterset = None
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+        return qs, filterset
+
+    def sort_key(self) -> str:
+        allowed = {c.order_by for c in self.columns if c.order_by}
+        sort = self.request.GET.get("sort", "")
+        return sort if sort.lstrip("-") in allowed else self.default_sort
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        qs, filterset = self.filtered()
+        sort = self.sort_key()
+        if sort:
+            qs = qs.order_by(sort, "pk")
+        if request.GET.get("export") == "xlsx":
+            return self.export(qs)
+        page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.pop("export", None)
+        sort_params = params.copy()
+        sort_params.pop("sort", None)
+        context = {
+            **self.meta(),
+            "columns": self.columns,
+            "page_obj": page,
+            "rows": [(obj, [(c, c.value(obj)) for c in self.columns]) for obj in page.object_list],
+            "filter": filterset,
+            "sort": sort,
+            "query": params.urlencode(),
+            "sort_query": sort_params.urlencode(),
+            "can_edit": self.can_edit(),
+            "add_url_name": self.add_url_name,
+            "import_url_name": self.import_url_name,
+        }
+        context.update(self.extra_context_data())
+        template = self.partial_template_name if getattr(request, "htmx", False) else self.template_name
+        return render(request, template, context)
+
+    def extra_context_data(self) -> dict[str, Any]:
+        return {}
+
+    def export(self, qs: models.QuerySet) -> HttpResponse:
+        cols = self.export_columns or self.columns
+        rows = ([c.value(obj) for c in cols] for obj in qs.iterator(chunk_size=2000))
+        content = excel.export_workbook([(str(self.meta()["verbose_name_plural"]), [str(c.label) for c in cols], rows)])
+        count = qs.count()
+        audit.record(actor=self.request.user, event_type="export", object_type=self.model._meta.label_lower,
+                     detail={"rows": count, "query": self.request.GET.urlencode()})
+        return excel.xlsx_response(content, f"{self.meta()['verbose_name_plural']}.xlsx")
+
+
+class ObjectDetailView(ScopedMixin, TemplateView):
+    template_name = ""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        context = {**self.meta(), "object": self.object, "can_edit": self.can_edit()}
+        context.update(self.extra_context_data())
+        return render(request, self.template_name, context)
+
+    def extra_context_data(self) -> dict[str, Any]:
+        return {}
+
+
+class ObjectEditView(ScopedMixin, View):
+    """Create (no pk) or edit (pk): the form checks shape, the service writes (version check, audit)."""
+
+    form_class: Any = None
+    template_name = "core/object_form.html"
+
+    def get_form(self, data: Any = None) -> Any:
+        return self.form_class(data=data, instance=self.object, user=self.request.user)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object() if "pk" in kwargs else self.model()
+        self.require_editor()
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_form(self, form: Any) -> HttpResponse:
+        return render(self.request, self.template_name, {**self.meta(), "form": form, "object": self.object})
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_form(self.get_form())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.render_form(form)
+        try:
+            obj = self.save(form)
+        except StaleEdit as exc:
+            form.add_error(None, exc.message)
+            return self.render_form(form)
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return self.render_form(form)
+        except Exception as exc:
+            from django.core.exceptions import ValidationError
+
+            if not isinstance(exc, ValidationError):
+                raise
+            for field, errs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+            return self.render_form(form)
+        messages.success(request, _("Saved."))
+        return redirect(obj)
+
+    def save(self, form: Any) -> Any:
+        data, m2m = form.data_for_service()
+        if self.object.pk:
+            return services.object_update(instance=self.object, actor=self.request.user, data=data,
+                                          expected_version=form.cleaned_data.get("version"), m2m=m2m)
+        return services.object_create(model=self.model, actor=self.request.user, data=data, m2m=m2m)
+
+
+class ObjectDeleteView(ScopedMixin, View):
+    template_name = "core/object_confirm_delete.html"
+    success_url_name = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        self.require_editor()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return render(request, self.template_name, {**self.meta(), "object": self.object})
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            services.object_delete(instance=self.object, actor=request.user)
+        except ServiceError as exc:
+            return render(request, self.template_name, {**self.meta(), "object": self.object, "error": exc.message})
+        messages.success(request, _("Deleted."))
+        return HttpResponseRedirect(reverse(self.success_url_name))
+
+
+class ObjectHistoryView(ScopedMixin, TemplateView):
+    """The change-history tab (django-simple-history): who changed which fields, when."""
+
+    template_name = "core/object_history.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.get_object()
+        hidden = set(getattr(self.model, "CONFIDENTIAL_FIELDS", ())) | {"version", "updated_at", "created_at"}
+        records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:200])
+        entries = []
+        for rec in records:
+            prev = rec.prev_record
+            changes = []
+            if prev is not None:
+                delta = rec.diff_against(prev)
+                changes = [(self.model._meta.get_field(c.field).verbose_name, c.old, c.new)
+                           for c in delta.changes if c.field not in hidden]
+            entries.append({"record": rec, "changes": changes})
+        return render(request, self.template_name, {**self.meta(), "object": obj, "entries": entries})
+
+
+class ObjectImportView(ScopedMixin, View):
+    """Excel import: template download (?template=1), upload, all-or-nothing, row-level error report."""
+
+    template_name = "core/object_import.html"
+    columns: list[excel.ExcelColumn] = []
+    import_service: Any = None
+    list_url_name = ""
+    examples: list[list[Any]] = []
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.require_editor()
+        if self.import_service is None:
+            raise ImproperlyConfigured("import_service")
+        return super().dispatch(request, *args, **kwargs)
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        return {**self.meta(), "columns": self.columns, "list_url_name": self.list_url_name, **extra}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("template"):
+            title = _("%(name)s import template") % {"name": self.meta()["verbose_name_plural"]}
+            content = excel.build_template(self.columns, title=title, examples=self.examples)
+            return excel.xlsx_response(content, f"{title}.xlsx")
+        return render(request, self.template_name, self.context())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        upload = request.FILES.get("file")
+        if upload is None:
+            return render(request, self.template_name, self.context(error=_("Choose a file to upload.")))
+        try:
+            path = excel.check_upload(upload)
+            try:
+                rows = excel.read_rows(path, self.columns)
+                result = type(self).import_service(actor=request.user, rows=rows, filename=upload.name)
+            finally:
+                excel.cleanup(path)
+        except ImportRejected as exc:
+            return render(request, self.template_name, self.context(errors=exc.errors[:1000],
+                                                                     error_count=len(exc.errors)), status=200)
+        messages.success(request, _("Imported %(count)s rows.") % {"count": result})
+        return redirect(self.list_url_name)
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """Home page: the chains in the user's scope with their counts."""
+
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from django.conf import settings
+        from django.utils.module_loading import import_string
+
+        context = super().get_context_data(**kwargs)
+        context.update(import_string(settings.CHAINLEADER_HOME_SELECTOR)(self.request.user))
+        return context
+
+
+class ChildEditView(ObjectEditView):
+    """Create or edit a record that belongs to a parent (a firm's yearly figures, a chain's segment ...).
+
+    The parent comes from the URL through the parent model's for_user(); the child's own queryset is scoped too.
+    """
+
+    parent_model: type[models.Model]
+    parent_field = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.parent = get_object_or_404(
+            self.parent_model.objects.for_user(request.user), pk=kwargs["parent_pk"]  # type: ignore[attr-defined]
+        )
+        if "pk" in kwargs:
+            self.object = get_object_or_404(self.scoped().filter(**{self.parent_field: self.parent}), pk=kwargs["pk"])
+        else:
+            self.object = self.model(**{self.parent_field: self.parent})
+        self.require_editor()
+        return View.dispatch(self, request, *args, **kwargs)
+
+    def render_form(self, form: Any) -> HttpResponse:
+        return render(self.request, self.template_name,
+                      {**self.meta(), "form": form, "object": self.object, "parent": self.parent})
+
+    def save(self, form: Any) -> Any:
+        data, m2m = form.data_for_service()
+        if self.object.pk:
+            services.object_update(instance=self.object, actor=self.request.user, data=data,
+                                   expected_version=form.cleaned_data.get("version"), m2m=m2m)
+        else:
+            services.object_create(model=self.model, actor=self.request.user,
+                                   data={self.parent_field: self.parent, **data}, m2m=m2m)
+        return self.parent
+
+
+class ChildDeleteView(ObjectDeleteView):
+    parent_model: type[models.Model]
+    parent_field = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.parent = get_object_or_404(
+            self.parent_model.objects.for_user(request.user), pk=kwargs["parent_pk"]  # type: ignore[attr-defined]
+        )
+        self.object = get_object_or_404(self.scoped().filter(**{self.parent_field: self.parent}), pk=kwargs["pk"])
+        self.require_editor()
+        return View.dispatch(self, request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            services.object_delete(instance=self.object, actor=request.user)
+        except ServiceError as exc:
+            return render(request, self.template_name, {**self.meta(), "object": self.object, "error": exc.message})
+        messages.success(request, _("Deleted."))
+        return redirect(self.parent)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferenceConfig(AppConfig):
+    name = "chainleader.reference"
+    verbose_name = _("Reference data")

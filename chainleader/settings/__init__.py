@@ -1,0 +1,1 @@
+"""Settings packages: base (shared), dev, demo, test, production. Demo settings are never production's."""

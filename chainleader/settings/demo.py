@@ -1,0 +1,14 @@
+"""`make demo`: a local site over plain HTTP on loopback with synthetic data. Never used in production."""
+
+import os
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-insecure-key-not-for-production")
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+CHAINLEADER_DEMO = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}

@@ -1,0 +1,12 @@
+"""pytest: SQLite by default (a file DB so WAL and concurrency are real), PostgreSQL when DATABASE_URL is set."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, database_from_env
+
+SECRET_KEY = "test-only-key"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}
+DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test_db.sqlite3")}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,20 @@
+// Send the CSRF token with every htmx request (SECURITY.md CF3); no inline scripts anywhere (CSP).
+document.addEventListener("htmx:configRequest", function (evt) {
+  evt.detail.headers["X-CSRFToken"] = document.body.dataset.csrf;
+});
+// Confirm buttons marked data-confirm.
+document.addEventListener("click", function (evt) {
+  var el = evt.target.closest("[data-confirm]");
+  if (el && !window.confirm(el.dataset.confirm)) { evt.preventDefault(); }
+});
+// Charts: any element with data-chart holds its ECharts option as JSON in a <script type="application/json"> sibling.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.echarts) { return; }
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    var src = document.getElementById(el.dataset.chart);
+    if (!src) { return; }
+    var chart = window.echarts.init(el);
+    chart.setOption(JSON.parse(src.textContent));
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+});

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("chainleader.core.urls")),
+    path("accounts/", include("chainleader.accounts.urls")),
+    path("reference/", include("chainleader.reference.urls")),
+    path("enterprises/", include("chainleader.enterprises.urls")),
+    path("chains/", include("chainleader.chains.urls")),
+    path("parks/", include("chainleader.parks.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("chainleader.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,74 @@
+"""Personas (healthchecks' Alice/Bob/Charlie): office, two districts, a chain team, a department, a firm, admins."""
+
+from __future__ import annotations
+
+import pytest
+
+from chainleader.accounts.models import OrgUnit, Role
+
+from .factories import ChainFactory, EnterpriseFactory, OrgUnitFactory, UserFactory, region
+
+PASSWORD = "Test-Passw0rd!"
+
+
+@pytest.fixture
+def office_user(db):
+    return UserFactory(username="office", role=Role.OFFICE)
+
+
+@pytest.fixture
+def district_a_unit(db):
+    return OrgUnitFactory(name="黄岛区", kind=OrgUnit.Kind.DISTRICT, region=region("370211"))
+
+
+@pytest.fixture
+def district_b_unit(db):
+    return OrgUnitFactory(name="崂山区", kind=OrgUnit.Kind.DISTRICT, region=region("370212"))
+
+
+@pytest.fixture
+def district_a_user(district_a_unit):
+    return UserFactory(username="district_a", role=Role.DISTRICT, org_unit=district_a_unit)
+
+
+@pytest.fixture
+def district_b_user(district_b_unit):
+    return UserFactory(username="district_b", role=Role.DISTRICT, org_unit=district_b_unit)
+
+
+@pytest.fixture
+def team_chain(db):
+    return ChainFactory(name="智能家电", level="city", region=region("3702"))
+
+
+@pytest.fixture
+def chain_team_user(team_chain):
+    user = UserFactory(username="team", role=Role.TEAM_MEMBER)
+    user.chains.add(team_chain)
+    return user
+
+
+@pytest.fixture
+def department_unit(db):
+    return OrgUnitFactory(name="市工业和信息化局", kind=OrgUnit.Kind.DEPARTMENT)
+
+
+@pytest.fixture
+def department_user(department_unit):
+    return UserFactory(username="dept", role=Role.DEPARTMENT, org_unit=department_unit)
+
+
+@pytest.fixture
+def firm(db):
+    return EnterpriseFactory(name="本企业有限公司", region=region("370212"))
+
+
+@pytest.fixture
+def firm_user(firm):
+    unit = OrgUnitFactory(name=firm.name, kind=OrgUnit.Kind.ENTERPRISE, enterprise=firm)
+    return UserFactory(username="firm", role=Role.ENTERPRISE, org_unit=unit)
+
+
+@pytest.fixture
+def system_admin(db):
+    return UserFactory(username="sysadmin", role=Role.SYSTEM_ADMIN)
