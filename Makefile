@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 venv: $(VENV)/.installed
 
 demo-data: venv
-	mkdir -p var
+	mkdir -p var/static
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo
@@ -31,7 +31,7 @@ demo: demo-data
 	    --bind 127.0.0.1:$(PORT) --workers 2 --timeout 60 --env DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS)
 
 test: venv
-	mkdir -p var
+	mkdir -p var/static
 	$(PY) -m pytest $(or $(TEST),tests) $(PYTEST_ARGS)
 
 lint: venv

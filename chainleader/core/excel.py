@@ -368,7 +368,7 @@ def _norm_header(value: Any) -> str:
 
 
 def _find_header(
-    head: list[Sequence[Any]], columns: list[ExcelColumn]
+    head: Sequence[Sequence[Any]], columns: list[ExcelColumn]
 ) -> tuple[int, dict[str, int], list[ExcelColumn]]:
     """(header row number, field -> column index, missing required columns) for the best row."""
     wanted = {
@@ -539,7 +539,7 @@ def _run_validator(column: ExcelColumn, value: Any) -> list[str]:
 
 def _parse_table(
     sheet: str,
-    head: list[Sequence[Any]],
+    head: Sequence[Sequence[Any]],
     body: Callable[[int, int], Iterator[Sequence[Any]]],
     columns: list[ExcelColumn],
     max_rows: int,
@@ -617,32 +617,36 @@ def _row_limit(max_rows: int, sheet: str) -> ImportRejected:
 
 
 _ROW_TAG = b"<row"
-_VALUE_TAGS = (b"<v>", b"<v ", b"<is>", b"<is ")
+# A non-blank value: <v>42</v> (numbers, shared-string indexes, formula results) or <t>text</t>.
+_VALUE_RE = re.compile(rb"<v>[^<\s]|<t(?:\s[^>]*)?>\s*[^<\s]")
+_PRESCAN_MAX_ROW_BYTES = 8 * 1024 * 1024
 
 
 def _value_rows(path: Path, member: str, *, stop_after: int) -> int:
     """Fast upper bound of a sheet's rows holding a value (a byte scan, no XML parsing).
 
     Lets a far-too-long sheet be refused in well under a second (IN1) instead of after streaming
-    50,000 rows through openpyxl. It may over-count (whitespace-only cells, unmapped columns), so
-    read_rows gives it some slack and the exact count happens while streaming. Files written with
-    namespace prefixes (<x:row>) are not counted here (0) and rely on the streaming count alone.
+    50,000 rows through openpyxl. It may over-count (values only in unmapped columns), so read_rows
+    allows some slack and the exact count happens while streaming. Sheets written with namespace
+    prefixes (<x:row>) or with a single enormous row give 0 here and rely on the streaming count.
     """
     count = 0
-    has_value = False
-    carry = b""
+    buffer = b""
     with zipfile.ZipFile(path) as archive, archive.open(member) as source:
-        while chunk := source.read(1024 * 1024):
-            data = carry + chunk
-            for index, piece in enumerate(data.split(_ROW_TAG)):
-                if index:
-                    count += has_value
-                    has_value = False
-                    if count > stop_after:
-                        return count
-                has_value = has_value or any(tag in piece for tag in _VALUE_TAGS)
-            carry = data[-(len(_ROW_TAG) - 1) :]
-    return count + has_value
+        while True:
+            chunk = source.read(1024 * 1024)
+            buffer += chunk
+            cut = buffer.rfind(_ROW_TAG) if chunk else len(buffer)
+            if cut > 0:
+                complete, buffer = buffer[:cut], buffer[cut:]
+                # piece 0 is the sheet preamble or empty; every later piece is one <row ...> element
+                count += sum(1 for piece in complete.split(_ROW_TAG)[1:] if _VALUE_RE.search(piece))
+                if count > stop_after:
+                    return count
+            elif len(buffer) > _PRESCAN_MAX_ROW_BYTES:
+                return 0
+            if not chunk:
+                return count
 
 
 def _read_xlsx(

@@ -70,3 +70,35 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit rows are append-only")
+
+
+class AuditCheckpoint(models.Model):
+    """Where the hash chain resumes after old rows were archived and purged (SECURITY.md AU4)."""
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    last_purged_id = models.BigIntegerField(_("last purged row id"))
+    last_hash = models.CharField(_("hash of the last purged row"), max_length=64)
+    archive = models.CharField(_("archive file"), max_length=300)
+    archive_sha256 = models.CharField(_("archive SHA-256"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows archived"))
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["-last_purged_id"]
+
+    def __str__(self) -> str:
+        return f"{self.last_purged_id} {self.archive}"
+
+
+class AuditPurgeToken(models.Model):
+    """Present only inside the purge transaction: the database triggers let DELETE through while it exists."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit purge token")
+        verbose_name_plural = _("audit purge tokens")
+
+    def __str__(self) -> str:
+        return str(self.pk)

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("audit/", audit_views.AuditLogView.as_view(), name="audit_log"),
 ]

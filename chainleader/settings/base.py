@@ -203,3 +203,8 @@ LOGGING = {
 CHAINLEADER_EDITOR_ROLES = ("office", "chain_leader", "team_member", "district")
 # Selector that feeds the home page (core stays free of domain apps).
 CHAINLEADER_HOME_SELECTOR = "chainleader.chains.selectors.home_summary"
+# Audit log retention (SECURITY.md AU4): at least 180 days online; older rows are archived, verified, then purged.
+CHAINLEADER_AUDIT_RETENTION_DAYS = 365
+CHAINLEADER_AUDIT_ARCHIVE_DIR = BASE_DIR / "var" / "audit-archive"
+# The one role that reads the audit log (三权分立: the audit administrator).
+CHAINLEADER_AUDIT_ROLE = "audit_admin"
