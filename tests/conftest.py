@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
 
 from chainleader.accounts.models import OrgUnit, Role
 
@@ -81,6 +80,9 @@ def _flush_passes_the_audit_triggers():
 
     Test teardown only: the flush first creates a purge token and empties the token table last.
     """
+    import django.db.backends.sqlite3.base  # noqa: F401  (loads the package in its own order)
+    from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+
     original = SQLiteOperations.sql_flush
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):

@@ -1,0 +1,281 @@
+"""manage.py load_demo: the demo data is complete, flagged synthetic, valid, idempotent and has one account per role.
+
+load_demo takes a few seconds, so it runs once per module inside a transaction that is rolled back at the end
+(the tests run in savepoints inside it), leaving the test database as empty as the other modules expect.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import F
+
+from chainleader.accounts.models import OrgUnit, Role, User
+from chainleader.chains.models import Chain, ChainTarget, Placement, Segment
+from chainleader.core.validators import uscc_problem
+from chainleader.demo.accounts import DEFAULT_PASSWORD
+from chainleader.enterprises.models import Contact, Enterprise, EnterpriseTier, YearFigure
+from chainleader.parks.models import LandZone, Park
+from chainleader.reference.models import Region
+
+# Exactly as in DOMAIN.md (sources 004 and 001), in that order.
+CITY_CHAINS = [
+    "海洋装备",
+    "通用航空",
+    "集成电路",
+    "新型显示",
+    "智能家电",
+    "氢能与储能",
+    "会展",
+    "软件和信息服务",
+    "新能源汽车",
+    "先进高分子及金属材料",
+    "人工智能",
+    "智能制造装备",
+    "虚拟现实",
+    "高端化工",
+    "精密仪器仪表",
+    "科技服务业",
+    "轨道交通装备",
+    "食品饮料",
+    "生物医药及医疗器械",
+    "现代物流",
+    "现代金融",
+    "纺织服装",
+    "文化旅游",
+    "现代商贸",
+]
+WEST_COAST_CHAINS = [
+    "新一代半导体",
+    "高端化工及新材料",
+    "海洋生物医药",
+    "船舶海工",
+    "智能家电",
+    "汽车",
+    "海洋冷链",
+    "影视文化",
+    "新经济",
+]
+MODELS = [
+    OrgUnit,
+    User,
+    Chain,
+    ChainTarget,
+    Segment,
+    Placement,
+    Enterprise,
+    EnterpriseTier,
+    YearFigure,
+    Contact,
+    Park,
+    LandZone,
+]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    saved = os.environ.pop("DEMO_PASSWORD", None)
+    out = StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+    if saved is not None:
+        os.environ["DEMO_PASSWORD"] = saved
+
+
+def city_appliances() -> Chain:
+    return Chain.objects.get(level="city", region__code="3702", name="智能家电")
+
+
+@pytest.mark.django_db
+def test_33_chains_with_the_exact_names_in_order(demo):
+    city = Chain.objects.filter(level="city").order_by("order")
+    district = Chain.objects.filter(level="district").order_by("order")
+    assert [c.name for c in city] == CITY_CHAINS
+    assert [c.name for c in district] == WEST_COAST_CHAINS
+    assert {c.region.code for c in city} == {"3702"}
+    assert {c.region.code for c in district} == {"370211"}
+    assert {c.leader_post for c in city} == {"市领导"}
+    assert {c.leader_post for c in district} == {"区领导"}
+    for chain in Chain.objects.all():
+        assert chain.lead_department.kind == OrgUnit.Kind.DEPARTMENT
+        assert chain.team.kind == OrgUnit.Kind.TEAM
+        assert chain.team.name.endswith(f"{chain.name}产业专班")
+        assert set(chain.segments.values_list("position", flat=True)) == {"up", "mid", "down"}
+
+
+@pytest.mark.django_db
+def test_categories_and_targets_come_from_the_seeds_only(demo):
+    assert city_appliances().category == Chain.Category.FIRST_CLASS_CLUSTER
+    assert Chain.objects.get(level="city", name="会展").category == ""  # the seeds are silent
+    assert not ChainTarget.objects.filter(chain__level="city").exists()
+    targets = {
+        (t.chain.name, t.year, t.value) for t in ChainTarget.objects.filter(chain__level="district")
+    }
+    assert targets == {
+        ("智能家电", 2025, Decimal("1000.00")),
+        ("高端化工及新材料", 2025, Decimal("1000.00")),
+        ("新一代半导体", 2025, Decimal("1000.00")),
+        ("船舶海工", 2025, Decimal("500.00")),
+        ("汽车", 2025, Decimal("500.00")),
+    }
+    assert all(t.unit == "亿元" and t.note for t in ChainTarget.objects.all())
+
+
+@pytest.mark.django_db
+def test_smart_appliance_tree_and_masters_in_midstream(demo):
+    chain = city_appliances()
+    segments = chain.segments.all()
+    assert {s.position for s in segments} == {"up", "mid", "down"}
+    mid = segments.get(name="整机制造", parent=None)
+    assert mid.position == "mid"
+    assert {s.name for s in mid.children.all()} >= {
+        "冰箱冷柜",
+        "洗衣机",
+        "空调",
+        "彩电",
+        "厨电",
+        "智能终端",
+    }
+    assert all(child.position == "mid" for child in mid.children.all())
+    masters = set(chain.masters.values_list("name", flat=True))
+    assert {"海尔智家股份有限公司", "海信家电集团股份有限公司", "澳柯玛股份有限公司"} <= masters
+    placed = Placement.objects.filter(segment__chain=chain, role=Placement.Role.MASTER)
+    assert set(placed.values_list("enterprise__name", flat=True)) == masters
+    assert set(placed.values_list("segment__position", flat=True)) == {"mid"}
+    assert chain.lead_department.name == "市工业和信息化局"
+    # Many firms across the tree, but an upstream gap (空白环节) stays nearly empty.
+    assert (
+        Placement.objects.filter(segment__chain=chain).values("enterprise").distinct().count() > 150
+    )
+    upstream_counts = [
+        s.placements.count() for s in segments.filter(position="up", children__isnull=True)
+    ]
+    assert min(upstream_counts) <= 2
+    assert max(upstream_counts) > 10
+
+
+@pytest.mark.django_db
+def test_other_detailed_trees(demo):
+    ic = Chain.objects.get(level="city", name="集成电路")
+    semi = Chain.objects.get(level="district", name="新一代半导体")
+    nev = Chain.objects.get(level="city", name="新能源汽车")
+    for chain in (ic, semi, nev):
+        assert chain.segments.filter(parent__isnull=False).count() >= 8
+        assert (
+            Placement.objects.filter(segment__chain=chain).values("enterprise").distinct().count()
+            > 80
+        )
+    assert {"动力电池", "驱动电机", "电控系统", "汽车电子", "整车制造", "充换电", "后市场"} <= set(
+        nev.segments.values_list("name", flat=True)
+    )
+    assert Chain.objects.get(level="district", name="智能家电").segments.count() >= 5
+
+
+@pytest.mark.django_db
+def test_running_twice_changes_no_counts(demo):
+    before = {m.__name__: m.objects.count() for m in MODELS}
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert {m.__name__: m.objects.count() for m in MODELS} == before
+    assert "未新建任何记录" in out.getvalue()
+    assert before["Enterprise"] >= 2000
+    assert before["YearFigure"] == 3 * before["Enterprise"]
+
+
+@pytest.mark.django_db
+def test_invented_data_is_flagged_synthetic(demo):
+    # Every firm's credit code (and every figure) is invented, chain masters included.
+    assert not Enterprise.objects.filter(is_synthetic=False).exists()
+    assert not YearFigure.objects.filter(is_synthetic=False).exists()
+    assert not Park.objects.filter(is_synthetic=False).exists()
+    assert not LandZone.objects.filter(is_synthetic=False).exists()
+    haier = Enterprise.objects.get(name="海尔智家股份有限公司")
+    assert haier.ticker == "600690.SH"
+    assert haier.tiers.filter(tier="chain_master", level="city").exists()
+    # Contacts' phone numbers are obviously fake.
+    assert not Contact.objects.exclude(phone__startswith="1380000").exists()
+
+
+@pytest.mark.django_db
+def test_credit_codes_are_valid_unique_and_match_the_region(demo):
+    rows = list(Enterprise.objects.values_list("uscc", "region__code"))
+    assert all(uscc_problem(code) is None for code, _region in rows)
+    assert len({code for code, _region in rows}) == len(rows)
+    assert all(code[2:8] == region for code, region in rows)
+
+
+@pytest.mark.django_db
+def test_figures_are_plausible(demo):
+    for f in YearFigure.objects.filter(
+        year=2024, enterprise__mastered_chains__isnull=True
+    ).select_related("enterprise"):
+        assert f.enterprise.above_size == (f.revenue_wan >= 2000)
+        assert Decimal("0.025") <= f.tax_wan / f.revenue_wan <= Decimal("0.09")
+        assert f.rd_wan < f.revenue_wan
+        assert f.employees > 0
+    share = Enterprise.objects.filter(park__isnull=False).count() / Enterprise.objects.count()
+    assert 0.3 < share < 0.5
+    assert (
+        not Enterprise.objects.filter(park__isnull=False).exclude(park__region=F("region")).exists()
+    )
+    for park in Park.objects.all():
+        assert park.area_mu == park.area_km2 * 1500
+    protection = LandZone.objects.filter(kind="protection")
+    assert sum(z.area_km2 for z in protection) == Decimal("141.600")
+    assert LandZone.objects.filter(kind="agglomeration").count() == 14
+
+
+@pytest.mark.django_db
+def test_org_units(demo):
+    counties = Region.objects.filter(code__startswith="3702", level=3)
+    districts = OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)
+    assert set(districts.values_list("region__code", flat=True)) == set(
+        counties.values_list("code", flat=True)
+    )
+    assert districts.get(region__code="370211").name == "西海岸新区（黄岛区）"
+    assert OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).count() == 2
+    assert OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM).count() == 33
+
+
+@pytest.mark.django_db
+def test_one_demo_account_per_role_none_superuser(demo):
+    users = User.objects.filter(
+        username__in=[
+            "office",
+            "general_leader",
+            "chain_leader",
+            "team",
+            "district",
+            "district2",
+            "department",
+            "firm",
+            "sysadmin",
+            "secadmin",
+            "auditor",
+        ]
+    )
+    assert {u.role for u in users} == set(Role.values)
+    assert not User.objects.filter(is_superuser=True).exists()
+    for user in users:
+        assert user.check_password(DEFAULT_PASSWORD)
+        assert not user.must_change_password
+        user.full_clean()  # the role's unit kind matches (User.clean)
+    assert User.objects.get(username="firm").org_unit.enterprise.name == "海尔智家股份有限公司"
+    assert User.objects.get(username="department").org_unit == city_appliances().lead_department
+    team = User.objects.get(username="team")
+    assert sorted(team.chains.values_list("level", "name")) == [
+        ("city", "智能家电"),
+        ("district", "智能家电"),
+    ]
+    assert Chain.objects.for_user(team).count() == 2
+    district = User.objects.get(username="district")
+    assert not Enterprise.objects.for_user(district).exclude(region__code="370211").exists()
+    assert "合成数据" in demo
+    assert "Chainleader-Demo-2026" in demo
