@@ -1,6 +1,33 @@
-"""One router for the REST API; each app registers its viewsets in its api/views.py."""
+"""One router for the REST API (mounted at /api/); the viewsets live in each app's api/views.py."""
 
 from rest_framework.routers import DefaultRouter
 
+from chainleader.chains.api.views import (
+    ChainTargetViewSet,
+    ChainViewSet,
+    PlacementViewSet,
+    SegmentViewSet,
+)
+from chainleader.enterprises.api.views import (
+    EnterpriseTierViewSet,
+    EnterpriseViewSet,
+    YearFigureViewSet,
+)
+from chainleader.parks.api.views import LandZoneViewSet, ParkViewSet
+from chainleader.reference.api.views import IndustryViewSet, RegionViewSet
+
+app_name = "api"
+
 router = DefaultRouter()
+router.register("regions", RegionViewSet)
+router.register("industries", IndustryViewSet)
+router.register("enterprises", EnterpriseViewSet)
+router.register("enterprise-tiers", EnterpriseTierViewSet)
+router.register("year-figures", YearFigureViewSet)
+router.register("chains", ChainViewSet)
+router.register("segments", SegmentViewSet)
+router.register("chain-targets", ChainTargetViewSet)
+router.register("placements", PlacementViewSet)
+router.register("parks", ParkViewSet)
+router.register("land-zones", LandZoneViewSet)
 urlpatterns = router.urls

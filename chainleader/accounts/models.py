@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,14 +25,27 @@ class OrgUnit(VersionedModel):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     region = models.ForeignKey(
-        "reference.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        "reference.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         help_text=_("The territory of a district unit."),
     )
     enterprise = models.OneToOneField(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), null=True, blank=True, on_delete=models.CASCADE,
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="org_unit",
     )
 
@@ -70,15 +84,25 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     org_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("organisation unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        OrgUnit,
+        verbose_name=_("organisation unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     chains = models.ManyToManyField(
-        "chains.Chain", verbose_name=_("chains"), blank=True, related_name="users",
+        "chains.Chain",
+        verbose_name=_("chains"),
+        blank=True,
+        related_name="users",
         help_text=_("Chains a chain leader or special team member works on."),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
-    must_change_password = models.BooleanField(_("must change password at next login"), default=False)
+    must_change_password = models.BooleanField(
+        _("must change password at next login"), default=False
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[chains])
 
@@ -92,8 +116,51 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        needs_unit = {Role.DISTRICT: OrgUnit.Kind.DISTRICT, Role.DEPARTMENT: OrgUnit.Kind.DEPARTMENT,
-                      Role.ENTERPRISE: OrgUnit.Kind.ENTERPRISE}
+        needs_unit = {
+            Role.DISTRICT: OrgUnit.Kind.DISTRICT,
+            Role.DEPARTMENT: OrgUnit.Kind.DEPARTMENT,
+            Role.ENTERPRISE: OrgUnit.Kind.ENTERPRISE,
+        }
         kind = needs_unit.get(self.role)  # type: ignore[call-overload]
         if kind and (self.org_unit is None or self.org_unit.kind != kind):
-            raise ValidationError({"org_unit": _("This role needs a unit of kind %(kind)s.") % {"kind": kind.label}})
+            raise ValidationError(
+                {"org_unit": _("This role needs a unit of kind %(kind)s.") % {"kind": kind.label}}
+            )
+
+
+class PasswordHistory(models.Model):
+    """A password this user had (历史密码), kept as its hash so the last five cannot be reused (A1)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history"
+    )
+    password_hash = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("password history entry")
+        verbose_name_plural = _("password history")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class UserSession(models.Model):
+    """One signed-in session of a user (登录会话), so the user or an admin can list and end it (S2)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    ip_address = models.CharField(_("IP address"), max_length=45, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -70,7 +70,7 @@ def chain_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet
                 "description": v.get("description") or "", "order": v.get("order") or 0}
         chain = Chain.objects.filter(region=region, name=v["name"]).first()
         if chain is not None:
-            if not Chain.objects.for_user(actor).filter(pk=chain.pk).exists():
+            if not Chain.objects.for_user(actor, write=True).filter(pk=chain.pk).exists():
                 errors.add(row.row, "产业链名称", v["name"], _("This chain is outside your data scope."))
                 continue
             for key, val in data.items():
@@ -80,7 +80,7 @@ def chain_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet
         else:
             chain = Chain.objects.create(region=region, name=v["name"], **data)
         written.append((row, chain))
-    in_scope = set(Chain.objects.for_user(actor).filter(pk__in=[c.pk for _r, c in written]).values_list("pk", flat=True))
+    in_scope = set(Chain.objects.for_user(actor, write=True).filter(pk__in=[c.pk for _r, c in written]).values_list("pk", flat=True))
     for row, chain in written:
         if chain.pk not in in_scope:
             errors.add(row.row, "所在区域", row.values["region"], _("This region is outside your data scope."))
@@ -96,7 +96,7 @@ def segment_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", she
     """Import segments in file order (a parent before its children), upserting by chain, parent and name."""
     errors = RowErrors(sheet)
     chains: dict[str, list[Chain]] = {}
-    for chain in Chain.objects.for_user(actor).select_related("region"):
+    for chain in Chain.objects.for_user(actor, write=True).select_related("region"):
         chains.setdefault(chain.name, []).append(chain)
         chains.setdefault(f"{chain.region.code}:{chain.name}", []).append(chain)
     count = 0

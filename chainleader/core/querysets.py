@@ -34,11 +34,14 @@ class ScopedQuerySet(models.QuerySet):
     def scope_filter(self, scope: Scope) -> models.Q:
         raise NotImplementedError
 
-    def for_user(self, user: Any) -> ScopedQuerySet:
+    def for_user(self, user: Any, *, write: bool = False) -> ScopedQuerySet:
+        """What `user` may see; with write=True, what `user` may change (a narrower set: see Scope.for_write)."""
         # is_superuser is never exempt (SECURITY.md (c)): scope comes from the role only.
         if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
             return self.none()
         scope = scope_for(user)
+        if write:
+            scope = scope.for_write()
         if scope.nothing:
             return self.none()
         if scope.everything:
@@ -51,7 +54,9 @@ class ScopedQuerySet(models.QuerySet):
 class PublicQuerySet(ScopedQuerySet):
     """Reference data (regions, industry codes): every signed-in, active user sees all of it."""
 
-    def for_user(self, user: Any) -> ScopedQuerySet:
+    def for_user(self, user: Any, *, write: bool = False) -> ScopedQuerySet:
+        if write:
+            return self.none()  # reference data is read-only through the application
         if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
             return self.none()
         return self

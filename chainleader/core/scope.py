@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -18,3 +18,7 @@ class Scope:
     enterprise_ids: frozenset[int] = field(default_factory=frozenset)
     # Confidential figures (tax, revenue, output, energy, emissions, land): only for scopes granted them.
     confidential: bool = False
+
+    def for_write(self) -> Scope:
+        """A district reads the city chains reaching into its territory but does not change them."""
+        return replace(self, city_prefixes=())

@@ -18,7 +18,7 @@ M = TypeVar("M", bound=models.Model)
 def ensure_in_scope(obj: models.Model, actor: Any) -> None:
     """A write may not leave the record outside the writer's own scope (no creating in another district)."""
     manager = type(obj)._default_manager
-    if hasattr(manager, "for_user") and not manager.for_user(actor).filter(pk=obj.pk).exists():
+    if hasattr(manager, "for_user") and not manager.for_user(actor, write=True).filter(pk=obj.pk).exists():
         raise ServiceError(_("This record would be outside your data scope."))
 
 

@@ -31,8 +31,10 @@ class ScopedMixin(LoginRequiredMixin):
     model: type[models.Model]
     request: HttpRequest
 
+    write = False  # edit, delete and import views work on the user's writable scope
+
     def scoped(self) -> models.QuerySet:
-        return self.model.objects.for_user(self.request.user)  # type: ignore[attr-defined]
+        return self.model.objects.for_user(self.request.user, write=self.write)  # type: ignore[attr-defined]
 
     def get_queryset(self) -> models.QuerySet:
         return self.scoped()
@@ -147,6 +149,7 @@ class ObjectEditView(ScopedMixin, View):
 
     form_class: Any = None
     template_name = "core/object_form.html"
+    write = True
 
     def get_form(self, data: Any = None) -> Any:
         return self.form_class(data=data, instance=self.object, user=self.request.user)
@@ -198,6 +201,7 @@ class ObjectEditView(ScopedMixin, View):
 class ObjectDeleteView(ScopedMixin, View):
     template_name = "core/object_confirm_delete.html"
     success_url_name = ""
+    write = True
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
@@ -311,7 +315,8 @@ class ChildEditView(ObjectEditView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.parent = get_object_or_404(
-            self.parent_model.objects.for_user(request.user), pk=kwargs["parent_pk"]  # type: ignore[attr-defined]
+            self.parent_model.objects.for_user(request.user, write=True),  # type: ignore[attr-defined]
+            pk=kwargs["parent_pk"],
         )
         if "pk" in kwargs:
             self.object = get_object_or_404(self.scoped().filter(**{self.parent_field: self.parent}), pk=kwargs["pk"])
@@ -343,7 +348,8 @@ class ChildDeleteView(ObjectDeleteView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.parent = get_object_or_404(
-            self.parent_model.objects.for_user(request.user), pk=kwargs["parent_pk"]  # type: ignore[attr-defined]
+            self.parent_model.objects.for_user(request.user, write=True),  # type: ignore[attr-defined]
+            pk=kwargs["parent_pk"],
         )
         self.object = get_object_or_404(self.scoped().filter(**{self.parent_field: self.parent}), pk=kwargs["pk"])
         self.require_editor()

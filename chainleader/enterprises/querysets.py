@@ -45,9 +45,9 @@ class EnterpriseChildQuerySet(ScopedQuerySet):
 class ConfidentialQuerySet(EnterpriseChildQuerySet):
     """Yearly figures (tax, revenue, energy ...): only scopes granted confidential access see any row."""
 
-    def for_user(self, user: Any) -> ScopedQuerySet:
+    def for_user(self, user: Any, *, write: bool = False) -> ScopedQuerySet:
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
         if not scope_for(user).confidential:
             return self.none()
-        return super().for_user(user)
+        return super().for_user(user, write=write)

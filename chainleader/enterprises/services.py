@@ -55,7 +55,7 @@ def enterprise_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", 
     parks = {}
     for pk, name in Park.objects.for_user(actor).values_list("pk", "name"):
         parks.setdefault(name, pk)
-    visible = dict(Enterprise.objects.for_user(actor).values_list("uscc", "pk"))
+    visible = dict(Enterprise.objects.for_user(actor, write=True).values_list("uscc", "pk"))
     codes = [r.values.get("uscc") for r in rows]
     existing = dict(Enterprise.objects.filter(uscc__in=[c for c in codes if c]).values_list("uscc", "pk"))
     seen: dict[str, int] = {}
@@ -118,7 +118,7 @@ def enterprise_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", 
         bulk_update_with_history(updates, Enterprise, [*IMPORT_FIELDS, "version"], batch_size=1000, default_user=actor)
     # A district may only import firms on its own territory: every written row must be in scope.
     written = [d["uscc"] for _r, d in prepared]
-    in_scope = set(Enterprise.objects.for_user(actor).filter(uscc__in=written).values_list("uscc", flat=True))
+    in_scope = set(Enterprise.objects.for_user(actor, write=True).filter(uscc__in=written).values_list("uscc", flat=True))
     for row, d in prepared:
         if d["uscc"] not in in_scope:
             errors.add(row.row, "所在区域", row.values["region"], _("This region is outside your data scope."))
@@ -148,7 +148,7 @@ def figures_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", she
     if not _can_write_figures(actor):
         errors.add(None, "", "", _("Your role may not write confidential figures."))
         errors.raise_if_any()
-    visible = dict(Enterprise.objects.for_user(actor).values_list("uscc", "pk"))
+    visible = dict(Enterprise.objects.for_user(actor, write=True).values_list("uscc", "pk"))
     fields = [*YearFigure.CONFIDENTIAL_FIELDS, "employees"]
     seen: dict[tuple[str, int], int] = {}
     prepared = []

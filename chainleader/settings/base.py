@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "chainleader.parks",
     "chainleader.enterprises",
     "chainleader.chains",
+    "chainleader.chainmap",
     "chainleader.demo",
 ]
 
@@ -163,7 +164,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "chainleader.core.api.CappedPagination",
+    "DEFAULT_PAGINATION_CLASS": "chainleader.core.drf.CappedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -171,7 +172,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "chainleader.core.api.exception_handler",
+    "EXCEPTION_HANDLER": "chainleader.core.drf.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -183,6 +184,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema describes every endpoint: only signed-in users read it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -208,3 +211,78 @@ CHAINLEADER_AUDIT_RETENTION_DAYS = 365
 CHAINLEADER_AUDIT_ARCHIVE_DIR = BASE_DIR / "var" / "audit-archive"
 # The one role that reads the audit log (三权分立: the audit administrator).
 CHAINLEADER_AUDIT_ROLE = "audit_admin"
+
+# ---------------------------------------------------------------------------------------------------
+# Login security, owned by accounts (SECURITY.md A1-A4, S1-S2, TP3; docs/decisions/0005-login-security.md).
+# django-axes counts login failures, django-otp holds the TOTP devices and the hashed backup codes.
+# ---------------------------------------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+]
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",  # after AuthenticationMiddleware: sets user.is_verified()
+    "chainleader.accounts.middleware.SessionTimeoutMiddleware",  # S1: idle and absolute limits
+    "chainleader.accounts.middleware.OTPRequiredMiddleware",  # A3: password-only sessions go to OTP
+    "chainleader.accounts.middleware.PasswordChangeRequiredMiddleware",  # A1/A4: expired or initial
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: maps a lock to the page's own response
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked account before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# A1 password policy: Django's validators above, plus length cap, 3 of 4 classes, no reuse of the last 5.
+AUTH_PASSWORD_VALIDATORS += [
+    {
+        "NAME": "chainleader.accounts.validators.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
+    },
+    {
+        "NAME": "chainleader.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": 3},
+    },
+    {"NAME": "chainleader.accounts.validators.PasswordHistoryValidator"},
+]
+CHAINLEADER_PASSWORD_HISTORY = 5
+CHAINLEADER_PASSWORD_MAX_AGE_DAYS = 90
+# A4: an account unused for this many days is disabled at its next login.
+CHAINLEADER_ACCOUNT_INACTIVE_DAYS = 90
+
+# A2 lock-out: 5 failures of one account within 15 min lock it for 30 min; one IP gets 50 per 15 min.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each with its own limit: accounts.lockout
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock lasts 30 min, then ends by itself
+AXES_HANDLER = "chainleader.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "chainleader.accounts.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False  # LockoutHandler writes each failure itself, before counting
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log (AU1); no second store
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "token",
+    "csrfmiddlewaretoken",
+]
+CHAINLEADER_LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+CHAINLEADER_LOGIN_IP_FAILURE_LIMIT = 50
+
+# A3 two factors: TOTP for every role but "enterprise". Only demo and test settings may turn it off;
+# `check --deploy` refuses False (accounts.E001).
+CHAINLEADER_OTP_REQUIRED = True
+OTP_TOTP_ISSUER = "chainleader"
+CHAINLEADER_OTP_BACKUP_CODES = 10
+
+# S1 session limits (the cookie itself lives SESSION_COOKIE_AGE = 12 h, set above).
+CHAINLEADER_SESSION_IDLE_MINUTES = 30
+CHAINLEADER_ADMIN_SESSION_IDLE_MINUTES = 15
+CHAINLEADER_SESSION_ABSOLUTE_HOURS = 12

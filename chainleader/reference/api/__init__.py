@@ -1,0 +1,1 @@
+"""REST API of the reference app: serializers and viewsets (registered in chainleader/api_urls.py)."""
