@@ -8,6 +8,8 @@ urlpatterns = [
     path("enterprises/", include("chainleader.enterprises.urls")),
     path("chains/", include("chainleader.chains.urls")),
     path("parks/", include("chainleader.parks.urls")),
+    path("projects/", include("chainleader.projects.urls")),
+    path("worklists/", include("chainleader.worklists.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("chainleader.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

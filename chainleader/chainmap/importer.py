@@ -51,7 +51,14 @@ from chainleader.core import audit
 from chainleader.core.exceptions import ImportRejected
 from chainleader.enterprises.models import Product
 
-from .models import CompanyProduct, GraphCompany, GraphImport, GraphIndustry, IndustryUpstream, ProductLink
+from .models import (
+    CompanyProduct,
+    GraphCompany,
+    GraphImport,
+    GraphIndustry,
+    IndustryUpstream,
+    ProductLink,
+)
 
 Progress = Callable[[int, str], None]
 
@@ -70,7 +77,15 @@ INDUSTRY_UPSTREAM = "industry_upstream.csv"
 # Expected headers, exactly (names and order), per file; also the order files are read and hashed in.
 HEADERS: dict[str, list[str]] = {
     INDUSTRIES: ["code", "name", "level", "parent_code"],
-    COMPANIES: ["ticker", "name", "fullname", "exchange", "list_date", "source_rows", "other_fullnames"],
+    COMPANIES: [
+        "ticker",
+        "name",
+        "fullname",
+        "exchange",
+        "list_date",
+        "source_rows",
+        "other_fullnames",
+    ],
     COMPANY_INDUSTRY: ["ticker", "company_name", "industry_code", "industry_name"],
     PRODUCTS: ["name"],
     COMPANY_PRODUCT: ["ticker", "company_name", "product_name", "weight"],
@@ -146,27 +161,37 @@ class _Errors:
         if self.full:
             self.truncated = True
             return
-        self.items.append({
-            "sheet": sheet,
-            "row": row,
-            "column": column,
-            "value": "" if value is None else str(value)[:VALUE_PREVIEW_CHARS],
-            "message": str(message),
-        })
+        self.items.append(
+            {
+                "sheet": sheet,
+                "row": row,
+                "column": column,
+                "value": "" if value is None else str(value)[:VALUE_PREVIEW_CHARS],
+                "message": str(message),
+            }
+        )
 
 
 @dataclass
 class _Graph:
     """Everything read from the files, already checked and normalised."""
 
-    industries: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # code -> name, level, parent
+    industries: dict[str, tuple[str, int, str]] = field(
+        default_factory=dict
+    )  # code -> name, level, parent
     companies: dict[str, dict[str, Any]] = field(default_factory=dict)  # ticker -> fields
     company_industry: dict[str, str] = field(default_factory=dict)  # ticker -> industry code
-    extra_industries: dict[str, str] = field(default_factory=dict)  # code -> name (not in industries.csv)
+    extra_industries: dict[str, str] = field(
+        default_factory=dict
+    )  # code -> name (not in industries.csv)
     product_names: dict[str, None] = field(default_factory=dict)  # ordered set, products.csv first
-    company_products: dict[tuple[str, str], float] = field(default_factory=dict)  # (ticker, product) -> w
+    company_products: dict[tuple[str, str], float] = field(
+        default_factory=dict
+    )  # (ticker, product) -> w
     links: set[tuple[str, str, str]] = field(default_factory=set)  # (source, rel, target)
-    upstream: dict[tuple[str, str], int] = field(default_factory=dict)  # (industry, upstream) -> count
+    upstream: dict[tuple[str, str], int] = field(
+        default_factory=dict
+    )  # (industry, upstream) -> count
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     fingerprint: str = ""
 
@@ -183,23 +208,45 @@ def _records(path: Path, name: str, errors: _Errors) -> Iterator[tuple[int, list
         try:
             header = next(reader, None)
         except (csv.Error, UnicodeDecodeError) as exc:
-            errors.add(name, 1, "", "", _("The file cannot be read as UTF-8 CSV: %(error)s") % {"error": exc})
+            errors.add(
+                name,
+                1,
+                "",
+                "",
+                _("The file cannot be read as UTF-8 CSV: %(error)s") % {"error": exc},
+            )
             return
         if header is None:
-            errors.add(name, 1, "", "", _("The file is empty; expected the columns %(columns)s.")
-                       % {"columns": ", ".join(expected)})
+            errors.add(
+                name,
+                1,
+                "",
+                "",
+                _("The file is empty; expected the columns %(columns)s.")
+                % {"columns": ", ".join(expected)},
+            )
             return
         header = [h.strip() for h in header]
         if header != expected:
             missing = [c for c in expected if c not in header]
             unexpected = [c for c in header if c not in expected]
             for column in missing:
-                errors.add(name, 1, column, "", _("Missing column %(column)s.") % {"column": column})
+                errors.add(
+                    name, 1, column, "", _("Missing column %(column)s.") % {"column": column}
+                )
             for column in unexpected:
-                errors.add(name, 1, column, column, _("Unexpected column %(column)s.") % {"column": column})
+                errors.add(
+                    name, 1, column, column, _("Unexpected column %(column)s.") % {"column": column}
+                )
             if not missing and not unexpected:
-                errors.add(name, 1, "", ",".join(header), _("The columns must be, in this order: %(columns)s.")
-                           % {"columns": ", ".join(expected)})
+                errors.add(
+                    name,
+                    1,
+                    "",
+                    ",".join(header),
+                    _("The columns must be, in this order: %(columns)s.")
+                    % {"columns": ", ".join(expected)},
+                )
             return  # rows cannot be checked against a wrong header
         while True:
             if errors.full:
@@ -211,14 +258,25 @@ def _records(path: Path, name: str, errors: _Errors) -> Iterator[tuple[int, list
             except StopIteration:
                 return
             except (csv.Error, UnicodeDecodeError) as exc:
-                errors.add(name, line, "", "", _("The file cannot be read as UTF-8 CSV: %(error)s") % {"error": exc})
+                errors.add(
+                    name,
+                    line,
+                    "",
+                    "",
+                    _("The file cannot be read as UTF-8 CSV: %(error)s") % {"error": exc},
+                )
                 return
             if not row:
                 continue  # a blank line
             if len(row) != len(expected):
-                errors.add(name, line, "", ",".join(row),
-                           _("Expected %(expected)d fields, found %(found)d.")
-                           % {"expected": len(expected), "found": len(row)})
+                errors.add(
+                    name,
+                    line,
+                    "",
+                    ",".join(row),
+                    _("Expected %(expected)d fields, found %(found)d.")
+                    % {"expected": len(expected), "found": len(row)},
+                )
                 continue
             yield line, row
 
@@ -233,8 +291,16 @@ class _Checker:
 
     # -- cell helpers -------------------------------------------------------------------------------
 
-    def text(self, sheet: str, line: int, column: str, value: str, *, max_length: int,
-             required: bool = True) -> str | None:
+    def text(
+        self,
+        sheet: str,
+        line: int,
+        column: str,
+        value: str,
+        *,
+        max_length: int,
+        required: bool = True,
+    ) -> str | None:
         value = value.strip()
         if not value:
             if required:
@@ -242,8 +308,14 @@ class _Checker:
                 return None
             return ""
         if len(value) > max_length:
-            self.errors.add(sheet, line, column, value, _("At most %(max)d characters (this has %(length)d).")
-                            % {"max": max_length, "length": len(value)})
+            self.errors.add(
+                sheet,
+                line,
+                column,
+                value,
+                _("At most %(max)d characters (this has %(length)d).")
+                % {"max": max_length, "length": len(value)},
+            )
             return None
         return value
 
@@ -253,15 +325,23 @@ class _Checker:
             self.errors.add(sheet, line, column, value, _("A product name is required."))
             return None
         if len(name) > MAX_PRODUCT_NAME:
-            self.errors.add(sheet, line, column, value, _("At most %(max)d characters (this has %(length)d).")
-                            % {"max": MAX_PRODUCT_NAME, "length": len(name)})
+            self.errors.add(
+                sheet,
+                line,
+                column,
+                value,
+                _("At most %(max)d characters (this has %(length)d).")
+                % {"max": MAX_PRODUCT_NAME, "length": len(name)},
+            )
             return None
         return name
 
     def number(self, sheet: str, line: int, column: str, value: str) -> float | None:
         value = value.strip()
         if not _NUMBER.fullmatch(value) or not math.isfinite(float(value)):
-            self.errors.add(sheet, line, column, value, _("Not a number: %(value)s.") % {"value": value})
+            self.errors.add(
+                sheet, line, column, value, _("Not a number: %(value)s.") % {"value": value}
+            )
             return None
         return float(value)
 
@@ -271,7 +351,13 @@ class _Checker:
         paths = {name: self.folder / name for name in FILES}
         missing = [name for name, p in paths.items() if not p.is_file()]
         for name in missing:
-            self.errors.add(name, None, "", "", _("The file is missing from %(folder)s.") % {"folder": self.folder})
+            self.errors.add(
+                name,
+                None,
+                "",
+                "",
+                _("The file is missing from %(folder)s.") % {"folder": self.folder},
+            )
         if missing:
             return self.graph
         sizes = {name: max(p.stat().st_size, 1) for name, p in paths.items()}
@@ -295,13 +381,17 @@ class _Checker:
     def _industries(self, path: Path, sheet: str) -> None:
         g, counts, seen = self.graph, self.graph.counts[sheet], {}
         parents: list[tuple[int, str]] = []
-        all_codes: set[str] = set()  # also codes of rows with errors, so children are not reported twice
+        all_codes: set[str] = (
+            set()
+        )  # also codes of rows with errors, so children are not reported twice
         for line, (code, name, level, parent) in _records(path, sheet, self.errors):
             counts["read"] += 1
             all_codes.add(code.strip())
             code = self.text(sheet, line, "code", code, max_length=MAX_CODE)
             name = self.text(sheet, line, "name", name, max_length=MAX_INDUSTRY_NAME)
-            parent = self.text(sheet, line, "parent_code", parent, max_length=MAX_CODE, required=False)
+            parent = self.text(
+                sheet, line, "parent_code", parent, max_length=MAX_CODE, required=False
+            )
             level_value = level.strip()
             if not _INT.fullmatch(level_value) or not 1 <= int(level_value) <= 3:
                 self.errors.add(sheet, line, "level", level, _("The level must be 1, 2 or 3."))
@@ -309,11 +399,18 @@ class _Checker:
             if code is None or name is None or parent is None:
                 continue
             if code in seen:
-                self.errors.add(sheet, line, "code", code, _("Duplicate code: also on line %(line)d.")
-                                % {"line": seen[code]})
+                self.errors.add(
+                    sheet,
+                    line,
+                    "code",
+                    code,
+                    _("Duplicate code: also on line %(line)d.") % {"line": seen[code]},
+                )
                 continue
             if parent == code:
-                self.errors.add(sheet, line, "parent_code", parent, _("An industry cannot be its own parent."))
+                self.errors.add(
+                    sheet, line, "parent_code", parent, _("An industry cannot be its own parent.")
+                )
                 continue
             seen[code] = line
             g.industries[code] = (name, int(level_value), parent)
@@ -321,18 +418,29 @@ class _Checker:
                 parents.append((line, parent))
         for line, parent in parents:
             if parent not in all_codes:
-                self.errors.add(sheet, line, "parent_code", parent,
-                                _("Parent code %(code)s is not in %(file)s.") % {"code": parent, "file": sheet})
+                self.errors.add(
+                    sheet,
+                    line,
+                    "parent_code",
+                    parent,
+                    _("Parent code %(code)s is not in %(file)s.") % {"code": parent, "file": sheet},
+                )
 
     def _companies(self, path: Path, sheet: str) -> None:
         g, counts, seen = self.graph, self.graph.counts[sheet], {}
         counts["list_date_unknown"] = 0
-        for line, (ticker, name, fullname, exchange, list_date, _rows, others) in _records(path, sheet, self.errors):
+        for line, (ticker, name, fullname, exchange, list_date, _rows, others) in _records(
+            path, sheet, self.errors
+        ):
             counts["read"] += 1
             ticker = self.text(sheet, line, "ticker", ticker, max_length=MAX_TICKER)
             name = self.text(sheet, line, "name", name, max_length=MAX_COMPANY_NAME)
-            fullname = self.text(sheet, line, "fullname", fullname, max_length=MAX_FULLNAME, required=False)
-            exchange = self.text(sheet, line, "exchange", exchange, max_length=MAX_EXCHANGE, required=False)
+            fullname = self.text(
+                sheet, line, "fullname", fullname, max_length=MAX_FULLNAME, required=False
+            )
+            exchange = self.text(
+                sheet, line, "exchange", exchange, max_length=MAX_EXCHANGE, required=False
+            )
             listed: date | None = None
             if list_date.strip() in {"-", exchange}:
                 # Source artefacts (84 rows of the staged data): "-" or the exchange name in the date column.
@@ -343,20 +451,35 @@ class _Checker:
                         raise ValueError
                     listed = date.fromisoformat(list_date.strip())
                 except ValueError:
-                    self.errors.add(sheet, line, "list_date", list_date,
-                                    _("Not a date in the form YYYY-MM-DD: %(value)s.") % {"value": list_date})
+                    self.errors.add(
+                        sheet,
+                        line,
+                        "list_date",
+                        list_date,
+                        _("Not a date in the form YYYY-MM-DD: %(value)s.") % {"value": list_date},
+                    )
                     continue
             if ticker is None or name is None or fullname is None or exchange is None:
                 continue
             ticker = ticker.upper()
             if ticker in seen:
-                self.errors.add(sheet, line, "ticker", ticker, _("Duplicate ticker: also on line %(line)d.")
-                                % {"line": seen[ticker]})
+                self.errors.add(
+                    sheet,
+                    line,
+                    "ticker",
+                    ticker,
+                    _("Duplicate ticker: also on line %(line)d.") % {"line": seen[ticker]},
+                )
                 continue
             seen[ticker] = line
             other = "\n".join(n.strip() for n in others.split("|") if n.strip())
-            g.companies[ticker] = {"name": name, "fullname": fullname, "other_fullnames": other,
-                                   "exchange": exchange, "list_date": listed}
+            g.companies[ticker] = {
+                "name": name,
+                "fullname": fullname,
+                "other_fullnames": other,
+                "exchange": exchange,
+                "list_date": listed,
+            }
 
     def _company_industry(self, path: Path, sheet: str) -> None:
         g, counts, seen = self.graph, self.graph.counts[sheet], {}
@@ -365,17 +488,28 @@ class _Checker:
             counts["read"] += 1
             ticker = self.text(sheet, line, "ticker", ticker, max_length=MAX_TICKER)
             code = self.text(sheet, line, "industry_code", code, max_length=MAX_CODE)
-            industry_name = self.text(sheet, line, "industry_name", industry_name,
-                                      max_length=MAX_INDUSTRY_NAME, required=False)
+            industry_name = self.text(
+                sheet,
+                line,
+                "industry_name",
+                industry_name,
+                max_length=MAX_INDUSTRY_NAME,
+                required=False,
+            )
             if ticker is None or code is None or industry_name is None:
                 continue
             ticker = ticker.upper()
             if ticker in seen:
                 first_line, first_code = seen[ticker]
                 if first_code != code:
-                    self.errors.add(sheet, line, "industry_code", code,
-                                    _("Ticker %(ticker)s already has industry %(code)s on line %(line)d.")
-                                    % {"ticker": ticker, "code": first_code, "line": first_line})
+                    self.errors.add(
+                        sheet,
+                        line,
+                        "industry_code",
+                        code,
+                        _("Ticker %(ticker)s already has industry %(code)s on line %(line)d.")
+                        % {"ticker": ticker, "code": first_code, "line": first_line},
+                    )
                 else:
                     counts["skipped"] += 1
                 continue
@@ -387,9 +521,14 @@ class _Checker:
             g.company_industry[ticker] = code
             if code not in g.industries and code not in g.extra_industries:
                 if not industry_name:
-                    self.errors.add(sheet, line, "industry_name", industry_name,
-                                    _("Industry code %(code)s is not in %(file)s, so its name is required.")
-                                    % {"code": code, "file": INDUSTRIES})
+                    self.errors.add(
+                        sheet,
+                        line,
+                        "industry_name",
+                        industry_name,
+                        _("Industry code %(code)s is not in %(file)s, so its name is required.")
+                        % {"code": code, "file": INDUSTRIES},
+                    )
                     continue
                 g.extra_industries[code] = industry_name
 
@@ -438,8 +577,14 @@ class _Checker:
             target = self.product(sheet, line, "to_product", target)
             code = REL_MAP.get(rel.strip())
             if code is None:
-                self.errors.add(sheet, line, "rel", rel, _("Unknown relation %(value)s: expected one of %(choices)s.")
-                                % {"value": rel, "choices": "、".join(REL_MAP)})
+                self.errors.add(
+                    sheet,
+                    line,
+                    "rel",
+                    rel,
+                    _("Unknown relation %(value)s: expected one of %(choices)s.")
+                    % {"value": rel, "choices": "、".join(REL_MAP)},
+                )
             if source is None or target is None or code is None:
                 continue
             g.product_names.setdefault(source, None)
@@ -460,10 +605,20 @@ class _Checker:
         counts["duplicates"] = 0
         for line, (industry, upstream, count) in _records(path, sheet, self.errors):
             counts["read"] += 1
-            industry = self.text(sheet, line, "industry_name", industry, max_length=MAX_UPSTREAM_NAME)
-            upstream = self.text(sheet, line, "upstream_industry_name", upstream, max_length=MAX_UPSTREAM_NAME)
+            industry = self.text(
+                sheet, line, "industry_name", industry, max_length=MAX_UPSTREAM_NAME
+            )
+            upstream = self.text(
+                sheet, line, "upstream_industry_name", upstream, max_length=MAX_UPSTREAM_NAME
+            )
             if not _INT.fullmatch(count.strip()):
-                self.errors.add(sheet, line, "count", count, _("Not a whole number ≥ 0: %(value)s.") % {"value": count})
+                self.errors.add(
+                    sheet,
+                    line,
+                    "count",
+                    count,
+                    _("Not a whole number ≥ 0: %(value)s.") % {"value": count},
+                )
                 continue
             if industry is None or upstream is None:
                 continue
@@ -483,7 +638,9 @@ def check_graph_folder(path: Path, progress: Progress | None = None) -> _Graph:
         raise ImportRejected(errors.items, errors.items[0]["message"])
     graph = _Checker(Path(path), errors).run(progress or (lambda _p, _l: None))
     if errors.items:
-        message = _("%(count)d error(s) in the graph files; nothing was imported.") % {"count": len(errors.items)}
+        message = _("%(count)d error(s) in the graph files; nothing was imported.") % {
+            "count": len(errors.items)
+        }
         if errors.truncated:
             message += " " + _("Only the first %(max)s errors are listed.") % {"max": MAX_ERRORS}
         raise ImportRejected(errors.items, message)
@@ -514,10 +671,12 @@ class _Reporter:
 
 def _batches(items: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(items), BATCH_SIZE):
-        yield items[start:start + BATCH_SIZE]
+        yield items[start : start + BATCH_SIZE]
 
 
-def _bulk_create(model: type, rows: list[Any], report: _Reporter, span: tuple[int, int], label: str) -> None:
+def _bulk_create(
+    model: type, rows: list[Any], report: _Reporter, span: tuple[int, int], label: str
+) -> None:
     start, end = span
     for i, batch in enumerate(_batches(rows), 1):
         model.objects.bulk_create(batch, batch_size=BATCH_SIZE, ignore_conflicts=True)
@@ -525,26 +684,44 @@ def _bulk_create(model: type, rows: list[Any], report: _Reporter, span: tuple[in
 
 
 def _write_industries(g: _Graph, counts: dict[str, dict[str, int]]) -> dict[str, int]:
-    existing = {code: (pk, name, level, parent)
-                for pk, code, name, level, parent in GraphIndustry.objects.values_list("pk", "code", "name", "level",
-                                                                                   "parent_id")}
-    new = [GraphIndustry(code=c, name=n, level=lv) for c, (n, lv, _p) in g.industries.items() if c not in existing]
-    extra = [GraphIndustry(code=c, name=n, level=_level_from_code(c))
-             for c, n in g.extra_industries.items() if c not in existing]
+    existing = {
+        code: (pk, name, level, parent)
+        for pk, code, name, level, parent in GraphIndustry.objects.values_list(
+            "pk", "code", "name", "level", "parent_id"
+        )
+    }
+    new = [
+        GraphIndustry(code=c, name=n, level=lv)
+        for c, (n, lv, _p) in g.industries.items()
+        if c not in existing
+    ]
+    extra = [
+        GraphIndustry(code=c, name=n, level=_level_from_code(c))
+        for c, n in g.extra_industries.items()
+        if c not in existing
+    ]
     GraphIndustry.objects.bulk_create(new + extra, batch_size=BATCH_SIZE, ignore_conflicts=True)
     counts[INDUSTRIES]["created"] = len(new)
     counts[COMPANY_INDUSTRY]["industries_added"] = len(extra)
-    ids = dict(GraphIndustry.objects.values_list("code", "pk")) if new or extra else {c: v[0] for c, v in existing.items()}
+    ids = (
+        dict(GraphIndustry.objects.values_list("code", "pk"))
+        if new or extra
+        else {c: v[0] for c, v in existing.items()}
+    )
     changed = []
     for code, (name, level, parent) in g.industries.items():
         parent_id = ids[parent] if parent else None
         if code in existing:
             pk, old_name, old_level, old_parent = existing[code]
             if (old_name, old_level, old_parent) != (name, level, parent_id):
-                changed.append(GraphIndustry(pk=pk, code=code, name=name, level=level, parent_id=parent_id))
+                changed.append(
+                    GraphIndustry(pk=pk, code=code, name=name, level=level, parent_id=parent_id)
+                )
                 counts[INDUSTRIES]["updated"] += 1
         elif parent_id is not None:  # parents of new rows, once every row has its id
-            changed.append(GraphIndustry(pk=ids[code], code=code, name=name, level=level, parent_id=parent_id))
+            changed.append(
+                GraphIndustry(pk=ids[code], code=code, name=name, level=level, parent_id=parent_id)
+            )
     GraphIndustry.objects.bulk_update(changed, ["name", "level", "parent"], batch_size=BATCH_SIZE)
     return ids
 
@@ -552,8 +729,13 @@ def _write_industries(g: _Graph, counts: dict[str, dict[str, int]]) -> dict[str,
 COMPANY_FIELDS = ["name", "fullname", "other_fullnames", "exchange", "list_date"]
 
 
-def _write_companies(g: _Graph, counts: dict[str, dict[str, int]], industry_ids: dict[str, int]) -> dict[str, int]:
-    existing = {row[1]: row for row in GraphCompany.objects.values_list("pk", "ticker", *COMPANY_FIELDS, "industry_id")}
+def _write_companies(
+    g: _Graph, counts: dict[str, dict[str, int]], industry_ids: dict[str, int]
+) -> dict[str, int]:
+    existing = {
+        row[1]: row
+        for row in GraphCompany.objects.values_list("pk", "ticker", *COMPANY_FIELDS, "industry_id")
+    }
     new, changed = [], []
     for ticker, values in g.companies.items():
         code = g.company_industry.get(ticker)
@@ -566,7 +748,9 @@ def _write_companies(g: _Graph, counts: dict[str, dict[str, int]], industry_ids:
         fields_changed = tuple(row[2:-1]) != tuple(values[f] for f in COMPANY_FIELDS)
         industry_changed = row[-1] != industry_id
         if fields_changed or industry_changed:
-            changed.append(GraphCompany(pk=row[0], ticker=ticker, industry_id=industry_id, **values))
+            changed.append(
+                GraphCompany(pk=row[0], ticker=ticker, industry_id=industry_id, **values)
+            )
             counts[COMPANIES]["updated"] += fields_changed
             counts[COMPANY_INDUSTRY]["updated"] += industry_changed
     GraphCompany.objects.bulk_create(new, batch_size=BATCH_SIZE, ignore_conflicts=True)
@@ -577,19 +761,32 @@ def _write_companies(g: _Graph, counts: dict[str, dict[str, int]], industry_ids:
     return {ticker: row[0] for ticker, row in existing.items()}
 
 
-def _write_products(g: _Graph, counts: dict[str, dict[str, int]], report: _Reporter) -> dict[str, int]:
+def _write_products(
+    g: _Graph, counts: dict[str, dict[str, int]], report: _Reporter
+) -> dict[str, int]:
     existing = dict(Product.objects.values_list("name", "pk"))
     new = [Product(name=name) for name in g.product_names if name not in existing]
     _bulk_create(Product, new, report, (45, 60), _("Writing products"))
     counts[PRODUCTS]["created"] = len(new)
-    counts[PRODUCTS]["from_relations"] = len(g.product_names) - (counts[PRODUCTS]["read"] - counts[PRODUCTS]["skipped"])
+    counts[PRODUCTS]["from_relations"] = len(g.product_names) - (
+        counts[PRODUCTS]["read"] - counts[PRODUCTS]["skipped"]
+    )
     return dict(Product.objects.values_list("name", "pk")) if new else existing
 
 
-def _write_company_products(g: _Graph, counts: dict[str, dict[str, int]], company_ids: dict[str, int],
-                            product_ids: dict[str, int], report: _Reporter) -> None:
-    existing = {(c, p): (pk, w) for pk, c, p, w in CompanyProduct.objects.values_list("pk", "company_id", "product_id",
-                                                                                     "weight")}
+def _write_company_products(
+    g: _Graph,
+    counts: dict[str, dict[str, int]],
+    company_ids: dict[str, int],
+    product_ids: dict[str, int],
+    report: _Reporter,
+) -> None:
+    existing = {
+        (c, p): (pk, w)
+        for pk, c, p, w in CompanyProduct.objects.values_list(
+            "pk", "company_id", "product_id", "weight"
+        )
+    }
     new, changed = [], []
     for (ticker, name), weight in g.company_products.items():
         key = (company_ids[ticker], product_ids[name])
@@ -603,7 +800,9 @@ def _write_company_products(g: _Graph, counts: dict[str, dict[str, int]], compan
     counts[COMPANY_PRODUCT]["created"], counts[COMPANY_PRODUCT]["updated"] = len(new), len(changed)
 
 
-def _write_links(g: _Graph, counts: dict[str, dict[str, int]], product_ids: dict[str, int], report: _Reporter) -> None:
+def _write_links(
+    g: _Graph, counts: dict[str, dict[str, int]], product_ids: dict[str, int], report: _Reporter
+) -> None:
     existing = set(ProductLink.objects.values_list("source_id", "rel", "target_id"))
     new = []
     for source, rel, target in g.links:
@@ -616,18 +815,27 @@ def _write_links(g: _Graph, counts: dict[str, dict[str, int]], product_ids: dict
 
 
 def _write_upstream(g: _Graph, counts: dict[str, dict[str, int]]) -> None:
-    existing = {(i, u): (pk, c) for pk, i, u, c in IndustryUpstream.objects.values_list("pk", "industry_name",
-                                                                                       "upstream_name", "count")}
+    existing = {
+        (i, u): (pk, c)
+        for pk, i, u, c in IndustryUpstream.objects.values_list(
+            "pk", "industry_name", "upstream_name", "count"
+        )
+    }
     new, changed = [], []
     for (industry, upstream), count in g.upstream.items():
         row = existing.get((industry, upstream))
         if row is None:
-            new.append(IndustryUpstream(industry_name=industry, upstream_name=upstream, count=count))
+            new.append(
+                IndustryUpstream(industry_name=industry, upstream_name=upstream, count=count)
+            )
         elif row[1] != count:
             changed.append(IndustryUpstream(pk=row[0], count=count))
     IndustryUpstream.objects.bulk_create(new, batch_size=BATCH_SIZE, ignore_conflicts=True)
     IndustryUpstream.objects.bulk_update(changed, ["count"], batch_size=BATCH_SIZE)
-    counts[INDUSTRY_UPSTREAM]["created"], counts[INDUSTRY_UPSTREAM]["updated"] = len(new), len(changed)
+    counts[INDUSTRY_UPSTREAM]["created"], counts[INDUSTRY_UPSTREAM]["updated"] = (
+        len(new),
+        len(changed),
+    )
 
 
 def graph_import(*, path: Path, actor: Any = None, progress: Progress | None = None) -> GraphImport:
@@ -642,8 +850,14 @@ def graph_import(*, path: Path, actor: Any = None, progress: Progress | None = N
     report = _Reporter(progress)
     graph = check_graph_folder(path, report)
     counts = graph.counts
-    previous = GraphImport.objects.filter(status=GraphImport.Status.DONE).order_by("-started_at", "-pk").first()
-    record = GraphImport.objects.create(path=str(path), fingerprint=graph.fingerprint, progress=VALIDATE_SHARE)
+    previous = (
+        GraphImport.objects.filter(status=GraphImport.Status.DONE)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    record = GraphImport.objects.create(
+        path=str(path), fingerprint=graph.fingerprint, progress=VALIDATE_SHARE
+    )
     report.record, report.saved = record, VALIDATE_SHARE
     try:
         with transaction.atomic():
@@ -662,8 +876,13 @@ def graph_import(*, path: Path, actor: Any = None, progress: Progress | None = N
             if previous is not None and previous.fingerprint == graph.fingerprint:
                 record.message = _("Same files as import #%(id)s.") % {"id": previous.pk}
             record.save(update_fields=["status", "counts", "progress", "finished_at", "message"])
-            audit.record(actor=actor, event_type="import", object_type="chainmap.graphimport", object_id=record.pk,
-                         detail=counts)
+            audit.record(
+                actor=actor,
+                event_type="import",
+                object_type="chainmap.graphimport",
+                object_id=record.pk,
+                detail=counts,
+            )
             report.record = None  # saved above, inside the transaction
             report(100, _("Done"))
     except BaseException as exc:

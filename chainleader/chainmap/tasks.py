@@ -32,7 +32,11 @@ def graph_import_task(path: str, actor_id: int | None) -> int:
         if len(exc.errors) > MAX_MESSAGE_LINES:
             lines.append(f"……另有 {len(exc.errors) - MAX_MESSAGE_LINES} 处错误")
         record = GraphImport.objects.create(
-            path=path, fingerprint="", status=GraphImport.Status.FAILED, finished_at=timezone.now(),
-            counts={"errors": len(exc.errors)}, message="\n".join([str(exc), *lines]),
+            path=path,
+            fingerprint="",
+            status=GraphImport.Status.FAILED,
+            finished_at=timezone.now(),
+            counts={"errors": len(exc.errors)},
+            message="\n".join([str(exc), *lines]),
         )
         return record.pk

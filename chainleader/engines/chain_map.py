@@ -112,7 +112,10 @@ class Params:
     max_segment_products: int = 40
     drop_product_patterns: tuple[str, ...] = DEFAULT_DROP_PATTERNS
     require_maker: bool = True  # a reached product no listed company makes is noise (recipes, herbs)
-    # Walk on through products dropped for having no maker? Off: 空调 → 空调茶 (a sub-class no firm makes)
+    # Walk upstream and downstream from an anchor's sub-classes even when no listed company makes them: they
+    # are the anchor's variants (车载冰箱, 空调热水器), and their materials (压缩机, 电机) are the anchor's.
+    walk_anchor_subclasses: bool = True
+    # Walk on through reached products dropped for having no maker? Off: 空调 → 空调茶 (a sub-class no firm makes)
     # → 茶叶 would put tea upstream of air conditioners.
     traverse_unmade: bool = False
     choke_max_national: int = 2  # 0 local and min..max national producers → 卡脖子
@@ -148,7 +151,13 @@ class Params:
                 values[name] = _int(data[name], name, low=0, high=1_000_000)
         if "candidate_limit" in data:
             values["candidate_limit"] = _int(data["candidate_limit"], "candidate_limit", low=0, high=1000)
-        for name in ("include_subclasses", "subclasses_of_reached", "require_maker", "traverse_unmade"):
+        for name in (
+            "include_subclasses",
+            "subclasses_of_reached",
+            "walk_anchor_subclasses",
+            "require_maker",
+            "traverse_unmade",
+        ):
             if name in data:
                 if not isinstance(data[name], bool):
                     raise ValueError(f"chain map params: {name} must be true or false")
@@ -598,7 +607,7 @@ def derive(graph: Graph, anchors: npt.ArrayLike, params: Params | None = None) -
             visited[level] = True
             kept, walk = usable(level)
             members.append(kept)
-            walk_from.append(walk)
+            walk_from.append(level[~noise[level]] if params.walk_anchor_subclasses else walk)
             level = walk
         mid_members.append(np.concatenate(members))
     mid_all = np.concatenate(mid_members) if mid_members else np.zeros(0, dtype=np.int64)
@@ -1349,13 +1358,13 @@ def graph_from_csv_folder(path: str | Path) -> Graph:
         .unique(subset="ticker", keep="first", maintain_order=True)
         .with_row_index("cid")
     )
-    industry_names = sorted(industries["industry_name"].drop_nulls().unique().to_list())
-    ind_index = pl.DataFrame({"industry_name": industry_names}).with_row_index("kid")
-    comp_ind = (
-        tickers.join(industries.unique(subset="ticker", keep="first").select("ticker", "industry_name"), on="ticker", how="left")
-        .join(ind_index, on="industry_name", how="left")
-        .sort("cid")
+    industry_names, industry_parent, company_kind = _industry_tree(
+        pl.read_csv(folder / "industries.csv", infer_schema=False),
+        industries.unique(subset="ticker", keep="first"),
     )
+    comp_ind = tickers.join(company_kind, on="ticker", how="left").sort("cid")
+    if comp_ind.height != tickers.height:
+        raise ValueError("graph: a company has more than one industry")
 
     def edges(rel: str) -> EdgeList:
         e = (
@@ -1379,9 +1388,60 @@ def graph_from_csv_folder(path: str | Path) -> Graph:
         maker_weights=mk["weight"].to_numpy(),
         company_industry=comp_ind["kid"].fill_null(-1).to_numpy().astype(np.int64),
         industry_names=industry_names,
+        industry_parent=industry_parent,
         company_names=tickers["name"].fill_null("").to_list(),
         company_tickers=tickers["ticker"].to_list(),
     )
+
+
+def _industry_tree(industries: Any, company_industry: Any) -> tuple[list[str], IntArray, Any]:
+    """(industry names, parent per industry, ticker → industry id) for SW-2021.
+
+    A company's industry is taken by name: a few of its codes follow another edition than industries.csv
+    (610202 is 玻璃制造 for the companies, 玻纤制造 in the list). Its parent comes from the code's
+    prefix (xxyyzz → xxyy00 → xx0000), which every edition shares.
+    """
+    import polars as pl
+
+    name_of = dict(zip(industries["code"].to_list(), industries["name"].to_list(), strict=True))
+    parent_of = dict(zip(industries["code"].to_list(), industries["parent_code"].to_list(), strict=True))
+    names: dict[str, int] = {}
+    parents: list[int] = []
+
+    def node(name: str) -> int:
+        if name not in names:
+            names[name] = len(names)
+            parents.append(-1)
+        return names[name]
+
+    def code_parent(code: str) -> str | None:
+        if code in parent_of:
+            return parent_of[code] or None
+        if len(code) == 6 and code[4:] != "00":
+            return code[:4] + "00"
+        if len(code) == 6 and code[2:4] != "00":
+            return code[:2] + "0000"
+        return None
+
+    def attach(kid: int, code: str | None) -> None:
+        steps = 0
+        while code is not None and code in name_of and parents[kid] < 0 and steps < 3:
+            pid = node(name_of[code])
+            if pid != kid:
+                parents[kid] = pid
+            kid, code, steps = pid, code_parent(code), steps + 1
+
+    pairs = company_industry.select("ticker", "industry_code", "industry_name").drop_nulls("industry_name")
+    kinds = []
+    for code, name in pairs.select("industry_code", "industry_name").unique().sort("industry_name").iter_rows():
+        kid = node(name)
+        attach(kid, code_parent(code or ""))
+        kinds.append((name, kid))
+    kind_df = pl.DataFrame(kinds, schema={"industry_name": pl.Utf8, "kid": pl.Int64}, orient="row").unique(
+        subset="industry_name"
+    )
+    company_kind = pairs.join(kind_df, on="industry_name").select("ticker", "kid")
+    return list(names), np.asarray(parents, dtype=np.int64), company_kind
 
 
 def load_anchor_config(path: str | Path | None = None) -> dict[str, Any]:

@@ -213,13 +213,13 @@ def read_firm_years(path: Path | str, *, year: int | None = None) -> FirmYears:
             problems.append(InputProblem(line, field_name, message))
 
     try:
-        rows = _rows(path)
-        first = next(rows, None)
-    except (OSError, ValueError, KeyError, IndexError) as exc:
-        raise InputRejected([InputProblem(1, "-", _("cannot read the file (%(error)s)") % {"error": exc})]) from None
-    if first is None:
+        rows = list(_rows(path))
+    except Exception as exc:  # openpyxl and zipfile raise their own types for a damaged file
+        message = _("cannot read the file (%(error)s)") % {"error": exc}
+        raise InputRejected([InputProblem(1, "-", message)]) from None
+    if not rows:
         raise InputRejected([InputProblem(1, "-", _("the file is empty"))])
-    header_line, header = first
+    header_line, header = rows[0]
     where: dict[str, int] = {}
     shown: dict[str, str] = {}  # field key -> the header as written in the file
     for index, cell in enumerate(header):
@@ -227,7 +227,8 @@ def read_firm_years(path: Path | str, *, year: int | None = None) -> FirmYears:
         if key is None:
             continue
         if key in where:
-            report(header_line, str(cell), _("the column appears twice (as %(other)s)") % {"other": shown[key]})
+            message = _("the column appears twice (also as %(other)s)") % {"other": shown[key]}
+            report(header_line, str(cell).strip(), message)
             continue
         where[key], shown[key] = index, str(cell).strip()
     for key in REQUIRED:
@@ -245,45 +246,43 @@ def read_firm_years(path: Path | str, *, year: int | None = None) -> FirmYears:
     names: list[str] = []
     lines: list[int] = []
     seen: dict[tuple[str, float], int] = {}
-    try:
-        for line, cells in rows:
-            raw = {key: cells[i] if i < len(cells) else None for key, i in where.items()}
-            if all(_blank(v) for v in raw.values()):
-                continue
-            row: dict[str, Any] = {}
-            ok = True
-            for key, cell in raw.items():
-                if _blank(cell):
-                    if key in ("uscc", "year", "above_size"):
-                        report(line, shown[key], _("a value is required"))
-                        ok = False
-                    row[key] = "" if key in ("uscc", "name", "industry_code") else math.nan
-                    continue
-                try:
-                    row[key] = _convert(key, cell)
-                except ValueError as exc:
-                    report(line, shown[key], str(exc))
+    for line, cells in rows[1:]:
+        raw = {key: cells[i] if i < len(cells) else None for key, i in where.items()}
+        if all(_blank(v) for v in raw.values()):
+            continue
+        row: dict[str, Any] = {}
+        ok = True
+        for key, cell in raw.items():
+            if _blank(cell):
+                if key in ("uscc", "year", "above_size"):
+                    report(line, shown[key], _("a value is required"))
                     ok = False
-            if not ok:
+                row[key] = "" if key in ("uscc", "name", "industry_code") else math.nan
                 continue
-            identity = (row["uscc"], row["year"])
+            try:
+                row[key] = _convert(key, cell)
+            except ValueError as exc:
+                report(line, shown[key], str(exc))
+                ok = False
+        identity = (row.get("uscc", ""), row.get("year", math.nan))
+        if identity[0] and not math.isnan(identity[1]):  # both read: a repeat is a problem
             if identity in seen:
                 report(
                     line,
                     shown["uscc"],
                     _("duplicate firm-year: %(uscc)s in %(year)s is also on line %(other)s")
-                    % {"uscc": row["uscc"], "year": int(row["year"]), "other": seen[identity]},
+                    % {"uscc": identity[0], "year": int(identity[1]), "other": seen[identity]},
                 )
-                continue
-            seen[identity] = line
-            if year is not None and row["year"] != year:
-                continue
-            for key in INPUT_COLUMNS:
-                values[key].append(row[key])
-            names.append(row.get("name", ""))
-            lines.append(line)
-    except (OSError, ValueError, KeyError, csv.Error) as exc:
-        report(0, "-", _("cannot read the file (%(error)s)") % {"error": exc})
+                ok = False
+            seen.setdefault(identity, line)
+        if not ok:
+            continue
+        if year is not None and row["year"] != year:
+            continue
+        for key in INPUT_COLUMNS:
+            values[key].append(row[key])
+        names.append(row.get("name", ""))
+        lines.append(line)
     if problems:
         raise InputRejected(problems, truncated=truncated)
     columns: dict[str, np.ndarray] = {

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "chainleader.enterprises",
     "chainleader.chains",
     "chainleader.chainmap",
+    "chainleader.projects",
+    "chainleader.worklists",
     "chainleader.demo",
 ]
 
