@@ -9,7 +9,7 @@
    so full-width brackets equal ASCII ones, and without spaces) → method name, confirmed. Several companies
    on the first tier that matches → each a pending link (score 1.0) for review.
 3. **Fuzzy name** — character-bigram Jaccard similarity between normalised names (legal forms 股份有限公司,
-   有限责任公司, 有限公司, 集团, 股份, 公司 and the places 中国/青岛/山东 in brackets or as a prefix removed)
+   有限责任公司, 有限公司, 集团, 股份, 公司 removed; (中国), 青岛/山东 in brackets or as a prefix removed)
    ≥ 0.6 → method fuzzy, status pending, with the score: at most 3 candidates, best first. Candidates come
    from a bigram inverted index with prefix filtering, so no enterprise × company loop.
 
@@ -48,8 +48,13 @@ FUZZY_MAX_CANDIDATES = 3
 BATCH_SIZE = 5000
 
 LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团", "股份", "公司")
-PLACES = ("中国", "山东省", "山东", "青岛市", "青岛")
-_BRACKETED_PLACE = re.compile(r"\((?:" + "|".join(PLACES) + r")\)")
+PLACES = (
+    "山东省",
+    "山东",
+    "青岛市",
+    "青岛",
+)  # removed as a prefix or in brackets; 中国 only in brackets
+_BRACKETED_PLACE = re.compile(r"\((?:中国|" + "|".join(PLACES) + r")\)")
 _PLACE_PREFIX = re.compile(r"^(?:" + "|".join(PLACES) + r")")
 _PUNCT = re.compile(r"[\s()\[\]{}<>.,，。、·\-_'\"“”‘’*&]+")
 _NAME_SEPARATORS = re.compile(r"[\n\r、，,;；|]+")

@@ -12,7 +12,7 @@ from .models import Chain, Segment
 
 
 def scoped_chains(request: Any) -> QuerySet:
-    return Chain.objects.for_user(getattr(request, "user", None))
+    return Chain.objects.for_user(getattr(request, "user", None)).select_related("region")
 
 
 class ChainFilter(django_filters.FilterSet):

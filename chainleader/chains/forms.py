@@ -47,7 +47,7 @@ class SegmentForm(VersionedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        parent_qs = Segment.objects.for_user(self.user).filter(chain_id=self.instance.chain_id)
+        parent_qs = Segment.objects.for_user(self.user).filter(chain_id=self.instance.chain_id).select_related("chain__region")
         if self.instance.pk:
             parent_qs = parent_qs.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parent_qs

@@ -55,6 +55,9 @@ class Chain(VersionedModel):
         constraints = [models.UniqueConstraint(fields=["region", "name"], name="uniq_chain_region_name")]
 
     def __str__(self) -> str:
+        # The city and a district may both run a chain of the same name (智能家电): say whose it is.
+        if self.level == self.Level.DISTRICT and self.region_id:
+            return f"{self.name}（{self.region.alias or self.region.name}）"
         return self.name
 
     def get_absolute_url(self) -> str:

@@ -106,7 +106,7 @@ class SegmentListView(ObjectListView):
     model = Segment
     filterset_class = SegmentFilter
     columns = SEGMENT_COLUMNS
-    select_related = ("chain", "parent")
+    select_related = ("chain__region", "parent")
     default_sort = ""
     import_url_name = "chains:segment_import"
 
@@ -116,7 +116,7 @@ class SegmentDetailView(ObjectDetailView):
     template_name = "chains/segment_detail.html"
 
     def get_queryset(self) -> Any:
-        return self.scoped().select_related("chain", "parent")
+        return self.scoped().select_related("chain__region", "parent")
 
     def extra_context_data(self) -> dict[str, Any]:
         user = self.request.user

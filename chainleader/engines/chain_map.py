@@ -78,6 +78,20 @@ DEFAULT_DROP_PATTERNS = (
     "分部$",
     "^公司内",
 )
+# Whole names that are words of the extraction, not products (产品, 成本 as a "material" of 物流).
+DEFAULT_GENERIC_NAMES = (
+    "产品",
+    "成本",
+    "货物",
+    "经济",
+    "安全",
+    "服务",
+    "业务",
+    "材料",
+    "设备",
+    "原料",
+    "其他",
+)
 # SW-2021 repeats a name on several levels with Ⅱ/Ⅲ suffixes (林业Ⅱ / 林业Ⅲ); a segment shows it without.
 _LEVEL_SUFFIX = re.compile(r"[ⅡⅢ]+$")
 
@@ -108,10 +122,17 @@ class Params:
     # (1: level 3 → level 2, e.g. 氯碱 / 氟化工 → 化学原料 / 化学制品), so a map has a handful of upstream
     # segments, not one per level-3 industry.
     industry_levels_up: int = 1
+    industry_min_makers: int = (
+        2  # evidence for filing a product under an industry: this many makers in it
+    )
+    industry_min_share: float = 0.05  # ... or their revenue shares sum to this
     min_weight: float = 0.0
     max_segment_products: int = 40
     drop_product_patterns: tuple[str, ...] = DEFAULT_DROP_PATTERNS
-    require_maker: bool = True  # a reached product no listed company makes is noise (recipes, herbs)
+    generic_names: tuple[str, ...] = DEFAULT_GENERIC_NAMES  # words that name no product: dropped
+    require_maker: bool = (
+        True  # a reached product no listed company makes is noise (recipes, herbs)
+    )
     # Walk upstream and downstream from an anchor's sub-classes even when no listed company makes them: they
     # are the anchor's variants (车载冰箱, 空调热水器), and their materials (压缩机, 电机) are the anchor's.
     walk_anchor_subclasses: bool = True
@@ -122,7 +143,9 @@ class Params:
     choke_min_national: int = 1  # 0 national means the data does not cover it: 缺失, not 卡脖子
     choke_min_hhi: float | None = None  # optional: 0 local and national HHI ≥ this → 卡脖子 too
     weak_lq: float = 1.0  # local presence with LQ below this → 薄弱
-    strong_min_local: int = 2  # 优势 needs this many local firms (or a chain master) and LQ ≥ weak_lq
+    strong_min_local: int = (
+        2  # 优势 needs this many local firms (or a chain master) and LQ ≥ weak_lq
+    )
     weak_fill_lq: float = 0.5  # 薄弱 with LQ below this is nearly empty: 补链 rather than 固链
     extend_min_depth: Mapping[str, int] = field(default_factory=lambda: {UP: 2, DOWN: 1})
     position_weights: Mapping[str, float] = field(
@@ -143,14 +166,27 @@ class Params:
         if unknown:
             raise ValueError(f"chain map params: unknown keys {unknown}")
         values: dict[str, Any] = {}
-        for name in ("depth_up", "depth_down", "subclass_depth", "max_segment_products", "industry_levels_up"):
+        for name in (
+            "depth_up",
+            "depth_down",
+            "subclass_depth",
+            "max_segment_products",
+            "industry_levels_up",
+        ):
             if name in data:
                 values[name] = _int(data[name], name, low=0, high=10_000)
-        for name in ("choke_max_national", "choke_min_national", "strong_min_local"):
+        for name in (
+            "choke_max_national",
+            "choke_min_national",
+            "strong_min_local",
+            "industry_min_makers",
+        ):
             if name in data:
                 values[name] = _int(data[name], name, low=0, high=1_000_000)
         if "candidate_limit" in data:
-            values["candidate_limit"] = _int(data["candidate_limit"], "candidate_limit", low=0, high=1000)
+            values["candidate_limit"] = _int(
+                data["candidate_limit"], "candidate_limit", low=0, high=1000
+            )
         for name in (
             "include_subclasses",
             "subclasses_of_reached",
@@ -162,24 +198,35 @@ class Params:
                 if not isinstance(data[name], bool):
                     raise ValueError(f"chain map params: {name} must be true or false")
                 values[name] = data[name]
-        for name in ("min_weight", "weak_lq", "weak_fill_lq"):
+        for name in ("min_weight", "weak_lq", "weak_fill_lq", "industry_min_share"):
             if name in data:
                 values[name] = _float(data[name], name)
         if data.get("choke_min_hhi") is not None:
-            values["choke_min_hhi"] = _float(data["choke_min_hhi"], "choke_min_hhi", low=0.0, high=1.0)
+            values["choke_min_hhi"] = _float(
+                data["choke_min_hhi"], "choke_min_hhi", low=0.0, high=1.0
+            )
         if "drop_product_patterns" in data:
             patterns = data["drop_product_patterns"]
             if isinstance(patterns, str) or not isinstance(patterns, Sequence):
-                raise ValueError("chain map params: drop_product_patterns must be a list of patterns")
+                raise ValueError(
+                    "chain map params: drop_product_patterns must be a list of patterns"
+                )
             for pattern in patterns:
                 try:
                     re.compile(str(pattern))
                 except re.error as exc:
                     raise ValueError(f"chain map params: bad pattern {pattern!r} ({exc})") from None
             values["drop_product_patterns"] = tuple(str(p) for p in patterns)
+        if "generic_names" in data:
+            generic = data["generic_names"]
+            if isinstance(generic, str) or not isinstance(generic, Sequence):
+                raise ValueError("chain map params: generic_names must be a list of names")
+            values["generic_names"] = tuple(str(n) for n in generic)
         if "extend_min_depth" in data:
             ext = _position_map(data["extend_min_depth"], "extend_min_depth", (UP, DOWN))
-            values["extend_min_depth"] = {k: _int(v, f"extend_min_depth.{k}", low=1) for k, v in ext.items()}
+            values["extend_min_depth"] = {
+                k: _int(v, f"extend_min_depth.{k}", low=1) for k, v in ext.items()
+            }
         if "position_weights" in data:
             pw = _position_map(data["position_weights"], "position_weights", POSITIONS)
             values["position_weights"] = {
@@ -258,7 +305,9 @@ class Graph:
             raise ValueError("graph: company_industry must have one entry per company")
         if self.company_industry.size and self.company_industry.max() >= len(self.industry_names):
             raise ValueError("graph: company_industry refers to an unknown industry")
-        if self.industry_parent is not None and len(self.industry_parent) != len(self.industry_names):
+        if self.industry_parent is not None and len(self.industry_parent) != len(
+            self.industry_names
+        ):
             raise ValueError("graph: industry_parent must have one entry per industry")
 
     @property
@@ -297,7 +346,9 @@ class Graph:
             dst = np.asarray(edges[1], dtype=np.int64)
             if src.shape != dst.shape:
                 raise ValueError("graph: edge lists need as many sources as targets")
-            if src.size and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n_products):
+            if src.size and (
+                min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n_products
+            ):
                 raise ValueError("graph: edge refers to an unknown product")
             loop = src == dst
             loops[src[loop]] = True
@@ -393,6 +444,16 @@ class Graph:
         mask: BoolArray = self._cache[key]
         return mask
 
+    def _generic(self, names: tuple[str, ...]) -> BoolArray:
+        key = ("generic", names)
+        if key not in self._cache:
+            index = self.product_index()
+            mask = np.zeros(self.n_products, dtype=np.bool_)
+            mask[[index[n] for n in names if n in index]] = True
+            self._cache[key] = mask
+        generic: BoolArray = self._cache[key]
+        return generic
+
 
 def _resolve_one(ref: str | int, index: Mapping[str, int], n: int) -> int | None:
     if isinstance(ref, bool):
@@ -420,6 +481,8 @@ class _Producers:
     national_count: IntArray  # per product: producers
     national_weight: FloatArray  # per product: sum of clipped weights (ranks products in a segment)
     industry: IntArray  # per product: dominant industry of its producers (weighted), -1 unknown
+    industry_makers: IntArray  # per product: its producers in that industry
+    industry_share: FloatArray  # per product: their summed shares
     n_producers: int  # companies that make at least one product
 
     @classmethod
@@ -454,13 +517,30 @@ class _Producers:
             ),
             shape=(shape[0], n_ind),
         )
-        scored = share + made.astype(np.float64) * 1e-9  # a negative-weight-free maker with share 0
+        # 1e-9 per maker: with shares tied (or all 0 when min_weight < 0) the count of makers decides.
+        scored = share + made.astype(np.float64) * 1e-9
         by_industry = (scored.T @ onehot).tocsr()  # product × industry
         industry = np.asarray(by_industry.argmax(axis=1)).ravel().astype(np.int64)
         has = np.asarray(by_industry.sum(axis=1)).ravel() > 0
         industry[~has] = -1
+        rows = np.flatnonzero(has)
+        col = industry[has]
+        industry_share = np.zeros(graph.n_products)
+        industry_share[rows] = np.asarray((share.T @ onehot).tocsr()[rows, col]).ravel()
+        industry_makers = np.zeros(graph.n_products, dtype=np.int64)
+        counts = (made.astype(np.float64).T @ onehot).tocsr()
+        industry_makers[rows] = np.asarray(counts[rows, col]).ravel().astype(np.int64)
         n_producers = int((np.diff(made.indptr) > 0).sum())
-        return cls(made, share, national_count, national_weight, industry, n_producers)
+        return cls(
+            made,
+            share,
+            national_count,
+            national_weight,
+            industry,
+            industry_makers,
+            industry_share,
+            n_producers,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,8 +586,12 @@ class Derived:
 
     segments: tuple[Segment, ...]
     anchors: tuple[int, ...]
-    dropped: dict[str, int]  # reason → count: accounting_line, no_maker, self_loop, ..., stale_overrides
-    dropped_examples: dict[str, tuple[str, ...]]  # reason → up to 5 names (or override descriptions)
+    dropped: dict[
+        str, int
+    ]  # reason → count: accounting_line, no_maker, self_loop, ..., stale_overrides
+    dropped_examples: dict[
+        str, tuple[str, ...]
+    ]  # reason → up to 5 names (or override descriptions)
     params: Params
     graph: Graph = field(repr=False)
     hidden: tuple[str, ...] = ()  # keys hidden by the team
@@ -554,7 +638,9 @@ class _Drops:
 
     def result(self, names: Sequence[str]) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
         counts = {r: int(m.sum()) for r, m in self.masks.items()}
-        examples = {r: tuple(names[i] for i in np.flatnonzero(m)[:EXAMPLES]) for r, m in self.masks.items()}
+        examples = {
+            r: tuple(names[i] for i in np.flatnonzero(m)[:EXAMPLES]) for r, m in self.masks.items()
+        }
         for reason, n in self.extra.items():
             counts[reason] = counts.get(reason, 0) + n
         return counts, examples
@@ -574,7 +660,9 @@ def derive(graph: Graph, anchors: npt.ArrayLike, params: Params | None = None) -
         raise ValueError("derive: anchor id out of range")
     up_adj, down_adj, sub_adj = graph._adjacency()
     prod = graph._producers(params.min_weight, params.industry_levels_up)
-    noise = graph._noise(params.drop_product_patterns)
+    accounting = graph._noise(params.drop_product_patterns)
+    generic = graph._generic(params.generic_names)
+    noise = accounting | generic
     made = prod.national_count > 0
     drops = _Drops(graph.n_products)
     names = graph.product_names
@@ -582,7 +670,8 @@ def derive(graph: Graph, anchors: npt.ArrayLike, params: Params | None = None) -
     def usable(ids: IntArray) -> tuple[IntArray, IntArray]:
         """(kept on the map, walked on from): drops noise, and products nobody makes if required."""
         is_noise = noise[ids]
-        drops.add("accounting_line", ids[is_noise])
+        drops.add("accounting_line", ids[accounting[ids]])
+        drops.add("generic_name", ids[generic[ids] & ~accounting[ids]])
         unmade = ~made[ids] & ~is_noise
         if params.require_maker:
             drops.add("no_maker", ids[unmade])
@@ -622,7 +711,11 @@ def derive(graph: Graph, anchors: npt.ArrayLike, params: Params | None = None) -
             nxt = _neighbours(adj, frontier)
             nxt = nxt[~seen[nxt]]
             seen[nxt] = True
-            if params.include_subclasses and params.subclasses_of_reached and params.subclass_depth > 0:
+            if (
+                params.include_subclasses
+                and params.subclasses_of_reached
+                and params.subclass_depth > 0
+            ):
                 subs = _neighbours(sub_adj, nxt)
                 subs = subs[~seen[subs]]
                 seen[subs] = True
@@ -647,7 +740,10 @@ def derive(graph: Graph, anchors: npt.ArrayLike, params: Params | None = None) -
         drops.add("self_loop", on_map[graph.self_loop[on_map]])
 
     segments: list[Segment] = []
-    for side, ids, depths, adj in ((UP, up_ids, up_depth, up_adj), (DOWN, down_ids, down_depth, down_adj)):
+    for side, ids, depths, adj in (
+        (UP, up_ids, up_depth, up_adj),
+        (DOWN, down_ids, down_depth, down_adj),
+    ):
         side_segments = _group_side(graph, prod, side, ids, depths, adj, params, drops)
         if side == UP:
             segments.extend(side_segments)
@@ -697,8 +793,14 @@ def _group_side(
     if ids.size == 0:
         return []
     industry = prod.industry[ids]
-    # A product whose makers have no known industry (or, without require_maker, no makers) is a
-    # segment of its own, named after the product.
+    # A product is grouped under its makers' industry only on some evidence: enough makers in that
+    # industry, or a revenue share from a report breakdown. One business-scope mention (a 0.001 weight)
+    # would otherwise file 变频器 under 多元金融. Without evidence (or makers) the product is a segment of
+    # its own, named after it.
+    evidence = (prod.industry_makers[ids] >= params.industry_min_makers) | (
+        prod.industry_share[ids] >= params.industry_min_share
+    )
+    industry = np.where(evidence, industry, -1)
     labels = np.array(
         [
             graph.industry_names[k] if k >= 0 else graph.product_names[p]
@@ -734,7 +836,9 @@ def _group_side(
     parents: list[str | None] = []
     for g in range(n_groups):
         candidates = seg_links[:, g] * (seg_depth < seg_depth[g])
-        parents.append(keys[int(candidates.argmax())] if seg_depth[g] >= 2 and candidates.max() > 0 else None)
+        parents.append(
+            keys[int(candidates.argmax())] if seg_depth[g] >= 2 and candidates.max() > 0 else None
+        )
 
     # Display order: upstream from the outermost ring inwards, downstream from the midstream outwards;
     # within a ring, the heaviest segment first.
@@ -843,10 +947,7 @@ def apply_overrides(derived: Derived, overrides: Sequence[Mapping[str, Any]]) ->
             )
             if key in hidden:
                 hidden.remove(key)
-            last = max((j for j, k in enumerate(order) if segs[k].position == position), default=None)
-            if last is None:
-                last = sum(1 for k in order if POSITIONS.index(segs[k].position) < POSITIONS.index(position)) - 1
-            order.insert(last + 1, key)
+            order.append(key)  # the stable sort below puts it last on its side
             continue
         if key not in segs:
             stale.append(f"{label}: 环节不存在")
@@ -860,7 +961,9 @@ def apply_overrides(derived: Derived, overrides: Sequence[Mapping[str, Any]]) ->
                 stale.append(f"{label}: 目标环节 {into} 不存在")
                 continue
             target = segs[into]
-            segs[into] = edited(target, kind, products=tuple(dict.fromkeys((*target.products, *seg.products))))
+            segs[into] = edited(
+                target, kind, products=tuple(dict.fromkeys((*target.products, *seg.products)))
+            )
             for k, s in segs.items():  # children of the merged segment now hang under its target
                 if s.parent_key == key:
                     segs[k] = replace(s, parent_key=into)
@@ -889,20 +992,24 @@ def apply_overrides(derived: Derived, overrides: Sequence[Mapping[str, Any]]) ->
                 if s.parent_key == key:
                     segs[k] = replace(s, parent_key=None)
         elif kind == "hide_product":
-            pid = product(ov.get("product"), label)
-            if pid is None:
+            hide_id = product(ov.get("product"), label)
+            if hide_id is None:
                 continue
-            if pid not in seg.products:
+            if hide_id not in seg.products:
                 stale.append(f"{label}: 产品 {ov.get('product')} 不在该环节")
                 continue
-            segs[key] = edited(seg, kind, products=tuple(p for p in seg.products if p != pid))
+            segs[key] = edited(seg, kind, products=tuple(p for p in seg.products if p != hide_id))
         elif kind == "add_product":
-            pid = product(ov.get("product"), label)
-            if pid is None:
+            add_id = product(ov.get("product"), label)
+            if add_id is None:
                 continue
-            take(pid)
+            take(add_id)
             seg = segs[key]
-            segs[key] = edited(seg, kind, products=(*seg.products, pid) if pid not in seg.products else seg.products)
+            segs[key] = edited(
+                seg,
+                kind,
+                products=(*seg.products, add_id) if add_id not in seg.products else seg.products,
+            )
         elif kind == "choke":
             segs[key] = edited(seg, kind, choke_flag=True, choke_note=str(ov.get("note", "")))
 
@@ -914,7 +1021,9 @@ def apply_overrides(derived: Derived, overrides: Sequence[Mapping[str, Any]]) ->
     if stale:
         dropped["stale_overrides"] = dropped.get("stale_overrides", 0) + len(stale)
         examples["stale_overrides"] = (*examples.get("stale_overrides", ()), *stale)[:EXAMPLES]
-    return replace(derived, segments=segments, dropped=dropped, dropped_examples=examples, hidden=tuple(hidden))
+    return replace(
+        derived, segments=segments, dropped=dropped, dropped_examples=examples, hidden=tuple(hidden)
+    )
 
 
 def _override_kind(ov: Mapping[str, Any], i: int) -> str:
@@ -952,7 +1061,9 @@ class Assessment:
     local_firm_count: IntArray  # local units making any product of the segment
     national_firm_count: IntArray  # listed companies (producers) making any product of the segment
     chain_master_present: BoolArray
-    local_revenue_wan: FloatArray  # sum over local firms in the segment with known revenue; NaN if none
+    local_revenue_wan: (
+        FloatArray  # sum over local firms in the segment with known revenue; NaN if none
+    )
     revenue_known_count: IntArray
     lq: FloatArray  # location quotient; NaN when no local units at all or none in the segment nationally
     hhi: FloatArray  # Herfindahl index of national makers' shares (0–1); NaN when no national maker
@@ -964,7 +1075,9 @@ class Assessment:
     action_reason: tuple[str, ...]
     local_firms: tuple[IntArray, ...]  # registry firm indices (rows of local_firm_products)
     local_companies: tuple[IntArray, ...]  # local listed companies (graph company ids) making it
-    candidate_companies: tuple[IntArray, ...]  # top national makers not local, by share in the segment
+    candidate_companies: tuple[
+        IntArray, ...
+    ]  # top national makers not local, by share in the segment
     completeness: float  # Σ position weight × present / Σ position weight; NaN with no segments
     gaps: IntArray  # segment indices of 卡脖子 / 缺失 / 薄弱 segments, most urgent first
 
@@ -1067,7 +1180,8 @@ def assess(
         raise ValueError("assess: local_firm_company refers to an unknown company")
     linked = link >= 0
     link_matrix = sp.csr_matrix(
-        (np.ones(int(linked.sum())), (np.flatnonzero(linked), link[linked])), shape=(n_firms, n_comp)
+        (np.ones(int(linked.sum())), (np.flatnonzero(linked), link[linked])),
+        shape=(n_firms, n_comp),
     )
     firms = _bool_rows(firms.astype(np.float64) + link_matrix @ prod.made.astype(np.float64))
     local_c = _bool_column(local_company, n_comp, "local_company")
@@ -1079,7 +1193,10 @@ def assess(
     is_local_company = local_c | covered
 
     revenue = np.concatenate(
-        [_float_column(local_firm_revenue, n_firms, "local_firm_revenue"), np.full(own_units.size, np.nan)]
+        [
+            _float_column(local_firm_revenue, n_firms, "local_firm_revenue"),
+            np.full(own_units.size, np.nan),
+        ]
     )
     master = np.concatenate(
         [
@@ -1088,7 +1205,9 @@ def assess(
         ]
     )
     if n_firms and master_company is not None:  # a firm linked to a chain-master company is one
-        master[:n_firms] |= _bool_column(master_company, n_comp, "master_company")[np.maximum(link, 0)] & linked
+        master[:n_firms] |= (
+            _bool_column(master_company, n_comp, "master_company")[np.maximum(link, 0)] & linked
+        )
 
     seg_units = _bool_rows(seg_products @ units.T)  # segment × unit
     local = np.diff(seg_units.indptr).astype(np.int64)
@@ -1105,7 +1224,11 @@ def assess(
     else:
         local_base, national_base = n_units, prod.n_producers
     with np.errstate(invalid="ignore", divide="ignore"):
-        lq = (local / local_base) / (national / national_base) if local_base and national_base else None
+        lq = (
+            (local / local_base) / (national / national_base)
+            if local_base and national_base
+            else None
+        )
     if lq is None:
         lq = np.full(n_seg, np.nan)
     else:
@@ -1128,7 +1251,9 @@ def assess(
 
     status, status_rule, status_reason, action, action_rule, action_reason = [], [], [], [], [], []
     for i, seg in enumerate(segs):
-        st, sr, sreason = _status(seg, int(local[i]), int(national[i]), bool(master_present[i]), lq[i], hhi[i], params)
+        st, sr, sreason = _status(
+            seg, int(local[i]), int(national[i]), bool(master_present[i]), lq[i], hhi[i], params
+        )
         ac, ar, areason = _action(seg, st, int(local[i]), int(national[i]), lq[i], params)
         status.append(st)
         status_rule.append(sr)
@@ -1137,8 +1262,12 @@ def assess(
         action_rule.append(ar)
         action_reason.append(areason)
 
-    weights = np.array([params.position_weights.get(s.position, 1.0) for s in segs], dtype=np.float64)
-    completeness = float((weights * (local > 0)).sum() / weights.sum()) if weights.sum() > 0 else math.nan
+    weights = np.array(
+        [params.position_weights.get(s.position, 1.0) for s in segs], dtype=np.float64
+    )
+    completeness = (
+        float((weights * (local > 0)).sum() / weights.sum()) if weights.sum() > 0 else math.nan
+    )
     priority = np.array([STATUSES.index(s) for s in status], dtype=np.int64)
     ring = np.array([s.depth for s in segs], dtype=np.int64)
     gap_order = np.lexsort((np.arange(n_seg), -national, ring, priority))
@@ -1204,7 +1333,11 @@ def _status(
     """(status, rule, reason): the first rule that fires, in the order below."""
     if seg.choke_flag:
         note = f"（{seg.choke_note}）" if seg.choke_note else ""
-        return STATUS_CHOKE, "team_flag", f"专班标记为卡脖子环节{note}；本地{local}家、全国{national}家上市企业生产"
+        return (
+            STATUS_CHOKE,
+            "team_flag",
+            f"专班标记为卡脖子环节{note}；本地{local}家、全国{national}家上市企业生产",
+        )
     if local == 0 and p.choke_min_national <= national <= p.choke_max_national:
         return (
             STATUS_CHOKE,
@@ -1254,13 +1387,19 @@ def _status(
     )
 
 
-def _action(seg: Segment, status: str, local: int, national: int, lq: float, p: Params) -> tuple[str, str, str]:
+def _action(
+    seg: Segment, status: str, local: int, national: int, lq: float, p: Params
+) -> tuple[str, str, str]:
     """(action, rule, reason) for a segment's status (补链 / 延链 / 固链 / 强链)."""
     where = f"{POSITION_LABELS.get(seg.position, seg.position)}" + (
         f"第{seg.depth}层" if seg.position != MID else "核心环节"
     )
     if status == STATUS_STRONG:
-        return ACTION_STRENGTHEN, "strong", f"{where}为优势环节：做大做强，发挥龙头和链主带动作用（优势→强链）"
+        return (
+            ACTION_STRENGTHEN,
+            "strong",
+            f"{where}为优势环节：做大做强，发挥龙头和链主带动作用（优势→强链）",
+        )
     if status == STATUS_CHOKE:
         if local:
             return (
@@ -1321,18 +1460,29 @@ def graph_from_csv_folder(path: str | Path) -> Graph:
     )
     made = pl.read_csv(
         folder / "company_product.csv",
-        schema={"ticker": pl.Utf8, "company_name": pl.Utf8, "product_name": pl.Utf8, "weight": pl.Utf8},
+        schema={
+            "ticker": pl.Utf8,
+            "company_name": pl.Utf8,
+            "product_name": pl.Utf8,
+            "weight": pl.Utf8,
+        },
     )
     companies = pl.read_csv(folder / "companies.csv", infer_schema=False)
     industries = pl.read_csv(folder / "company_industry.csv", infer_schema=False)
 
-    links = links.with_columns(_clean_name(pl.col("from_product")), _clean_name(pl.col("to_product")))
+    links = links.with_columns(
+        _clean_name(pl.col("from_product")), _clean_name(pl.col("to_product"))
+    )
     made = made.with_columns(
         _clean_name(pl.col("product_name")),
         pl.col("weight").str.strip_chars().cast(pl.Float64, strict=False),
     ).filter(pl.col("weight").is_not_null() & (pl.col("product_name") != ""))
     # Names used by the edges but missing from products.csv (README: 8 + 7) are added after it.
-    listed = products.select(_clean_name(pl.col("name"))).filter(pl.col("name") != "").unique(maintain_order=True)
+    listed = (
+        products.select(_clean_name(pl.col("name")))
+        .filter(pl.col("name") != "")
+        .unique(maintain_order=True)
+    )
     extra = (
         pl.concat(
             [
@@ -1404,7 +1554,9 @@ def _industry_tree(industries: Any, company_industry: Any) -> tuple[list[str], I
     import polars as pl
 
     name_of = dict(zip(industries["code"].to_list(), industries["name"].to_list(), strict=True))
-    parent_of = dict(zip(industries["code"].to_list(), industries["parent_code"].to_list(), strict=True))
+    parent_of = dict(
+        zip(industries["code"].to_list(), industries["parent_code"].to_list(), strict=True)
+    )
     names: dict[str, int] = {}
     parents: list[int] = []
 
@@ -1431,15 +1583,19 @@ def _industry_tree(industries: Any, company_industry: Any) -> tuple[list[str], I
                 parents[kid] = pid
             kid, code, steps = pid, code_parent(code), steps + 1
 
-    pairs = company_industry.select("ticker", "industry_code", "industry_name").drop_nulls("industry_name")
+    pairs = company_industry.select("ticker", "industry_code", "industry_name").drop_nulls(
+        "industry_name"
+    )
     kinds = []
-    for code, name in pairs.select("industry_code", "industry_name").unique().sort("industry_name").iter_rows():
+    for code, name in (
+        pairs.select("industry_code", "industry_name").unique().sort("industry_name").iter_rows()
+    ):
         kid = node(name)
         attach(kid, code_parent(code or ""))
         kinds.append((name, kid))
-    kind_df = pl.DataFrame(kinds, schema={"industry_name": pl.Utf8, "kid": pl.Int64}, orient="row").unique(
-        subset="industry_name"
-    )
+    kind_df = pl.DataFrame(
+        kinds, schema={"industry_name": pl.Utf8, "kid": pl.Int64}, orient="row"
+    ).unique(subset="industry_name")
     company_kind = pairs.join(kind_df, on="industry_name").select("ticker", "kid")
     return list(names), np.asarray(parents, dtype=np.int64), company_kind
 
@@ -1454,7 +1610,11 @@ def load_anchor_config(path: str | Path | None = None) -> dict[str, Any]:
         raise ValueError("anchors config: needs a chains object")
     for key, entry in chains.items():
         anchors = entry.get("anchors") if isinstance(entry, dict) else None
-        if not isinstance(anchors, list) or not anchors or not all(isinstance(a, str) for a in anchors):
+        if (
+            not isinstance(anchors, list)
+            or not anchors
+            or not all(isinstance(a, str) for a in anchors)
+        ):
             raise ValueError(f"anchors config: {key} needs a list of anchor product names")
         Params().with_chain(entry)  # validates the chain's own settings
     return data

@@ -36,7 +36,14 @@ FIGURE_COLUMNS = (
     "rd_wan",
     "employees",
 )
-INPUT_COLUMNS = ("uscc", "year", "above_size", "industry_code", "production_start_year", *FIGURE_COLUMNS)
+INPUT_COLUMNS = (
+    "uscc",
+    "year",
+    "above_size",
+    "industry_code",
+    "production_start_year",
+    *FIGURE_COLUMNS,
+)
 DEFAULT_SCHEME_PATH = Path(__file__).with_name("mu_scheme_default.json")
 
 # Data faults checked before the scheme's own scope rules; the scheme cannot grade such a row at all.
@@ -124,7 +131,9 @@ class Scheme:
     share_a: float
     share_b_cumulative: float
     share_d: float
-    tie_breaks: tuple[tuple[str, bool], ...]  # (indicator key or "uscc", descending) after the score
+    tie_breaks: tuple[
+        tuple[str, bool], ...
+    ]  # (indicator key or "uscc", descending) after the score
     source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -160,14 +169,26 @@ def _fail(where: str, message: str) -> ValueError:
     return ValueError(f"scheme: {where} {message}")
 
 
-def _number(value: Any, where: str, *, low: float | None = None, high: float | None = None) -> float:
+def _number(
+    value: Any, where: str, *, low: float | None = None, high: float | None = None
+) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _fail(where, f"must be a number, got {value!r}")
     number = float(value)
     if not math.isfinite(number):
         raise _fail(where, f"must be finite, got {value!r}")
-    if (low is not None and number < low) or (high is not None and number > high):
+    if high is not None and low is not None and not low <= number <= high:
         raise _fail(where, f"must be between {low} and {high}, got {value!r}")
+    if low is not None and number < low:
+        raise _fail(where, f"must be at least {low}, got {value!r}")
+    return number
+
+
+def _positive(value: Any, where: str) -> float:
+    # A weight of 0 would multiply an uncapped infinite ratio into NaN; leave the indicator out instead.
+    number = _number(value, where)
+    if number <= 0:
+        raise _fail(where, f"must be more than 0, got {value!r}")
     return number
 
 
@@ -202,7 +223,9 @@ def _parse_indicator(data: Any, where: str) -> Indicator:
     for column in ("numerator", "denominator"):
         name = data.get(column)
         if name not in FIGURE_COLUMNS:
-            raise _fail(f"{where}.{column}", f"must be one of {', '.join(FIGURE_COLUMNS)}, got {name!r}")
+            raise _fail(
+                f"{where}.{column}", f"must be one of {', '.join(FIGURE_COLUMNS)}, got {name!r}"
+            )
         parts[column] = name
     numerator_ratio = data.get("missing_numerator_ratio")
     return Indicator(
@@ -210,9 +233,10 @@ def _parse_indicator(data: Any, where: str) -> Indicator:
         name=_text(data.get("name"), f"{where}.name"),
         numerator=parts["numerator"],
         denominator=parts["denominator"],
-        weight=_number(data.get("weight"), f"{where}.weight", low=0.0),
+        weight=_positive(data.get("weight"), f"{where}.weight"),
         missing_or_zero_denominator_ratio=_number(
-            data.get("missing_or_zero_denominator_ratio", 0), f"{where}.missing_or_zero_denominator_ratio"
+            data.get("missing_or_zero_denominator_ratio", 0),
+            f"{where}.missing_or_zero_denominator_ratio",
         ),
         missing_numerator_ratio=None
         if numerator_ratio is None
@@ -239,7 +263,9 @@ def _parse_groups(data: Any) -> tuple[Group, ...]:
         for ind in indicators:
             # One output column per key, so a key shared by two groups must be the same formula.
             if not by_key.setdefault(ind.key, ind).same_formula(ind):
-                raise _fail(f"{where} indicator {ind.key}", "differs from the same key in another group")
+                raise _fail(
+                    f"{where} indicator {ind.key}", "differs from the same key in another group"
+                )
         groups.append(
             Group(
                 key=_text(raw.get("key"), f"{where}.key", key=True),
@@ -302,7 +328,8 @@ def _parse_scheme(data: Any) -> Scheme:
         raise _fail("cap", f"must be above the floor {floor}, got {cap}")
     shares = _obj(data.get("class_shares"), "class_shares", {"A", "B_cumulative", "D"})
     share_a, share_b, share_d = (
-        _number(shares.get(k), f"class_shares.{k}", low=0.0, high=1.0) for k in ("A", "B_cumulative", "D")
+        _number(shares.get(k), f"class_shares.{k}", low=0.0, high=1.0)
+        for k in ("A", "B_cumulative", "D")
     )
     if share_b < share_a:
         raise _fail("class_shares.B_cumulative", f"must be at least A ({share_a}), got {share_b}")
@@ -311,7 +338,10 @@ def _parse_scheme(data: Any) -> Scheme:
         item = _obj(item, f"tie_breaks[{i}]", {"key", "order"})
         key, order = item.get("key"), item.get("order")
         if key != "uscc" and not all(key in {ind.key for ind in g.indicators} for g in groups):
-            raise _fail(f"tie_breaks[{i}].key", f"must be 'uscc' or an indicator of every group, got {key!r}")
+            raise _fail(
+                f"tie_breaks[{i}].key",
+                f"must be 'uscc' or an indicator of every group, got {key!r}",
+            )
         if order not in ("asc", "desc"):
             raise _fail(f"tie_breaks[{i}].order", f"must be 'asc' or 'desc', got {order!r}")
         tie_breaks.append((str(key), order == "desc"))
@@ -415,14 +445,15 @@ def _floats(columns: Mapping[str, Any], name: str, n: int) -> FloatArray:
 
 def industry_divisions(codes: Any) -> IntArray:
     """GB/T 4754 大类 (first two digits, after an optional 门类 letter) of each code; -1 if unreadable."""
-    text = np.asarray(codes).astype("U3")  # "C3951" → "C39"; None → "Non", NaN → "nan": -1
-    # Work on bytes: code points above 255 become 255, which is neither a digit nor a letter.
-    chars = np.minimum(text.view(np.uint32).reshape(len(text), 3), 255).astype(np.uint8).T.copy()
-    letter = ((chars[0] | 32) - 97).astype(np.uint8) < 26
-    tens = np.where(letter, chars[1], chars[0]) - np.uint8(48)  # non-digits wrap to > 9
-    ones = np.where(letter, chars[2], chars[1]) - np.uint8(48)
-    ok = (tens <= 9) & (ones <= 9)
-    return np.where(ok, tens.astype(np.int64) * 10 + ones, -1)
+    text = np.ascontiguousarray(np.asarray(codes).astype("U3"))  # "C3951" → "C39"; None → "Non"
+    flat = text.view(np.uint32)  # three code points per code, contiguous: fast whole-array passes
+    digit = (flat - np.uint32(48)).astype(np.uint8)  # 0..9 for digits; anything else > 9 …
+    digit[flat > 255] = 255  # … once code points that wrap around are cut off
+    letter = ((flat[::3] | np.uint32(32)) - np.uint32(97)) < 26  # an ASCII letter in front
+    digits = digit.reshape(len(text), 3)
+    tens = np.where(letter, digits[:, 1], digits[:, 0])
+    ones = np.where(letter, digits[:, 2], digits[:, 1])
+    return np.where((tens <= 9) & (ones <= 9), tens.astype(np.int64) * 10 + ones, -1)
 
 
 def _class_counts(n: IntArray, scheme: Scheme) -> tuple[IntArray, IntArray, IntArray]:
@@ -522,7 +553,9 @@ def evaluate(columns: Mapping[str, Any], scheme: Scheme) -> MuYieldResult:
             # fmax/fmin skip NaN, so this finds an infinity without a pass that builds a mask
             if n and (np.fmax.reduce(values) == np.inf or np.fmin.reduce(values) == -np.inf):
                 finite &= ~np.isinf(values)
-        reason_code, graded = _scope(scheme, year, g_code, finite, start, figures["land_mu"], industry)
+        reason_code, graded = _scope(
+            scheme, year, g_code, finite, start, figures["land_mu"], industry
+        )
         year_ok = reason_code != 1
         first_year = int(np.min(year, where=year_ok, initial=np.inf)) if year_ok.any() else 0
         year_idx = np.where(year_ok, year - first_year, 0).astype(np.int64)
@@ -658,10 +691,13 @@ def _score_group(work: _Work, g: int, rows: IntArray, k: int) -> list[BenchPart]
 def _take_str(table: npt.NDArray[np.str_], codes: npt.NDArray[Any]) -> npt.NDArray[np.str_]:
     """``table[codes]`` for a short fixed-width str table, gathered as integers (no per-row objects)."""
     width = table.dtype.itemsize // 4
-    if width not in (1, 2):
-        return table[codes]
-    as_int = table.view(np.uint32 if width == 1 else np.uint64)
-    return as_int[codes].view(table.dtype)
+    taken: npt.NDArray[np.str_]
+    if width in (1, 2):
+        as_int = table.view(np.uint32 if width == 1 else np.uint64)
+        taken = as_int[codes].view(table.dtype)
+    else:
+        taken = table[codes]
+    return taken
 
 
 def _rank_and_class(
@@ -681,7 +717,8 @@ def _rank_and_class(
     # sort). Only the firms tied on score go through the tie-breaks, and each tie-break only sees
     # the firms still tied after the previous ones, so few uscc strings are ever compared.
     starts = np.cumsum(graded_n) - graded_n
-    by_year = np.argsort(years.astype(np.int16), kind="stable")
+    # A stable sort of 8- or 16-bit integers is a radix sort: one or two passes over the data.
+    by_year = np.argsort(years.astype(np.int8 if len(graded_n) < 2**7 else np.int16), kind="stable")
     order = np.empty_like(by_year)
     for y in np.flatnonzero(graded_n):
         block = by_year[starts[y] : starts[y] + graded_n[y]]
@@ -702,7 +739,8 @@ def _rank_and_class(
         new_run[1:] = ~((at[1:] == at[:-1] + 1) & still[at[:-1]])
         run = np.cumsum(new_run)
         if key == "uscc":
-            sort_key: Any = _string_ranks(uscc[rows[sub]])
+            ranks = _string_ranks(uscc[rows[sub]])
+            sort_key: Any = -ranks if descending else ranks
         elif key:
             value = -tie_values[key][sub] if descending else tie_values[key][sub]
             sort_key = np.where(np.isnan(value), np.inf, value)
@@ -765,22 +803,26 @@ def _benchmark_table(
     years = np.flatnonzero(present)
     k = len(years)
     labels = [g.label for g in scheme.groups]
-    return Benchmarks(
-        year=np.concatenate([first_year + years for _part in parts]).astype(np.int64),
-        group=np.array([labels[p[0]] for p in parts for _y in years], dtype=object),
-        indicator=np.array([p[1] for p in parts for _y in years], dtype=object),
-        benchmark=np.concatenate([np.where(p[4] > 0, p[2], np.nan)[years] for p in parts]),
-        usable=np.concatenate([p[3][years] for p in parts]).astype(bool),
-        graded=np.concatenate([p[5][years] for p in parts]).astype(np.int64),
-        defined=np.concatenate([p[4][years] for p in parts]).astype(np.int64),
-    ) if k and parts else Benchmarks(
-        year=np.zeros(0, dtype=np.int64),
-        group=np.zeros(0, dtype=object),
-        indicator=np.zeros(0, dtype=object),
-        benchmark=np.zeros(0),
-        usable=np.zeros(0, dtype=bool),
-        graded=np.zeros(0, dtype=np.int64),
-        defined=np.zeros(0, dtype=np.int64),
+    return (
+        Benchmarks(
+            year=np.concatenate([first_year + years for _part in parts]).astype(np.int64),
+            group=np.array([labels[p[0]] for p in parts for _y in years], dtype=object),
+            indicator=np.array([p[1] for p in parts for _y in years], dtype=object),
+            benchmark=np.concatenate([np.where(p[4] > 0, p[2], np.nan)[years] for p in parts]),
+            usable=np.concatenate([p[3][years] for p in parts]).astype(bool),
+            graded=np.concatenate([p[5][years] for p in parts]).astype(np.int64),
+            defined=np.concatenate([p[4][years] for p in parts]).astype(np.int64),
+        )
+        if k and parts
+        else Benchmarks(
+            year=np.zeros(0, dtype=np.int64),
+            group=np.zeros(0, dtype=object),
+            indicator=np.zeros(0, dtype=object),
+            benchmark=np.zeros(0),
+            usable=np.zeros(0, dtype=bool),
+            graded=np.zeros(0, dtype=np.int64),
+            defined=np.zeros(0, dtype=np.int64),
+        )
     )
 
 
@@ -888,14 +930,14 @@ def evaluate_rows_python(rows: Iterable[Mapping[str, Any]], scheme: Scheme) -> l
         score = 0.0
         for ind in firm["group"].indicators:
             value, special, _num0, _den = firm["parts"][ind.key]
-            b = bench[(record["year"], firm["group"].key, ind.key)]
-            if b is None:
+            benchmark = bench[(record["year"], firm["group"].key, ind.key)]
+            if benchmark is None:
                 ratio = 0.0
             elif special is not None:
                 ratio = special
             else:
                 assert value is not None  # noqa: S101 - a defined value when there is no special ratio
-                ratio = value / b
+                ratio = value / benchmark
             ratio = max(ratio, scheme.floor)
             if scheme.cap is not None:
                 ratio = min(ratio, scheme.cap)
@@ -905,12 +947,15 @@ def evaluate_rows_python(rows: Iterable[Mapping[str, Any]], scheme: Scheme) -> l
         record["score"] = score
         ranked.setdefault((record["year"], firm["group"].key), []).append(i)
 
+    uscc_order = {code: i for i, code in enumerate(sorted({str(r["uscc"]) for r in out}))}
+
     def sort_key(i: int) -> tuple[Any, ...]:
         record = out[i]
         key: list[Any] = [-record["score"]]
         for name, descending in scheme.tie_breaks:
             if name == "uscc":
-                key.append(str(record["uscc"]))
+                position = uscc_order[str(record["uscc"])]
+                key.append(-position if descending else position)
                 continue
             value = record[name]
             if value is None or math.isnan(value):
@@ -920,7 +965,9 @@ def evaluate_rows_python(rows: Iterable[Mapping[str, Any]], scheme: Scheme) -> l
         key.append(i)
         return tuple(key)
 
-    shares = [Fraction(repr(s)) for s in (scheme.share_a, scheme.share_b_cumulative, scheme.share_d)]
+    shares = [
+        Fraction(repr(s)) for s in (scheme.share_a, scheme.share_b_cumulative, scheme.share_d)
+    ]
     for members in ranked.values():
         members.sort(key=sort_key)
         n = len(members)

@@ -25,7 +25,7 @@ def home_districts(request: Any) -> QuerySet:
 
 
 def scoped_chains(request: Any) -> QuerySet:
-    return Chain.objects.for_user(_request_user(request))
+    return Chain.objects.for_user(_request_user(request)).select_related("region")
 
 
 def scoped_parks(request: Any) -> QuerySet:

@@ -56,7 +56,7 @@ class EnterpriseDetailView(ObjectDetailView):
             "tiers": EnterpriseTier.objects.for_user(user).filter(enterprise=ent),
             "contacts": Contact.objects.for_user(user).filter(enterprise=ent),
             "products": ent.products.select_related("product").order_by("-revenue_share")[:50],
-            "placements": ent.placements.for_user(user).select_related("segment__chain"),
+            "placements": ent.placements.for_user(user).select_related("segment__chain__region"),
         }
 
 

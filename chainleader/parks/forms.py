@@ -17,7 +17,7 @@ class ParkForm(VersionedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.filter(level__gte=Region.Level.PREFECTURE)
-        self.scope_choices(chains=Chain)
+        self.fields["chains"].queryset = Chain.objects.for_user(self.user).select_related("region")
 
 
 class LandZoneForm(VersionedModelForm):

@@ -17,3 +17,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Two-factor login is on everywhere else; the tests that exercise it switch it on with the `settings` fixture.
 CHAINLEADER_OTP_REQUIRED = False
+# Static files straight from the app folders (the browser tests' live server; no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -185,7 +185,8 @@ def test_page_size_is_capped(api, office_user):
     assert resp.json()["count"] == Region.objects.count()
 
 
-def test_password_only_session_reaches_no_data(office_user, world):
+def test_password_only_session_reaches_no_data(office_user, world, settings):
+    settings.CHAINLEADER_OTP_REQUIRED = True
     """SECURITY.md A3 holds on the API too: a session that skipped the OTP step gets no records."""
     client = APIClient()
     client.force_login(office_user)

@@ -39,5 +39,6 @@ def test_office_user_opens_a_chain_and_one_of_its_firms(page: Page, live_server,
     expect(page.get_by_text(firm.uscc)).to_be_visible()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("response", lambda r: errors.append(r.url) if r.status >= 400 else None)
     page.reload()
     assert errors == []

@@ -52,7 +52,7 @@ class SegmentViewSet(ScopedModelViewSet):
     model = Segment
     serializer_class = SegmentSerializer
     filterset_class = SegmentFilter
-    select_related = ("chain", "parent")
+    select_related = ("chain__region", "parent")
     ordering_fields = ("name", "position", "order", "chain")
 
     def create_object(self, *, data: dict[str, Any], m2m: dict[str, Any]) -> Segment:
@@ -89,7 +89,7 @@ class ChainTargetViewSet(ScopedModelViewSet):
     model = ChainTarget
     serializer_class = ChainTargetSerializer
     filterset_class = ChainTargetFilter
-    select_related = ("chain",)
+    select_related = ("chain__region",)
     search_fields = ("indicator", "note")
     ordering_fields = ("year", "indicator", "chain")
 
