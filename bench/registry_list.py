@@ -45,14 +45,25 @@ def build() -> object:
     call_command("migrate", verbosity=0)
     districts = list(Region.objects.filter(code__startswith="3702", level=3))
     industries = list(Industry.objects.filter(level=4, section="C").values_list("pk", flat=True))
-    parks = [Park.objects.create(name=f"园区{i}", region=districts[i % len(districts)]) for i in range(40)]
+    parks = [
+        Park.objects.create(name=f"园区{i}", region=districts[i % len(districts)])
+        for i in range(40)
+    ]
     rows = []
     for i in range(N):
         d = districts[i % len(districts)]
         body = f"91{d.code}{i:09d}"
-        rows.append(Enterprise(uscc=body + uscc_check_char(body), name=f"青岛测试企业{i:06d}有限公司", region=d,
-                               park=parks[i % 40] if i % 3 == 0 else None, industry_id=industries[i % len(industries)],
-                               above_size=i % 5 == 0, is_synthetic=True))
+        rows.append(
+            Enterprise(
+                uscc=body + uscc_check_char(body),
+                name=f"青岛测试企业{i:06d}有限公司",
+                region=d,
+                park=parks[i % 40] if i % 3 == 0 else None,
+                industry_id=industries[i % len(industries)],
+                above_size=i % 5 == 0,
+                is_synthetic=True,
+            )
+        )
     Enterprise.objects.bulk_create(rows, batch_size=5000)
     user = User.objects.create_user("bench", password="Bench-Passw0rd!", role=Role.OFFICE)
     return user
@@ -103,13 +114,19 @@ def main() -> None:
         page = list(Enterprise.objects.order_by("name", "pk")[:50])
         rows = [(obj, [(c, c.value(obj)) for c in ENTERPRISE_COLUMNS]) for obj in page]
         Enterprise.objects.count()
-        render_to_string("core/_object_table.html", {"columns": ENTERPRISE_COLUMNS, "rows": rows,
-                                                       "page_obj": None})
+        render_to_string(
+            "core/_object_table.html",
+            {"columns": ENTERPRISE_COLUMNS, "rows": rows, "page_obj": None},
+        )
 
     base = timed(naive, REPEAT)
-    print(f"{'naive N+1 first page':24s} p50 {statistics.median(base):7.1f} ms   p95 {p95(base):7.1f} ms")
+    print(
+        f"{'naive N+1 first page':24s} p50 {statistics.median(base):7.1f} ms   p95 {p95(base):7.1f} ms"
+    )
     ours = timed(lambda: client.get("/enterprises/"), REPEAT)
-    print(f"ratio naive/ours (p50, first page): {statistics.median(base) / statistics.median(ours):.1f}x")
+    print(
+        f"ratio naive/ours (p50, first page): {statistics.median(base) / statistics.median(ours):.1f}x"
+    )
     print(f"worst p95 over the cases: {worst:.1f} ms (goal ≤ 150 ms)")
     connection.close()
 

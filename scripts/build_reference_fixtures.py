@@ -25,13 +25,19 @@ def main(src: Path) -> None:
     with (div / "cities.csv").open(encoding="utf-8") as fh:
         rows += [[r["code"], r["name"], "2", r["provinceCode"], ""] for r in csv.DictReader(fh)]
     with (div / "areas.csv").open(encoding="utf-8") as fh:
-        rows += [[r["code"], r["name"], "3", r["cityCode"], ALIASES.get(r["code"], "")] for r in csv.DictReader(fh)]
+        rows += [
+            [r["code"], r["name"], "3", r["cityCode"], ALIASES.get(r["code"], "")]
+            for r in csv.DictReader(fh)
+        ]
     with (OUT / "regions.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["code", "name", "level", "parent", "alias"])
         w.writerows(rows)
     with (src / "gbt4754_2017" / "gbt4754_2017.csv").open(encoding="utf-8") as fh:
-        inds = [[r["code"], r["level"], r["name"], r["parent_code"], r["section"], r["full_code"]] for r in csv.DictReader(fh)]
+        inds = [
+            [r["code"], r["level"], r["name"], r["parent_code"], r["section"], r["full_code"]]
+            for r in csv.DictReader(fh)
+        ]
     with (OUT / "industries.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["code", "level", "name", "parent", "section", "full_code"])

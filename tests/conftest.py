@@ -86,7 +86,9 @@ def _flush_passes_the_audit_triggers():
     original = SQLiteOperations.sql_flush
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
         if "core_auditevent" not in tables:
             return statements
         token = [s for s in statements if "core_auditpurgetoken" in s and s.startswith("DELETE")]

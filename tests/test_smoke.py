@@ -19,7 +19,9 @@ def test_district_user_gets_404_for_another_districts_firm(client, district_a_us
 
 def test_chain_detail_shows_segments_and_firms(client, office_user, team_chain):
     seg = SegmentFactory(chain=team_chain, name="整机制造")
-    PlacementFactory(segment=seg, enterprise=EnterpriseFactory(name="海尔智家股份有限公司"), role="master")
+    PlacementFactory(
+        segment=seg, enterprise=EnterpriseFactory(name="海尔智家股份有限公司"), role="master"
+    )
     client.force_login(office_user)
     body = client.get(team_chain.get_absolute_url()).content.decode()
     assert "整机制造" in body and "海尔智家股份有限公司" in body

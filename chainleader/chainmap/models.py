@@ -24,7 +24,9 @@ class GraphImport(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     path = models.CharField(_("source folder"), max_length=500)
     fingerprint = models.CharField(_("SHA-256 of the source files"), max_length=64, db_index=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
     counts = models.JSONField(_("rows read and written"), default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
@@ -46,7 +48,9 @@ class GraphIndustry(models.Model):
     code = models.CharField(_("code"), max_length=8, unique=True)
     name = models.CharField(_("name"), max_length=64, db_index=True)
     level = models.PositiveSmallIntegerField(_("level"))
-    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.SET_NULL)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     objects = PublicQuerySet.as_manager()
 
@@ -68,8 +72,14 @@ class GraphCompany(models.Model):
     other_fullnames = models.TextField(_("other full names"), blank=True)
     exchange = models.CharField(_("exchange"), max_length=32, blank=True)
     list_date = models.DateField(_("listing date"), null=True, blank=True)
-    industry = models.ForeignKey(GraphIndustry, verbose_name=_("industry"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="companies")
+    industry = models.ForeignKey(
+        GraphIndustry,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="companies",
+    )
 
     objects = PublicQuerySet.as_manager()
 
@@ -85,9 +95,15 @@ class GraphCompany(models.Model):
 class CompanyProduct(models.Model):
     """主营产品: a graph company makes a product, with the revenue weight the source gives."""
 
-    company = models.ForeignKey(GraphCompany, verbose_name=_("company"), on_delete=models.CASCADE, related_name="products")
-    product = models.ForeignKey("enterprises.Product", verbose_name=_("product"), on_delete=models.CASCADE,
-                                related_name="graph_makers")
+    company = models.ForeignKey(
+        GraphCompany, verbose_name=_("company"), on_delete=models.CASCADE, related_name="products"
+    )
+    product = models.ForeignKey(
+        "enterprises.Product",
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        related_name="graph_makers",
+    )
     weight = models.FloatField(_("revenue weight"))
 
     objects = PublicQuerySet.as_manager()
@@ -95,7 +111,9 @@ class CompanyProduct(models.Model):
     class Meta:
         verbose_name = _("company product")
         verbose_name_plural = _("company products")
-        constraints = [models.UniqueConstraint(fields=["company", "product"], name="uniq_company_product")]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "product"], name="uniq_company_product")
+        ]
 
     def __str__(self) -> str:
         return f"{self.company_id} → {self.product_id}"
@@ -109,17 +127,25 @@ class ProductLink(models.Model):
         SUBCLASS = "sub", _("sub-class")
         DOWNSTREAM = "down", _("downstream product")
 
-    source = models.ForeignKey("enterprises.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(
+        "enterprises.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"
+    )
     rel = models.CharField(_("relation"), max_length=4, choices=Rel.choices)
-    target = models.ForeignKey("enterprises.Product", verbose_name=_("related product"), on_delete=models.CASCADE,
-                               related_name="+")
+    target = models.ForeignKey(
+        "enterprises.Product",
+        verbose_name=_("related product"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
 
     objects = PublicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("product link")
         verbose_name_plural = _("product links")
-        constraints = [models.UniqueConstraint(fields=["source", "rel", "target"], name="uniq_product_link")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "rel", "target"], name="uniq_product_link")
+        ]
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.rel} {self.target_id}"
@@ -137,7 +163,11 @@ class IndustryUpstream(models.Model):
     class Meta:
         verbose_name = _("industry upstream link")
         verbose_name_plural = _("industry upstream links")
-        constraints = [models.UniqueConstraint(fields=["industry_name", "upstream_name"], name="uniq_industry_upstream")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["industry_name", "upstream_name"], name="uniq_industry_upstream"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.industry_name} ← {self.upstream_name}"
@@ -157,15 +187,29 @@ class CompanyLink(models.Model):
         PENDING = "pending", _("to review")
         REJECTED = "rejected", _("rejected")
 
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE,
-                                   related_name="graph_links")
-    company = models.ForeignKey(GraphCompany, verbose_name=_("listed company"), on_delete=models.CASCADE,
-                                related_name="registry_links")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="graph_links",
+    )
+    company = models.ForeignKey(
+        GraphCompany,
+        verbose_name=_("listed company"),
+        on_delete=models.CASCADE,
+        related_name="registry_links",
+    )
     method = models.CharField(_("matched by"), max_length=8, choices=Method.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     score = models.FloatField(_("similarity"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = EnterpriseChildQuerySet.as_manager()
@@ -173,7 +217,9 @@ class CompanyLink(models.Model):
     class Meta:
         verbose_name = _("listed-company link")
         verbose_name_plural = _("listed-company links")
-        constraints = [models.UniqueConstraint(fields=["enterprise", "company"], name="uniq_company_link")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "company"], name="uniq_company_link")
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} ↔ {self.company_id}"
@@ -182,14 +228,25 @@ class CompanyLink(models.Model):
 class MapConfig(models.Model):
     """A chain's map configuration (anchor products, depth, rules), versioned: a change is a new row."""
 
-    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.CASCADE, related_name="map_configs")
+    chain = models.ForeignKey(
+        "chains.Chain",
+        verbose_name=_("chain"),
+        on_delete=models.CASCADE,
+        related_name="map_configs",
+    )
     version = models.PositiveIntegerField(_("version"))
     anchors = models.JSONField(_("anchor products"), default=list)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ChainChildQuerySet.as_manager()
 
@@ -197,7 +254,9 @@ class MapConfig(models.Model):
         verbose_name = _("chain map configuration")
         verbose_name_plural = _("chain map configurations")
         ordering = ["chain", "-version"]
-        constraints = [models.UniqueConstraint(fields=["chain", "version"], name="uniq_map_config_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "version"], name="uniq_map_config_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.chain} v{self.version}"
@@ -216,14 +275,25 @@ class MapOverride(models.Model):
         ADD_PRODUCT = "add_product", _("add product")
         CHOKE = "choke", _("flag as choke point")
 
-    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.CASCADE, related_name="map_overrides")
+    chain = models.ForeignKey(
+        "chains.Chain",
+        verbose_name=_("chain"),
+        on_delete=models.CASCADE,
+        related_name="map_overrides",
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     segment_key = models.CharField(_("segment key"), max_length=200)
     value = models.JSONField(_("value"), default=dict, blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ChainChildQuerySet.as_manager()
 
@@ -239,11 +309,22 @@ class MapOverride(models.Model):
 class ChainMap(models.Model):
     """The derived map of a chain (a snapshot): segments with status and reasons, as served to pages and the API."""
 
-    chain = models.OneToOneField("chains.Chain", verbose_name=_("chain"), on_delete=models.CASCADE, related_name="derived_map")
+    chain = models.OneToOneField(
+        "chains.Chain",
+        verbose_name=_("chain"),
+        on_delete=models.CASCADE,
+        related_name="derived_map",
+    )
     derived_at = models.DateTimeField(_("derived at"))
     config_version = models.PositiveIntegerField(_("configuration version"))
-    graph_import = models.ForeignKey(GraphImport, verbose_name=_("graph data"), null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    graph_import = models.ForeignKey(
+        GraphImport,
+        verbose_name=_("graph data"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     segments = models.JSONField(_("segments"), default=list)
     completeness = models.FloatField(_("completeness"), default=0)
     dropped = models.JSONField(_("what the derivation dropped"), default=dict, blank=True)

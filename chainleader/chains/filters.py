@@ -17,9 +17,15 @@ def scoped_chains(request: Any) -> QuerySet:
 
 class ChainFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Chain.Level.choices, empty_label=_("All"))
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=Chain.Category.choices, empty_label=_("All"))
-    region = django_filters.CharFilter(label=_("Region code"), field_name="region__code", lookup_expr="startswith")
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=Chain.Level.choices, empty_label=_("All")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Chain.Category.choices, empty_label=_("All")
+    )
+    region = django_filters.CharFilter(
+        label=_("Region code"), field_name="region__code", lookup_expr="startswith"
+    )
 
     class Meta:
         model = Chain
@@ -27,13 +33,19 @@ class ChainFilter(django_filters.FilterSet):
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        return qs.filter(Q(name__icontains=value) | Q(description__icontains=value)) if value else qs
+        return (
+            qs.filter(Q(name__icontains=value) | Q(description__icontains=value)) if value else qs
+        )
 
 
 class SegmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=scoped_chains, empty_label=_("All"))
-    position = django_filters.ChoiceFilter(label=_("Position"), choices=Segment.Position.choices, empty_label=_("All"))
+    chain = django_filters.ModelChoiceFilter(
+        label=_("Chain"), queryset=scoped_chains, empty_label=_("All")
+    )
+    position = django_filters.ChoiceFilter(
+        label=_("Position"), choices=Segment.Position.choices, empty_label=_("All")
+    )
 
     class Meta:
         model = Segment
@@ -43,4 +55,8 @@ class SegmentFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(Q(name__icontains=value) | Q(key_products__icontains=value) | Q(key_technologies__icontains=value))
+        return qs.filter(
+            Q(name__icontains=value)
+            | Q(key_products__icontains=value)
+            | Q(key_technologies__icontains=value)
+        )

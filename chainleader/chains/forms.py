@@ -17,19 +17,39 @@ from .models import Chain, ChainTarget, Placement, Segment
 class ChainForm(VersionedModelForm):
     class Meta:
         model = Chain
-        fields = ["name", "level", "region", "category", "leader_post", "deputy_posts", "lead_department", "team",
-                  "description", "order", "masters"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "masters": forms.SelectMultiple(attrs={"size": 8})}
+        fields = [
+            "name",
+            "level",
+            "region",
+            "category",
+            "leader_post",
+            "deputy_posts",
+            "lead_department",
+            "team",
+            "description",
+            "order",
+            "masters",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "masters": forms.SelectMultiple(attrs={"size": 8}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(level__in=[Region.Level.PREFECTURE, Region.Level.COUNTY])
-        self.fields["lead_department"].queryset = OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT)
+        self.fields["region"].queryset = Region.objects.filter(
+            level__in=[Region.Level.PREFECTURE, Region.Level.COUNTY]
+        )
+        self.fields["lead_department"].queryset = OrgUnit.objects.filter(
+            kind=OrgUnit.Kind.DEPARTMENT
+        )
         self.fields["team"].queryset = OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM)
         # Candidates: firms holding the 链主 title, plus the current masters (a list of 100k firms is no choice).
         current = Q(mastered_chains=self.instance) if self.instance.pk else Q(pk__in=[])
         self.fields["masters"].queryset = (
-            Enterprise.objects.for_user(self.user).filter(Q(tiers__tier="chain_master") | current).distinct()
+            Enterprise.objects.for_user(self.user)
+            .filter(Q(tiers__tier="chain_master") | current)
+            .distinct()
         )
 
 
@@ -43,19 +63,30 @@ class SegmentForm(VersionedModelForm):
     class Meta:
         model = Segment
         fields = ["name", "parent", "position", "order", "key_products", "key_technologies"]
-        widgets = {"key_products": forms.Textarea(attrs={"rows": 2}), "key_technologies": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "key_products": forms.Textarea(attrs={"rows": 2}),
+            "key_technologies": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        parent_qs = Segment.objects.for_user(self.user).filter(chain_id=self.instance.chain_id).select_related("chain__region")
+        parent_qs = (
+            Segment.objects.for_user(self.user)
+            .filter(chain_id=self.instance.chain_id)
+            .select_related("chain__region")
+        )
         if self.instance.pk:
             parent_qs = parent_qs.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parent_qs
 
 
 class PlacementForm(VersionedModelForm):
-    enterprise = forms.ModelChoiceField(label=_("enterprise"), queryset=Enterprise.objects.none(),
-                                        widget=forms.TextInput, help_text=_("Unified social credit code or exact name."))
+    enterprise = forms.ModelChoiceField(
+        label=_("enterprise"),
+        queryset=Enterprise.objects.none(),
+        widget=forms.TextInput,
+        help_text=_("Unified social credit code or exact name."),
+    )
 
     class Meta:
         model = Placement

@@ -27,22 +27,38 @@ class Chain(VersionedModel):
 
     name = models.CharField(_("name"), max_length=50)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    region = models.ForeignKey("reference.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="chains")
+    region = models.ForeignKey(
+        "reference.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="chains",
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
     leader_post = models.CharField(_("chain leader (post)"), max_length=100, blank=True)
     deputy_posts = models.CharField(_("deputy chain leaders (posts)"), max_length=200, blank=True)
     lead_department = models.ForeignKey(
-        "accounts.OrgUnit", verbose_name=_("lead department"), null=True, blank=True, on_delete=models.SET_NULL,
+        "accounts.OrgUnit",
+        verbose_name=_("lead department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="led_chains",
     )
     team = models.ForeignKey(
-        "accounts.OrgUnit", verbose_name=_("special team"), null=True, blank=True, on_delete=models.SET_NULL,
+        "accounts.OrgUnit",
+        verbose_name=_("special team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="team_chains",
     )
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     masters = models.ManyToManyField(
-        "enterprises.Enterprise", verbose_name=_("chain-master enterprises"), blank=True, related_name="mastered_chains"
+        "enterprises.Enterprise",
+        verbose_name=_("chain-master enterprises"),
+        blank=True,
+        related_name="mastered_chains",
     )
 
     objects = ChainQuerySet.as_manager()
@@ -52,7 +68,9 @@ class Chain(VersionedModel):
         verbose_name = _("industrial chain")
         verbose_name_plural = _("industrial chains")
         ordering = ["level", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="uniq_chain_region_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="uniq_chain_region_name")
+        ]
 
     def __str__(self) -> str:
         # The city and a district may both run a chain of the same name (智能家电): say whose it is.
@@ -67,10 +85,14 @@ class Chain(VersionedModel):
 class ChainTarget(VersionedModel):
     """A chain's target for a year (e.g. output 千亿级 by 2025)."""
 
-    chain = models.ForeignKey(Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="targets")
+    chain = models.ForeignKey(
+        Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="targets"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     indicator = models.CharField(_("indicator"), max_length=100)
-    value = models.DecimalField(_("target value"), max_digits=16, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(
+        _("target value"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     unit = models.CharField(_("unit"), max_length=16, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -94,15 +116,26 @@ class Segment(VersionedModel):
         MIDSTREAM = "mid", _("midstream")
         DOWNSTREAM = "down", _("downstream")
 
-    chain = models.ForeignKey(Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="segments")
+    chain = models.ForeignKey(
+        Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="segments"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent segment"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        verbose_name=_("parent segment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
     name = models.CharField(_("name"), max_length=100)
     position = models.CharField(_("position"), max_length=4, choices=Position.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    key_products = models.TextField(_("key products"), blank=True, help_text=_("Separated by 、 or new lines."))
-    key_technologies = models.TextField(_("key technologies"), blank=True, help_text=_("Separated by 、 or new lines."))
+    key_products = models.TextField(
+        _("key products"), blank=True, help_text=_("Separated by 、 or new lines.")
+    )
+    key_technologies = models.TextField(
+        _("key technologies"), blank=True, help_text=_("Separated by 、 or new lines.")
+    )
 
     objects = ChainChildQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -111,7 +144,9 @@ class Segment(VersionedModel):
         verbose_name = _("segment")
         verbose_name_plural = _("segments")
         ordering = ["chain", "position", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["chain", "parent", "name"], name="uniq_segment_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "parent", "name"], name="uniq_segment_name")
+        ]
 
     def __str__(self) -> str:
         return f"{self.chain} / {self.name}"
@@ -128,9 +163,14 @@ class Placement(VersionedModel):
         CORE = "core", _("核心")
         SUPPORTING = "supporting", _("配套")
 
-    segment = models.ForeignKey(Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="placements")
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="placements"
+    )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="placements"
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="placements",
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.SUPPORTING)
 
@@ -141,7 +181,9 @@ class Placement(VersionedModel):
         verbose_name = _("segment placement")
         verbose_name_plural = _("segment placements")
         ordering = ["segment", "role", "id"]
-        constraints = [models.UniqueConstraint(fields=["segment", "enterprise"], name="uniq_placement")]
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "enterprise"], name="uniq_placement")
+        ]
 
     def __str__(self) -> str:
         return f"{self.segment} — {self.enterprise}"

@@ -14,20 +14,33 @@ from .models import Chain, Placement, Segment
 
 
 def _count(qs: Any, field: str) -> Any:
-    sub = qs.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk", distinct=True)).values("n")
+    sub = (
+        qs.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
     return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
 
 
 def chains_with_counts(user: Any) -> Any:
     """The user's chains with segment, placed-firm and chain-master counts (one query)."""
-    firms = Placement.objects.values("segment__chain").annotate(n=Count("enterprise", distinct=True))
+    firms = Placement.objects.values("segment__chain").annotate(
+        n=Count("enterprise", distinct=True)
+    )
     return (
         Chain.objects.for_user(user)
         .select_related("region")
         .annotate(
             n_segments=_count(Segment.objects.all(), "chain"),
-            n_firms=Coalesce(Subquery(firms.filter(segment__chain=OuterRef("pk")).values("n")[:1],
-                                      output_field=IntegerField()), 0),
+            n_firms=Coalesce(
+                Subquery(
+                    firms.filter(segment__chain=OuterRef("pk")).values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
             n_masters=_count(Chain.masters.through.objects.all(), "chain"),
         )
     )

@@ -20,44 +20,71 @@ from .models import Chain, Placement, Segment
 def segment_place_firm(*, segment: Segment, actor: Any, data: dict[str, Any]) -> Placement:
     """Place a firm in a segment with a role (链主 / 核心 / 配套)."""
     if Placement.objects.filter(segment=segment, enterprise=data["enterprise"]).exists():
-        raise ServiceError(_("This enterprise is already placed in this segment."), field="enterprise")
-    return core_services.object_create(model=Placement, actor=actor, data={"segment": segment, **data})
+        raise ServiceError(
+            _("This enterprise is already placed in this segment."), field="enterprise"
+        )
+    return core_services.object_create(
+        model=Placement, actor=actor, data={"segment": segment, **data}
+    )
 
 
-def segment_save(*, segment: Segment, actor: Any, data: dict[str, Any], expected_version: int | None) -> Segment:
+def segment_save(
+    *, segment: Segment, actor: Any, data: dict[str, Any], expected_version: int | None
+) -> Segment:
     """Create or change a segment; its parent must belong to the same chain and not be itself or below it."""
     parent = data.get("parent")
     if parent is not None:
         if parent.chain_id != segment.chain_id:
-            raise ServiceError(_("The parent segment must belong to the same chain."), field="parent")
+            raise ServiceError(
+                _("The parent segment must belong to the same chain."), field="parent"
+            )
         node = parent
         while node is not None:
             if segment.pk and node.pk == segment.pk:
                 raise ServiceError(_("A segment cannot be placed under itself."), field="parent")
             node = node.parent
     if segment.pk:
-        return core_services.object_update(instance=segment, actor=actor, data=data, expected_version=expected_version)
-    return core_services.object_create(model=Segment, actor=actor, data={"chain": segment.chain, **data})
+        return core_services.object_update(
+            instance=segment, actor=actor, data=data, expected_version=expected_version
+        )
+    return core_services.object_create(
+        model=Segment, actor=actor, data={"chain": segment.chain, **data}
+    )
 
 
 def _region(text: str) -> Region | None:
     text = text.strip()
-    return Region.objects.filter(code=text).first() or (
-        Region.objects.filter(name=text).first() if Region.objects.filter(name=text).count() == 1 else None
-    ) or Region.objects.filter(alias=text).first()
+    return (
+        Region.objects.filter(code=text).first()
+        or (
+            Region.objects.filter(name=text).first()
+            if Region.objects.filter(name=text).count() == 1
+            else None
+        )
+        or Region.objects.filter(alias=text).first()
+    )
 
 
 @transaction.atomic
-def chain_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据") -> int:
+def chain_import(
+    *, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据"
+) -> int:
     """Import chains, upserting by region and name; all-or-nothing; every row must end in the user's scope."""
     errors = RowErrors(sheet)
-    departments = dict(OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).values_list("name", "pk"))
+    departments = dict(
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).values_list("name", "pk")
+    )
     written: list[tuple[ParsedRow, Chain]] = []
     for row in rows:
         v = row.values
         region = _region(str(v["region"]))
         if region is None:
-            errors.add(row.row, "所在区域", v["region"], _("Unknown region: give its code (e.g. 370211) or a unique name."))
+            errors.add(
+                row.row,
+                "所在区域",
+                v["region"],
+                _("Unknown region: give its code (e.g. 370211) or a unique name."),
+            )
             continue
         dept_id = None
         if v.get("lead_department"):
@@ -65,13 +92,21 @@ def chain_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet
             if dept_id is None:
                 errors.add(row.row, "牵头部门", v["lead_department"], _("Unknown department."))
                 continue
-        data = {"level": v["level"], "category": v.get("category") or "", "leader_post": v.get("leader_post") or "",
-                "deputy_posts": v.get("deputy_posts") or "", "lead_department_id": dept_id,
-                "description": v.get("description") or "", "order": v.get("order") or 0}
+        data = {
+            "level": v["level"],
+            "category": v.get("category") or "",
+            "leader_post": v.get("leader_post") or "",
+            "deputy_posts": v.get("deputy_posts") or "",
+            "lead_department_id": dept_id,
+            "description": v.get("description") or "",
+            "order": v.get("order") or 0,
+        }
         chain = Chain.objects.filter(region=region, name=v["name"]).first()
         if chain is not None:
             if not Chain.objects.for_user(actor, write=True).filter(pk=chain.pk).exists():
-                errors.add(row.row, "产业链名称", v["name"], _("This chain is outside your data scope."))
+                errors.add(
+                    row.row, "产业链名称", v["name"], _("This chain is outside your data scope.")
+                )
                 continue
             for key, val in data.items():
                 setattr(chain, key, val)
@@ -80,19 +115,35 @@ def chain_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet
         else:
             chain = Chain.objects.create(region=region, name=v["name"], **data)
         written.append((row, chain))
-    in_scope = set(Chain.objects.for_user(actor, write=True).filter(pk__in=[c.pk for _r, c in written]).values_list("pk", flat=True))
+    in_scope = set(
+        Chain.objects.for_user(actor, write=True)
+        .filter(pk__in=[c.pk for _r, c in written])
+        .values_list("pk", flat=True)
+    )
     for row, chain in written:
         if chain.pk not in in_scope:
-            errors.add(row.row, "所在区域", row.values["region"], _("This region is outside your data scope."))
+            errors.add(
+                row.row,
+                "所在区域",
+                row.values["region"],
+                _("This region is outside your data scope."),
+            )
     if errors:
         transaction.set_rollback(True)
         errors.raise_if_any()
-    audit.record(actor=actor, event_type="import", object_type="chains.chain", detail={"file": filename, "rows": len(written)})
+    audit.record(
+        actor=actor,
+        event_type="import",
+        object_type="chains.chain",
+        detail={"file": filename, "rows": len(written)},
+    )
     return len(written)
 
 
 @transaction.atomic
-def segment_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据") -> int:
+def segment_import(
+    *, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据"
+) -> int:
     """Import segments in file order (a parent before its children), upserting by chain, parent and name."""
     errors = RowErrors(sheet)
     chains: dict[str, list[Chain]] = {}
@@ -104,8 +155,13 @@ def segment_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", she
         v = row.values
         found = chains.get(str(v["chain"]).strip(), [])
         if len(found) != 1:
-            msg = _("Unknown chain (or outside your data scope).") if not found else \
-                _("Several chains have this name: write it as region code:name, e.g. 370211:智能家电.")
+            msg = (
+                _("Unknown chain (or outside your data scope).")
+                if not found
+                else _(
+                    "Several chains have this name: write it as region code:name, e.g. 370211:智能家电."
+                )
+            )
             errors.add(row.row, "产业链", v["chain"], msg)
             continue
         chain = found[0]
@@ -113,11 +169,22 @@ def segment_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", she
         if v.get("parent"):
             parent = Segment.objects.filter(chain=chain, name=v["parent"]).order_by("pk").first()
             if parent is None:
-                errors.add(row.row, "上级环节", v["parent"], _("Unknown parent segment: list it in an earlier row."))
+                errors.add(
+                    row.row,
+                    "上级环节",
+                    v["parent"],
+                    _("Unknown parent segment: list it in an earlier row."),
+                )
                 continue
-        data = {"position": v["position"], "order": v.get("order") or 0, "key_products": v.get("key_products") or "",
-                "key_technologies": v.get("key_technologies") or ""}
-        seg, created = Segment.objects.get_or_create(chain=chain, parent=parent, name=v["name"], defaults=data)
+        data = {
+            "position": v["position"],
+            "order": v.get("order") or 0,
+            "key_products": v.get("key_products") or "",
+            "key_technologies": v.get("key_technologies") or "",
+        }
+        seg, created = Segment.objects.get_or_create(
+            chain=chain, parent=parent, name=v["name"], defaults=data
+        )
         if not created:
             for key, val in data.items():
                 setattr(seg, key, val)
@@ -127,5 +194,10 @@ def segment_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", she
     if errors:
         transaction.set_rollback(True)
         errors.raise_if_any()
-    audit.record(actor=actor, event_type="import", object_type="chains.segment", detail={"file": filename, "rows": count})
+    audit.record(
+        actor=actor,
+        event_type="import",
+        object_type="chains.segment",
+        detail={"file": filename, "rows": count},
+    )
     return count

@@ -45,9 +45,14 @@ class ChainDetailView(ObjectDetailView):
     def extra_context_data(self) -> dict[str, Any]:
         user = self.request.user
         chain = self.object
-        placements = Placement.objects.for_user(user).select_related("enterprise").order_by("role", "enterprise__name")
+        placements = (
+            Placement.objects.for_user(user)
+            .select_related("enterprise")
+            .order_by("role", "enterprise__name")
+        )
         segments = list(
-            Segment.objects.for_user(user).filter(chain=chain)
+            Segment.objects.for_user(user)
+            .filter(chain=chain)
             .prefetch_related(Prefetch("placements", queryset=placements))
             .order_by("order", "pk")
         )
@@ -56,14 +61,19 @@ class ChainDetailView(ObjectDetailView):
             children.setdefault(seg.parent_id, []).append(seg)
         for seg in segments:
             seg.child_list = children.get(seg.pk, [])  # type: ignore[attr-defined]
-        columns = [(label, [s for s in children.get(None, []) if s.position == pos])
-                   for pos, label in Segment.Position.choices]
+        columns = [
+            (label, [s for s in children.get(None, []) if s.position == pos])
+            for pos, label in Segment.Position.choices
+        ]
         return {
             "segment_columns": columns,
             "targets": ChainTarget.objects.for_user(user).filter(chain=chain),
             "masters": Enterprise.objects.for_user(user).filter(mastered_chains=chain),
             "parks": chain.parks.for_user(user),
-            "firm_count": Enterprise.objects.for_user(user).filter(placements__segment__chain=chain).distinct().count(),
+            "firm_count": Enterprise.objects.for_user(user)
+            .filter(placements__segment__chain=chain)
+            .distinct()
+            .count(),
         }
 
 
@@ -121,8 +131,10 @@ class SegmentDetailView(ObjectDetailView):
     def extra_context_data(self) -> dict[str, Any]:
         user = self.request.user
         return {
-            "placements": Placement.objects.for_user(user).filter(segment=self.object)
-            .filter(enterprise__in=Enterprise.objects.for_user(user)).select_related("enterprise__region"),
+            "placements": Placement.objects.for_user(user)
+            .filter(segment=self.object)
+            .filter(enterprise__in=Enterprise.objects.for_user(user))
+            .select_related("enterprise__region"),
             "children": Segment.objects.for_user(user).filter(parent=self.object),
         }
 
@@ -137,8 +149,12 @@ class SegmentEditView(ChildEditView):
 
     def save(self, form: Any) -> Any:
         data, _m2m = form.data_for_service()
-        seg = services.segment_save(segment=self.object, actor=self.request.user, data=data,
-                                    expected_version=form.cleaned_data.get("version"))
+        seg = services.segment_save(
+            segment=self.object,
+            actor=self.request.user,
+            data=data,
+            expected_version=form.cleaned_data.get("version"),
+        )
         return seg
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -35,7 +34,9 @@ def _canonical(ev: AuditEvent) -> str:
         "d": ev.detail,
         "p": ev.prev_hash,
     }
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return json.dumps(
+        payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    )
 
 
 def compute_hash(ev: AuditEvent) -> str:
@@ -105,19 +106,37 @@ def verify_chain() -> int | None:
 
 
 def _row_dict(ev: AuditEvent) -> dict[str, Any]:
-    return {"id": ev.id, "created_at": ev.created_at.isoformat(), "user_id": ev.user_id, "username": ev.username,
-            "source_ip": ev.source_ip, "request_id": ev.request_id, "event_type": ev.event_type,
-            "object_type": ev.object_type, "object_id": ev.object_id, "outcome": ev.outcome, "detail": ev.detail,
-            "prev_hash": ev.prev_hash, "row_hash": ev.row_hash}
+    return {
+        "id": ev.id,
+        "created_at": ev.created_at.isoformat(),
+        "user_id": ev.user_id,
+        "username": ev.username,
+        "source_ip": ev.source_ip,
+        "request_id": ev.request_id,
+        "event_type": ev.event_type,
+        "object_type": ev.object_type,
+        "object_id": ev.object_id,
+        "outcome": ev.outcome,
+        "detail": ev.detail,
+        "prev_hash": ev.prev_hash,
+        "row_hash": ev.row_hash,
+    }
 
 
-def purge(*, actor: Any = None, retention_days: int | None = None, archive_dir: Path | None = None) -> AuditCheckpoint | None:
+def purge(
+    *, actor: Any = None, retention_days: int | None = None, archive_dir: Path | None = None
+) -> AuditCheckpoint | None:
     """Archive rows older than the retention (≥ 180 days) to a checksummed file, verify it, then delete them (AU4)."""
     days = max(int(retention_days or settings.CHAINLEADER_AUDIT_RETENTION_DAYS), MIN_RETENTION_DAYS)
     cutoff = timezone.now() - timedelta(days=days)
     with transaction.atomic():
         # Rows leave the chain from its start: only the prefix before the first row that must stay.
-        keep_from = AuditEvent.objects.filter(created_at__gte=cutoff).order_by("id").values_list("id", flat=True).first()
+        keep_from = (
+            AuditEvent.objects.filter(created_at__gte=cutoff)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
         candidates = AuditEvent.objects.filter(created_at__lt=cutoff).order_by("id")
         if keep_from is not None:
             candidates = candidates.filter(id__lt=keep_from)
@@ -143,8 +162,18 @@ def purge(*, actor: Any = None, retention_days: int | None = None, archive_dir: 
             table = connection.ops.quote_name(AuditEvent._meta.db_table)
             cur.execute(f"DELETE FROM {table} WHERE id <= %s", [last.id])  # noqa: S608 (table name from Django)
         AuditPurgeToken.objects.filter(pk=token.pk).delete()
-        checkpoint = AuditCheckpoint.objects.create(last_purged_id=last.id, last_hash=last.row_hash, archive=str(path),
-                                                    archive_sha256=digest, rows=len(old))
-        record(actor=actor, event_type="audit_purge", object_type="core.auditcheckpoint", object_id=checkpoint.pk,
-               detail={"rows": len(old), "archive": path.name, "sha256": digest})
+        checkpoint = AuditCheckpoint.objects.create(
+            last_purged_id=last.id,
+            last_hash=last.row_hash,
+            archive=str(path),
+            archive_sha256=digest,
+            rows=len(old),
+        )
+        record(
+            actor=actor,
+            event_type="audit_purge",
+            object_type="core.auditcheckpoint",
+            object_id=checkpoint.pk,
+            detail={"rows": len(old), "archive": path.name, "sha256": digest},
+        )
     return checkpoint

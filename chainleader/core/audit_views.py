@@ -27,15 +27,22 @@ class AuditSearchForm(forms.Form):
     event_type = forms.CharField(label=_("event type"), required=False, max_length=64)
     username = forms.CharField(label=_("username"), required=False, max_length=150)
     object_type = forms.CharField(label=_("object type"), required=False, max_length=100)
-    outcome = forms.ChoiceField(label=_("outcome"), required=False,
-                                choices=[("", _("All")), *AuditEvent.Outcome.choices])
-    date_from = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    outcome = forms.ChoiceField(
+        label=_("outcome"), required=False, choices=[("", _("All")), *AuditEvent.Outcome.choices]
+    )
+    date_from = forms.DateField(
+        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
 
     def apply(self, qs: QuerySet) -> QuerySet:
         data = self.cleaned_data
@@ -54,7 +61,10 @@ class AuditLogView(LoginRequiredMixin, View):
     """Only the audit administrator reads the log; every search and export writes its own row."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and getattr(request.user, "role", "") != settings.CHAINLEADER_AUDIT_ROLE:
+        if (
+            request.user.is_authenticated
+            and getattr(request.user, "role", "") != settings.CHAINLEADER_AUDIT_ROLE
+        ):
             raise PermissionDenied
         # The auditor only reads: every write method is refused, on this page as everywhere (TP2).
         if request.method not in ("GET", "HEAD"):
@@ -68,16 +78,65 @@ class AuditLogView(LoginRequiredMixin, View):
             qs = form.apply(qs)
         query = {k: v for k, v in request.GET.items() if k not in ("page", "export")}
         if request.GET.get("export") == "xlsx":
-            rows = list(qs[:EXPORT_LIMIT].values_list("id", "created_at", "username", "source_ip", "event_type",
-                                                      "object_type", "object_id", "outcome", "detail", "row_hash"))
-            audit.record(actor=request.user, event_type="audit_export", object_type="core.auditevent",
-                         detail={"query": query, "rows": len(rows)})
-            headers = [str(h) for h in (_("id"), _("time"), _("username"), _("source IP"), _("event type"),
-                                        _("object type"), _("object id"), _("outcome"), _("detail"), _("row hash"))]
-            data = [[r[0], timezone.localtime(r[1]).strftime("%Y-%m-%d %H:%M:%S"), *r[2:8], str(r[8]), r[9]] for r in rows]
-            return excel.xlsx_response(excel.export_workbook([(str(_("audit log")), headers, data)]), "audit-log.xlsx")
-        audit.record(actor=request.user, event_type="audit_search", object_type="core.auditevent", detail={"query": query})
+            rows = list(
+                qs[:EXPORT_LIMIT].values_list(
+                    "id",
+                    "created_at",
+                    "username",
+                    "source_ip",
+                    "event_type",
+                    "object_type",
+                    "object_id",
+                    "outcome",
+                    "detail",
+                    "row_hash",
+                )
+            )
+            audit.record(
+                actor=request.user,
+                event_type="audit_export",
+                object_type="core.auditevent",
+                detail={"query": query, "rows": len(rows)},
+            )
+            headers = [
+                str(h)
+                for h in (
+                    _("id"),
+                    _("time"),
+                    _("username"),
+                    _("source IP"),
+                    _("event type"),
+                    _("object type"),
+                    _("object id"),
+                    _("outcome"),
+                    _("detail"),
+                    _("row hash"),
+                )
+            ]
+            data = [
+                [
+                    r[0],
+                    timezone.localtime(r[1]).strftime("%Y-%m-%d %H:%M:%S"),
+                    *r[2:8],
+                    str(r[8]),
+                    r[9],
+                ]
+                for r in rows
+            ]
+            return excel.xlsx_response(
+                excel.export_workbook([(str(_("audit log")), headers, data)]), "audit-log.xlsx"
+            )
+        audit.record(
+            actor=request.user,
+            event_type="audit_search",
+            object_type="core.auditevent",
+            detail={"query": query},
+        )
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         params = request.GET.copy()
         params.pop("page", None)
-        return render(request, "core/audit_log.html", {"form": form, "page_obj": page, "query": params.urlencode()})
+        return render(
+            request,
+            "core/audit_log.html",
+            {"form": form, "page_obj": page, "query": params.urlencode()},
+        )

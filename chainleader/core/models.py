@@ -39,7 +39,11 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(_("time"), db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     username = models.CharField(_("username"), max_length=150, blank=True)
@@ -48,7 +52,9 @@ class AuditEvent(models.Model):
     event_type = models.CharField(_("event type"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     row_hash = models.CharField(_("row hash"), max_length=64, unique=True)

@@ -37,7 +37,11 @@ class ScopedQuerySet(models.QuerySet):
     def for_user(self, user: Any, *, write: bool = False) -> ScopedQuerySet:
         """What `user` may see; with write=True, what `user` may change (a narrower set: see Scope.for_write)."""
         # is_superuser is never exempt (SECURITY.md (c)): scope comes from the role only.
-        if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        if (
+            user is None
+            or not getattr(user, "is_authenticated", False)
+            or not getattr(user, "is_active", False)
+        ):
             return self.none()
         scope = scope_for(user)
         if write:
@@ -57,6 +61,10 @@ class PublicQuerySet(ScopedQuerySet):
     def for_user(self, user: Any, *, write: bool = False) -> ScopedQuerySet:
         if write:
             return self.none()  # reference data is read-only through the application
-        if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        if (
+            user is None
+            or not getattr(user, "is_authenticated", False)
+            or not getattr(user, "is_active", False)
+        ):
             return self.none()
         return self

@@ -18,7 +18,10 @@ M = TypeVar("M", bound=models.Model)
 def ensure_in_scope(obj: models.Model, actor: Any) -> None:
     """A write may not leave the record outside the writer's own scope (no creating in another district)."""
     manager = type(obj)._default_manager
-    if hasattr(manager, "for_user") and not manager.for_user(actor, write=True).filter(pk=obj.pk).exists():
+    if (
+        hasattr(manager, "for_user")
+        and not manager.for_user(actor, write=True).filter(pk=obj.pk).exists()
+    ):
         raise ServiceError(_("This record would be outside your data scope."))
 
 
@@ -27,7 +30,9 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[An
 
 
 @transaction.atomic
-def object_create(*, model: type[M], actor: Any, data: dict[str, Any], m2m: dict[str, Iterable[Any]] | None = None) -> M:
+def object_create(
+    *, model: type[M], actor: Any, data: dict[str, Any], m2m: dict[str, Iterable[Any]] | None = None
+) -> M:
     """Create one record from cleaned data; the audit row is written in the same transaction."""
     obj = model(**data)
     obj.full_clean()
@@ -44,7 +49,11 @@ def object_create(*, model: type[M], actor: Any, data: dict[str, Any], m2m: dict
 
 @transaction.atomic
 def object_update(
-    *, instance: M, actor: Any, data: dict[str, Any], expected_version: int | None,
+    *,
+    instance: M,
+    actor: Any,
+    data: dict[str, Any],
+    expected_version: int | None,
     m2m: dict[str, Iterable[Any]] | None = None,
 ) -> M:
     """Update one record if nobody changed it since `expected_version` was read (else StaleEdit, HTTP 409)."""
@@ -52,7 +61,9 @@ def object_update(
     locked = model._base_manager.select_for_update().get(pk=instance.pk)
     current = locked.version
     if expected_version is not None and int(expected_version) != current:
-        raise StaleEdit(_("This record was changed by someone else. Reload it to see the newer values."))
+        raise StaleEdit(
+            _("This record was changed by someone else. Reload it to see the newer values.")
+        )
     before = audit.snapshot(locked, [f for f in data if hasattr(locked, f)])
     for key, value in data.items():
         setattr(locked, key, value)
@@ -66,7 +77,9 @@ def object_update(
         getattr(locked, name).set(values)
     ensure_in_scope(locked, actor)
     after = audit.snapshot(locked, list(before))
-    audit.record(actor=actor, event_type="update", obj=locked, detail={"changes": _changes(before, after)})
+    audit.record(
+        actor=actor, event_type="update", obj=locked, detail={"changes": _changes(before, after)}
+    )
     return locked
 
 
@@ -78,5 +91,9 @@ def object_delete(*, instance: models.Model, actor: Any) -> None:
     try:
         instance.delete()
     except (ProtectedError, RestrictedError) as exc:
-        raise ServiceError(_("This record is still used by other records and cannot be deleted.")) from exc
-    audit.record(actor=actor, event_type="delete", object_type=label, object_id=pk, detail={"name": name})
+        raise ServiceError(
+            _("This record is still used by other records and cannot be deleted.")
+        ) from exc
+    audit.record(
+        actor=actor, event_type="delete", object_type=label, object_id=pk, detail={"name": name}
+    )

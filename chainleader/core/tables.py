@@ -10,10 +10,10 @@ from django.utils.formats import number_format
 
 @dataclass(frozen=True)
 class Column:
-    name: str                 # attribute path on the row, "region.name" style
-    label: Any                # translated header
-    order_by: str = ""        # ORM ordering key; empty = not sortable
-    link: bool = False        # link the cell to the row's get_absolute_url
+    name: str  # attribute path on the row, "region.name" style
+    label: Any  # translated header
+    order_by: str = ""  # ORM ordering key; empty = not sortable
+    link: bool = False  # link the cell to the row's get_absolute_url
     numeric: bool = False
 
     def value(self, row: Any) -> Any:

@@ -22,7 +22,10 @@ def uscc_problem(code: str) -> str | None:
         return str(_("The unified social credit code must have 18 characters."))
     bad = [ch for ch in code if ch not in USCC_CHARSET]
     if bad:
-        return str(_("The unified social credit code contains an invalid character: %(ch)s") % {"ch": bad[0]})
+        return str(
+            _("The unified social credit code contains an invalid character: %(ch)s")
+            % {"ch": bad[0]}
+        )
     if not code[2:8].isdigit():
         return str(_("Characters 3 to 8 of the unified social credit code must be a region code."))
     if uscc_check_char(code[:17]) != code[17]:

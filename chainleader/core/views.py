@@ -44,8 +44,12 @@ class ScopedMixin(LoginRequiredMixin):
 
     def meta(self) -> dict[str, Any]:
         opts = self.model._meta
-        return {"verbose_name": opts.verbose_name, "verbose_name_plural": opts.verbose_name_plural,
-                "app_label": opts.app_label, "model_name": opts.model_name}
+        return {
+            "verbose_name": opts.verbose_name,
+            "verbose_name_plural": opts.verbose_name_plural,
+            "app_label": opts.app_label,
+            "model_name": opts.model_name,
+        }
 
     def can_edit(self) -> bool:
         """Writers: the office, chain teams and districts. Read-only roles get 403 on write routes."""
@@ -70,8 +74,8 @@ class ObjectListView(ScopedMixin, TemplateView):
     paginate_by = 50
     default_sort = ""
     select_related: tuple[str, ...] = ()
-    add_url_name = ""        # e.g. "chains:chain_add"; empty = no add button on the list
-    import_url_name = ""     # e.g. "chains:chain_import"
+    add_url_name = ""  # e.g. "chains:chain_add"; empty = no add button on the list
+    import_url_name = ""  # e.g. "chains:chain_import"
 
     def filtered(self) -> tuple[models.QuerySet, Any]:
         qs = self.get_queryset()
@@ -79,7 +83,9 @@ class ObjectListView(ScopedMixin, TemplateView):
             qs = qs.select_related(*self.select_related)
         filterset = None
         if self.filterset_class is not None:
-            filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+            filterset = self.filterset_class(
+                self.request.GET or None, queryset=qs, request=self.request
+            )
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
         return qs, filterset
 
@@ -115,7 +121,9 @@ class ObjectListView(ScopedMixin, TemplateView):
             "import_url_name": self.import_url_name,
         }
         context.update(self.extra_context_data())
-        template = self.partial_template_name if getattr(request, "htmx", False) else self.template_name
+        template = (
+            self.partial_template_name if getattr(request, "htmx", False) else self.template_name
+        )
         return render(request, template, context)
 
     def extra_context_data(self) -> dict[str, Any]:
@@ -124,10 +132,16 @@ class ObjectListView(ScopedMixin, TemplateView):
     def export(self, qs: models.QuerySet) -> HttpResponse:
         cols = self.export_columns or self.columns
         rows = ([c.value(obj) for c in cols] for obj in qs.iterator(chunk_size=2000))
-        content = excel.export_workbook([(str(self.meta()["verbose_name_plural"]), [str(c.label) for c in cols], rows)])
+        content = excel.export_workbook(
+            [(str(self.meta()["verbose_name_plural"]), [str(c.label) for c in cols], rows)]
+        )
         count = qs.count()
-        audit.record(actor=self.request.user, event_type="export", object_type=self.model._meta.label_lower,
-                     detail={"rows": count, "query": self.request.GET.urlencode()})
+        audit.record(
+            actor=self.request.user,
+            event_type="export",
+            object_type=self.model._meta.label_lower,
+            detail={"rows": count, "query": self.request.GET.urlencode()},
+        )
         return excel.xlsx_response(content, f"{self.meta()['verbose_name_plural']}.xlsx")
 
 
@@ -162,7 +176,9 @@ class ObjectEditView(ScopedMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def render_form(self, form: Any) -> HttpResponse:
-        return render(self.request, self.template_name, {**self.meta(), "form": form, "object": self.object})
+        return render(
+            self.request, self.template_name, {**self.meta(), "form": form, "object": self.object}
+        )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.render_form(self.get_form())
@@ -193,8 +209,13 @@ class ObjectEditView(ScopedMixin, View):
     def save(self, form: Any) -> Any:
         data, m2m = form.data_for_service()
         if self.object.pk:
-            return services.object_update(instance=self.object, actor=self.request.user, data=data,
-                                          expected_version=form.cleaned_data.get("version"), m2m=m2m)
+            return services.object_update(
+                instance=self.object,
+                actor=self.request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+                m2m=m2m,
+            )
         return services.object_create(model=self.model, actor=self.request.user, data=data, m2m=m2m)
 
 
@@ -217,7 +238,11 @@ class ObjectDeleteView(ScopedMixin, View):
         try:
             services.object_delete(instance=self.object, actor=request.user)
         except ServiceError as exc:
-            return render(request, self.template_name, {**self.meta(), "object": self.object, "error": exc.message})
+            return render(
+                request,
+                self.template_name,
+                {**self.meta(), "object": self.object, "error": exc.message},
+            )
         messages.success(request, _("Deleted."))
         return HttpResponseRedirect(reverse(self.success_url_name))
 
@@ -229,18 +254,31 @@ class ObjectHistoryView(ScopedMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
-        hidden = set(getattr(self.model, "CONFIDENTIAL_FIELDS", ())) | {"version", "updated_at", "created_at"}
-        records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:200])
+        hidden = set(getattr(self.model, "CONFIDENTIAL_FIELDS", ())) | {
+            "version",
+            "updated_at",
+            "created_at",
+        }
+        records = list(
+            obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
+                :200
+            ]
+        )
         entries = []
         for rec in records:
             prev = rec.prev_record
             changes = []
             if prev is not None:
                 delta = rec.diff_against(prev)
-                changes = [(self.model._meta.get_field(c.field).verbose_name, c.old, c.new)
-                           for c in delta.changes if c.field not in hidden]
+                changes = [
+                    (self.model._meta.get_field(c.field).verbose_name, c.old, c.new)
+                    for c in delta.changes
+                    if c.field not in hidden
+                ]
             entries.append({"record": rec, "changes": changes})
-        return render(request, self.template_name, {**self.meta(), "object": obj, "entries": entries})
+        return render(
+            request, self.template_name, {**self.meta(), "object": obj, "entries": entries}
+        )
 
 
 class ObjectImportView(ScopedMixin, View):
@@ -261,7 +299,12 @@ class ObjectImportView(ScopedMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def context(self, **extra: Any) -> dict[str, Any]:
-        return {**self.meta(), "columns": self.columns, "list_url_name": self.list_url_name, **extra}
+        return {
+            **self.meta(),
+            "columns": self.columns,
+            "list_url_name": self.list_url_name,
+            **extra,
+        }
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.GET.get("template"):
@@ -273,17 +316,25 @@ class ObjectImportView(ScopedMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
-            return render(request, self.template_name, self.context(error=_("Choose a file to upload.")))
+            return render(
+                request, self.template_name, self.context(error=_("Choose a file to upload."))
+            )
         try:
             path = excel.check_upload(upload)
             try:
                 rows = excel.read_rows(path, self.columns)
-                result = type(self).import_service(actor=request.user, rows=rows, filename=upload.name)
+                result = type(self).import_service(
+                    actor=request.user, rows=rows, filename=upload.name
+                )
             finally:
                 excel.cleanup(path)
         except ImportRejected as exc:
-            return render(request, self.template_name, self.context(errors=exc.errors[:1000],
-                                                                     error_count=len(exc.errors)), status=200)
+            return render(
+                request,
+                self.template_name,
+                self.context(errors=exc.errors[:1000], error_count=len(exc.errors)),
+                status=200,
+            )
         messages.success(request, _("Imported %(count)s rows.") % {"count": result})
         return redirect(self.list_url_name)
 
@@ -319,24 +370,38 @@ class ChildEditView(ObjectEditView):
             pk=kwargs["parent_pk"],
         )
         if "pk" in kwargs:
-            self.object = get_object_or_404(self.scoped().filter(**{self.parent_field: self.parent}), pk=kwargs["pk"])
+            self.object = get_object_or_404(
+                self.scoped().filter(**{self.parent_field: self.parent}), pk=kwargs["pk"]
+            )
         else:
             self.object = self.model(**{self.parent_field: self.parent})
         self.require_editor()
         return View.dispatch(self, request, *args, **kwargs)
 
     def render_form(self, form: Any) -> HttpResponse:
-        return render(self.request, self.template_name,
-                      {**self.meta(), "form": form, "object": self.object, "parent": self.parent})
+        return render(
+            self.request,
+            self.template_name,
+            {**self.meta(), "form": form, "object": self.object, "parent": self.parent},
+        )
 
     def save(self, form: Any) -> Any:
         data, m2m = form.data_for_service()
         if self.object.pk:
-            services.object_update(instance=self.object, actor=self.request.user, data=data,
-                                   expected_version=form.cleaned_data.get("version"), m2m=m2m)
+            services.object_update(
+                instance=self.object,
+                actor=self.request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+                m2m=m2m,
+            )
         else:
-            services.object_create(model=self.model, actor=self.request.user,
-                                   data={self.parent_field: self.parent, **data}, m2m=m2m)
+            services.object_create(
+                model=self.model,
+                actor=self.request.user,
+                data={self.parent_field: self.parent, **data},
+                m2m=m2m,
+            )
         return self.parent
 
 
@@ -351,7 +416,9 @@ class ChildDeleteView(ObjectDeleteView):
             self.parent_model.objects.for_user(request.user, write=True),  # type: ignore[attr-defined]
             pk=kwargs["parent_pk"],
         )
-        self.object = get_object_or_404(self.scoped().filter(**{self.parent_field: self.parent}), pk=kwargs["pk"])
+        self.object = get_object_or_404(
+            self.scoped().filter(**{self.parent_field: self.parent}), pk=kwargs["pk"]
+        )
         self.require_editor()
         return View.dispatch(self, request, *args, **kwargs)
 
@@ -359,6 +426,10 @@ class ChildDeleteView(ObjectDeleteView):
         try:
             services.object_delete(instance=self.object, actor=request.user)
         except ServiceError as exc:
-            return render(request, self.template_name, {**self.meta(), "object": self.object, "error": exc.message})
+            return render(
+                request,
+                self.template_name,
+                {**self.meta(), "object": self.object, "error": exc.message},
+            )
         messages.success(request, _("Deleted."))
         return redirect(self.parent)

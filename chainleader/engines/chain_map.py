@@ -1158,6 +1158,7 @@ def assess(
     # National: listed companies making any product of the segment, and their summed shares.
     seg_share = (seg_products @ prod.share.T).tocsr()  # segment × company
     seg_made = _bool_rows(seg_products @ prod.made.T.astype(np.float64))
+    seg_made.sort_indices()
     national = np.diff(seg_made.indptr).astype(np.int64)
     share_sum = np.asarray(seg_share.sum(axis=1)).ravel()
     share_sq = np.asarray(seg_share.multiply(seg_share).sum(axis=1)).ravel()
@@ -1210,6 +1211,7 @@ def assess(
         )
 
     seg_units = _bool_rows(seg_products @ units.T)  # segment × unit
+    seg_units.sort_indices()
     local = np.diff(seg_units.indptr).astype(np.int64)
     su = seg_units.astype(np.float64)
     master_present = (su @ master.astype(np.float64)) > 0

@@ -21,7 +21,9 @@ def _request_user(request: Any) -> Any:
 
 
 def home_districts(request: Any) -> QuerySet:
-    return Region.objects.filter(code__startswith=settings.CHAINLEADER_HOME_REGION, level=Region.Level.COUNTY)
+    return Region.objects.filter(
+        code__startswith=settings.CHAINLEADER_HOME_REGION, level=Region.Level.COUNTY
+    )
 
 
 def scoped_chains(request: Any) -> QuerySet:
@@ -37,13 +39,18 @@ class EnterpriseFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=home_districts, method="in_region", empty_label=_("All")
     )
-    park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=scoped_parks, empty_label=_("All"))
+    park = django_filters.ModelChoiceFilter(
+        label=_("Park"), queryset=scoped_parks, empty_label=_("All")
+    )
     chain = django_filters.ModelChoiceFilter(
         label=_("Chain"), queryset=scoped_chains, method="in_chain", empty_label=_("All")
     )
     above_size = django_filters.BooleanFilter(label=_("Above designated size"))
     tier = django_filters.ChoiceFilter(
-        label=_("Tier"), choices=EnterpriseTier.Tier.choices, field_name="tiers__tier", distinct=True,
+        label=_("Tier"),
+        choices=EnterpriseTier.Tier.choices,
+        field_name="tiers__tier",
+        distinct=True,
         empty_label=_("All"),
     )
     industry = django_filters.CharFilter(label=_("Industry code"), method="in_industry")
@@ -54,13 +61,21 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        return qs.filter(Q(name__icontains=value) | Q(uscc__iexact=value) | Q(former_names__icontains=value)) if value else qs
+        return (
+            qs.filter(
+                Q(name__icontains=value) | Q(uscc__iexact=value) | Q(former_names__icontains=value)
+            )
+            if value
+            else qs
+        )
 
     def in_region(self, qs: QuerySet, name: str, value: Region) -> QuerySet:
         return qs.filter(region__code__startswith=value.code)
 
     def in_chain(self, qs: QuerySet, name: str, value: Chain) -> QuerySet:
-        return qs.filter(pk__in=Enterprise.objects.filter(placements__segment__chain=value).values("pk"))
+        return qs.filter(
+            pk__in=Enterprise.objects.filter(placements__segment__chain=value).values("pk")
+        )
 
     def in_industry(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         # "C" is a section (门类); "C39", "3951" or "C3951" are code prefixes.

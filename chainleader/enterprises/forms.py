@@ -14,9 +14,23 @@ from .models import Contact, Enterprise, EnterpriseTier, YearFigure
 class EnterpriseForm(VersionedModelForm):
     class Meta:
         model = Enterprise
-        fields = ["uscc", "name", "former_names", "region", "park", "industry", "registered_capital_wan",
-                  "founded_on", "above_size", "ticker", "address"]
-        widgets = {"former_names": forms.Textarea(attrs={"rows": 2}), "founded_on": forms.DateInput(attrs={"type": "date"})}
+        fields = [
+            "uscc",
+            "name",
+            "former_names",
+            "region",
+            "park",
+            "industry",
+            "registered_capital_wan",
+            "founded_on",
+            "above_size",
+            "ticker",
+            "address",
+        ]
+        widgets = {
+            "former_names": forms.Textarea(attrs={"rows": 2}),
+            "founded_on": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -31,8 +45,18 @@ class EnterpriseForm(VersionedModelForm):
 class YearFigureForm(VersionedModelForm):
     class Meta:
         model = YearFigure
-        fields = ["year", "revenue_wan", "tax_wan", "output_wan", "value_added_wan", "employees", "land_mu",
-                  "energy_tce", "emissions_t", "rd_wan"]
+        fields = [
+            "year",
+            "revenue_wan",
+            "tax_wan",
+            "output_wan",
+            "value_added_wan",
+            "employees",
+            "land_mu",
+            "energy_tce",
+            "emissions_t",
+            "rd_wan",
+        ]
 
 
 class TierForm(VersionedModelForm):

@@ -16,18 +16,31 @@ from .querysets import ConfidentialQuerySet, EnterpriseChildQuerySet, Enterprise
 class Enterprise(VersionedModel):
     """An enterprise (企业), identified by its unified social credit code (统一社会信用代码, GB 32100-2015)."""
 
-    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
     name = models.CharField(_("name"), max_length=200, db_index=True)
     former_names = models.TextField(_("former names"), blank=True, help_text=_("One per line."))
     region = models.ForeignKey(
-        "reference.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="enterprises"
+        "reference.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
     )
     park = models.ForeignKey(
-        "parks.Park", verbose_name=_("park"), null=True, blank=True, on_delete=models.SET_NULL,
+        "parks.Park",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="enterprises",
     )
     industry = models.ForeignKey(
-        "reference.Industry", verbose_name=_("industry code"), null=True, blank=True, on_delete=models.PROTECT,
+        "reference.Industry",
+        verbose_name=_("industry code"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="enterprises",
     )
     registered_capital_wan = models.DecimalField(
@@ -38,7 +51,9 @@ class Enterprise(VersionedModel):
     ticker = models.CharField(_("stock ticker"), max_length=12, blank=True, db_index=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_synthetic = models.BooleanField(
-        _("synthetic (demo)"), default=False, help_text=_("Invented for the demo; not a real firm's data.")
+        _("synthetic (demo)"),
+        default=False,
+        help_text=_("Invented for the demo; not a real firm's data."),
     )
 
     objects = EnterpriseQuerySet.as_manager()
@@ -73,7 +88,9 @@ class EnterpriseTier(VersionedModel):
         PROVINCIAL = "provincial", _("provincial")
         CITY = "city", _("city")
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="tiers")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="tiers"
+    )
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -86,7 +103,9 @@ class EnterpriseTier(VersionedModel):
         verbose_name_plural = _("enterprise tiers")
         ordering = ["-year", "tier"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "tier", "level", "year"], name="uniq_enterprise_tier")
+            models.UniqueConstraint(
+                fields=["enterprise", "tier", "level", "year"], name="uniq_enterprise_tier"
+            )
         ]
 
     def __str__(self) -> str:
@@ -97,20 +116,45 @@ class YearFigure(VersionedModel):
     """Yearly figures of a firm (年度经营数据). Confidential: only scopes granted them see any of these."""
 
     CONFIDENTIAL_FIELDS = (
-        "revenue_wan", "tax_wan", "output_wan", "value_added_wan", "land_mu", "energy_tce", "emissions_t", "rd_wan",
+        "revenue_wan",
+        "tax_wan",
+        "output_wan",
+        "value_added_wan",
+        "land_mu",
+        "energy_tce",
+        "emissions_t",
+        "rd_wan",
     )
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="figures")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="figures"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
-    revenue_wan = models.DecimalField(_("revenue (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
-    tax_wan = models.DecimalField(_("tax paid (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
-    output_wan = models.DecimalField(_("industrial output (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
-    value_added_wan = models.DecimalField(_("value added (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
+    revenue_wan = models.DecimalField(
+        _("revenue (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    tax_wan = models.DecimalField(
+        _("tax paid (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    output_wan = models.DecimalField(
+        _("industrial output (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    value_added_wan = models.DecimalField(
+        _("value added (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    land_mu = models.DecimalField(_("land (mu)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    energy_tce = models.DecimalField(_("energy use (tce)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    emissions_t = models.DecimalField(_("emissions (t)"), max_digits=14, decimal_places=3, null=True, blank=True)
-    rd_wan = models.DecimalField(_("R&D spending (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
+    land_mu = models.DecimalField(
+        _("land (mu)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    energy_tce = models.DecimalField(
+        _("energy use (tce)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    emissions_t = models.DecimalField(
+        _("emissions (t)"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    rd_wan = models.DecimalField(
+        _("R&D spending (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
     objects = ConfidentialQuerySet.as_manager()
@@ -120,7 +164,9 @@ class YearFigure(VersionedModel):
         verbose_name = _("yearly figures")
         verbose_name_plural = _("yearly figures")
         ordering = ["-year"]
-        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="uniq_enterprise_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="uniq_enterprise_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}"
@@ -131,7 +177,11 @@ class Product(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     industry = models.ForeignKey(
-        "reference.Industry", verbose_name=_("industry code"), null=True, blank=True, on_delete=models.SET_NULL
+        "reference.Industry",
+        verbose_name=_("industry code"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
 
     class Meta:
@@ -146,16 +196,26 @@ class Product(models.Model):
 class EnterpriseProduct(models.Model):
     """A product a firm makes, with its share of revenue where known."""
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="products")
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="makers")
-    revenue_share = models.DecimalField(_("revenue share"), max_digits=7, decimal_places=4, null=True, blank=True)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="products"
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="makers"
+    )
+    revenue_share = models.DecimalField(
+        _("revenue share"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
 
     objects = EnterpriseChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enterprise product")
         verbose_name_plural = _("enterprise products")
-        constraints = [models.UniqueConstraint(fields=["enterprise", "product"], name="uniq_enterprise_product")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "product"], name="uniq_enterprise_product"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} — {self.product}"
@@ -164,7 +224,9 @@ class EnterpriseProduct(models.Model):
 class Contact(VersionedModel):
     """A contact person (联系人) at a firm. The phone number is personal information (SECURITY.md DP4)."""
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="contacts")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(_("title"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)

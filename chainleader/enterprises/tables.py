@@ -10,5 +10,10 @@ ENTERPRISE_COLUMNS = [
     Column("industry", _("industry code"), order_by="industry__full_code"),
     Column("above_size", _("above designated size"), order_by="above_size"),
     Column("founded_on", _("founding date"), order_by="founded_on"),
-    Column("registered_capital_wan", _("registered capital (10k yuan)"), order_by="registered_capital_wan", numeric=True),
+    Column(
+        "registered_capital_wan",
+        _("registered capital (10k yuan)"),
+        order_by="registered_capital_wan",
+        numeric=True,
+    ),
 ]

@@ -13,10 +13,22 @@ urlpatterns = [
     path("<int:pk>/delete/", views.EnterpriseDeleteView.as_view(), name="enterprise_delete"),
     path("<int:pk>/history/", views.EnterpriseHistoryView.as_view(), name="enterprise_history"),
     path("<int:parent_pk>/figures/add/", views.FigureEditView.as_view(), name="figure_add"),
-    path("<int:parent_pk>/figures/<int:pk>/edit/", views.FigureEditView.as_view(), name="figure_edit"),
+    path(
+        "<int:parent_pk>/figures/<int:pk>/edit/", views.FigureEditView.as_view(), name="figure_edit"
+    ),
     path("<int:parent_pk>/tiers/add/", views.TierEditView.as_view(), name="tier_add"),
-    path("<int:parent_pk>/tiers/<int:pk>/delete/", views.TierDeleteView.as_view(), name="tier_delete"),
+    path(
+        "<int:parent_pk>/tiers/<int:pk>/delete/", views.TierDeleteView.as_view(), name="tier_delete"
+    ),
     path("<int:parent_pk>/contacts/add/", views.ContactEditView.as_view(), name="contact_add"),
-    path("<int:parent_pk>/contacts/<int:pk>/edit/", views.ContactEditView.as_view(), name="contact_edit"),
-    path("<int:parent_pk>/contacts/<int:pk>/delete/", views.ContactDeleteView.as_view(), name="contact_delete"),
+    path(
+        "<int:parent_pk>/contacts/<int:pk>/edit/",
+        views.ContactEditView.as_view(),
+        name="contact_edit",
+    ),
+    path(
+        "<int:parent_pk>/contacts/<int:pk>/delete/",
+        views.ContactDeleteView.as_view(),
+        name="contact_delete",
+    ),
 ]

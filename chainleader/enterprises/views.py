@@ -47,7 +47,12 @@ class EnterpriseDetailView(ObjectDetailView):
         figures = list(YearFigure.objects.for_user(user).filter(enterprise=ent).order_by("-year"))
         if figures:
             # Every view of confidential figures is audited (SECURITY.md AU1).
-            audit.record(actor=user, event_type="view_confidential", obj=ent, detail={"years": [f.year for f in figures]})
+            audit.record(
+                actor=user,
+                event_type="view_confidential",
+                obj=ent,
+                detail={"years": [f.year for f in figures]},
+            )
         scope = scope_for(user)
         return {
             "figures": figures,
@@ -67,8 +72,12 @@ class EnterpriseEditView(ObjectEditView):
     def save(self, form: Any) -> Any:
         data, _m2m = form.data_for_service()
         if self.object.pk:
-            return services.enterprise_update(enterprise=self.object, actor=self.request.user, data=data,
-                                              expected_version=form.cleaned_data.get("version"))
+            return services.enterprise_update(
+                enterprise=self.object,
+                actor=self.request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+            )
         return services.enterprise_create(actor=self.request.user, data=data)
 
 

@@ -23,7 +23,15 @@ class ParkForm(VersionedModelForm):
 class LandZoneForm(VersionedModelForm):
     class Meta:
         model = LandZone
-        fields = ["name", "kind", "region", "area_km2", "area_mu", "leading_industry", "leading_industry_share"]
+        fields = [
+            "name",
+            "kind",
+            "region",
+            "area_km2",
+            "area_mu",
+            "leading_industry",
+            "leading_industry_share",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,12 +23,22 @@ class Park(VersionedModel):
         OTHER = "other", _("other")
 
     name = models.CharField(_("name"), max_length=100)
-    region = models.ForeignKey("reference.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="parks")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROFESSIONAL)
-    area_mu = models.DecimalField(_("area (mu)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True, blank=True)
+    region = models.ForeignKey(
+        "reference.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="parks"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.PROFESSIONAL
+    )
+    area_mu = models.DecimalField(
+        _("area (mu)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    area_km2 = models.DecimalField(
+        _("area (km²)"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
     leading_industry = models.CharField(_("leading industry"), max_length=100, blank=True)
-    chains = models.ManyToManyField("chains.Chain", verbose_name=_("chains served"), blank=True, related_name="parks")
+    chains = models.ManyToManyField(
+        "chains.Chain", verbose_name=_("chains served"), blank=True, related_name="parks"
+    )
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
     objects = ParkQuerySet.as_manager()
@@ -38,7 +48,9 @@ class Park(VersionedModel):
         verbose_name = _("park")
         verbose_name_plural = _("parks")
         ordering = ["region", "name"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="uniq_park_region_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="uniq_park_region_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -56,9 +68,18 @@ class LandZone(VersionedModel):
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    region = models.ForeignKey("reference.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="land_zones")
-    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True, blank=True)
-    area_mu = models.DecimalField(_("area (mu)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    region = models.ForeignKey(
+        "reference.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="land_zones",
+    )
+    area_km2 = models.DecimalField(
+        _("area (km²)"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    area_mu = models.DecimalField(
+        _("area (mu)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     leading_industry = models.CharField(_("leading industry"), max_length=100, blank=True)
     leading_industry_share = models.DecimalField(
         _("leading industry share (%)"), max_digits=5, decimal_places=2, null=True, blank=True

@@ -35,7 +35,11 @@ class ParkDetailView(ObjectDetailView):
     def extra_context_data(self) -> dict[str, Any]:
         user = self.request.user
         firms = Enterprise.objects.for_user(user).filter(park=self.object)
-        return {"chains": self.object.chains.for_user(user), "firm_count": firms.count(), "firms": firms.order_by("name")[:50]}
+        return {
+            "chains": self.object.chains.for_user(user),
+            "firm_count": firms.count(),
+            "firms": firms.order_by("name")[:50],
+        }
 
 
 class ParkEditView(ObjectEditView):

@@ -9,7 +9,9 @@ from .models import Industry, Region
 
 class RegionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Region.Level.choices, empty_label=_("All"))
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=Region.Level.choices, empty_label=_("All")
+    )
     parent = django_filters.CharFilter(label=_("Parent code"), field_name="parent__code")
 
     class Meta:
@@ -18,13 +20,23 @@ class RegionFilter(django_filters.FilterSet):
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        return qs.filter(Q(name__icontains=value) | Q(alias__icontains=value) | Q(code__startswith=value)) if value else qs
+        return (
+            qs.filter(
+                Q(name__icontains=value) | Q(alias__icontains=value) | Q(code__startswith=value)
+            )
+            if value
+            else qs
+        )
 
 
 class IndustryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Industry.Level.choices, empty_label=_("All"))
-    section = django_filters.CharFilter(label=_("Section letter"), field_name="section", lookup_expr="iexact")
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=Industry.Level.choices, empty_label=_("All")
+    )
+    section = django_filters.CharFilter(
+        label=_("Section letter"), field_name="section", lookup_expr="iexact"
+    )
 
     class Meta:
         model = Industry
@@ -32,4 +44,10 @@ class IndustryFilter(django_filters.FilterSet):
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        return qs.filter(Q(name__icontains=value) | Q(code__startswith=value) | Q(full_code__iexact=value)) if value else qs
+        return (
+            qs.filter(
+                Q(name__icontains=value) | Q(code__startswith=value) | Q(full_code__iexact=value)
+            )
+            if value
+            else qs
+        )

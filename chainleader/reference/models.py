@@ -20,7 +20,12 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=64)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     alias = models.CharField(_("also known as"), max_length=64, blank=True)
 
@@ -50,7 +55,12 @@ class Industry(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     section = models.CharField(_("section letter"), max_length=1)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     objects = PublicQuerySet.as_manager()

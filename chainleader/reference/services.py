@@ -15,7 +15,9 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def reference_load(*, region_model: Any = None, industry_model: Any = None, unit_model: Any = None) -> dict[str, int]:
+def reference_load(
+    *, region_model: Any = None, industry_model: Any = None, unit_model: Any = None
+) -> dict[str, int]:
     """Insert the rows that are missing (by code) and set parents; models may be historical (migrations)."""
     from .models import Industry, Region, Unit
 
@@ -24,11 +26,24 @@ def reference_load(*, region_model: Any = None, industry_model: Any = None, unit
     unit_model = unit_model or Unit
     counts = {}
     for model, rows, make in (
-        (region_model, _rows("regions.csv"),
-         lambda r: region_model(code=r["code"], name=r["name"], level=int(r["level"]), alias=r["alias"])),
-        (industry_model, _rows("industries.csv"),
-         lambda r: industry_model(code=r["code"], name=r["name"], level=int(r["level"]), section=r["section"],
-                                  full_code=r["full_code"])),
+        (
+            region_model,
+            _rows("regions.csv"),
+            lambda r: region_model(
+                code=r["code"], name=r["name"], level=int(r["level"]), alias=r["alias"]
+            ),
+        ),
+        (
+            industry_model,
+            _rows("industries.csv"),
+            lambda r: industry_model(
+                code=r["code"],
+                name=r["name"],
+                level=int(r["level"]),
+                section=r["section"],
+                full_code=r["full_code"],
+            ),
+        ),
     ):
         have = set(model.objects.values_list("code", flat=True))
         model.objects.bulk_create([make(r) for r in rows if r["code"] not in have], batch_size=1000)
@@ -38,7 +53,10 @@ def reference_load(*, region_model: Any = None, industry_model: Any = None, unit
         counts[model.__name__] = len(rows)
     have = set(unit_model.objects.values_list("code", flat=True))
     unit_model.objects.bulk_create(
-        [unit_model(code=r["code"], name=r["name"], kind=r["kind"], factor=Decimal(r["factor"]))
-         for r in _rows("units.csv") if r["code"] not in have]
+        [
+            unit_model(code=r["code"], name=r["name"], kind=r["kind"], factor=Decimal(r["factor"]))
+            for r in _rows("units.csv")
+            if r["code"] not in have
+        ]
     )
     return counts

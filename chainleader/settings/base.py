@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = BASE_DIR / "chainleader"
 # ../shared/data beside the project: read at run time by importers, never copied in.
-SHARED_DATA_DIR = Path(os.environ.get("CHAINLEADER_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))
+SHARED_DATA_DIR = Path(
+    os.environ.get("CHAINLEADER_SHARED_DATA", BASE_DIR.parent / "shared" / "data")
+)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
@@ -94,7 +96,11 @@ def database_from_env(default_sqlite: Path) -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
         return dict(dj_database_url.parse(url, conn_max_age=60))
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": default_sqlite, "OPTIONS": SQLITE_OPTIONS}
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": default_sqlite,
+        "OPTIONS": SQLITE_OPTIONS,
+    }
 
 
 DATABASES = {"default": database_from_env(BASE_DIR / "var" / "chainleader.sqlite3")}
@@ -107,7 +113,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -5,14 +5,16 @@ import os
 from .base import *  # noqa: F403
 from .base import BASE_DIR, database_from_env
 
-SECRET_KEY = "test-only-key"  # noqa: S105
+SECRET_KEY = "test-only-key"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file DB (not Django's in-memory default) so WAL, IMMEDIATE transactions and threads are real (RL4).
     # One file per test process, so parallel runs (several developers, pytest-xdist) never share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test_db_{os.getpid()}.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test_db_{os.getpid()}.sqlite3")
+    }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Two-factor login is on everywhere else; the tests that exercise it switch it on with the `settings` fixture.

@@ -250,7 +250,9 @@ def test_hidden_masters_stay_linked_when_a_team_edits_its_chain(api, chain_team_
     client = api(chain_team_user)
     body = client.get(f"/api/chains/{chain.pk}/").json()
     assert hidden.pk not in body["masters"]
-    resp = client.patch(f"/api/chains/{chain.pk}/", {"masters": [], "version": body["version"]}, format="json")
+    resp = client.patch(
+        f"/api/chains/{chain.pk}/", {"masters": [], "version": body["version"]}, format="json"
+    )
     assert resp.status_code == 200, resp.json()
     assert set(Chain.objects.get(pk=chain.pk).masters.all()) == {hidden}
 

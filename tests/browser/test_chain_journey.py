@@ -8,7 +8,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from chainleader.accounts.models import Role
-from tests.factories import ChainFactory, EnterpriseFactory, PlacementFactory, SegmentFactory, UserFactory, region
+from tests.factories import (
+    ChainFactory,
+    EnterpriseFactory,
+    PlacementFactory,
+    SegmentFactory,
+    UserFactory,
+    region,
+)
 
 PASSWORD = "Test-Passw0rd!"
 
@@ -23,7 +30,7 @@ def smart_appliances(transactional_db):
 
 
 def test_office_user_opens_a_chain_and_one_of_its_firms(page: Page, live_server, smart_appliances):
-    chain, firm = smart_appliances
+    _chain, firm = smart_appliances
     UserFactory(username="office", role=Role.OFFICE)
     page.goto(f"{live_server.url}/")
     page.get_by_label(re.compile("用户名|Username")).fill("office")

@@ -49,7 +49,10 @@ def test_orm_refuses_update_and_delete(db, office_user):
 
 def test_database_trigger_blocks_raw_update_and_delete(db, office_user):
     ev = audit.record(actor=office_user, event_type="test")
-    for sql in ("UPDATE core_auditevent SET event_type = 'x' WHERE id = %s", "DELETE FROM core_auditevent WHERE id = %s"):
+    for sql in (
+        "UPDATE core_auditevent SET event_type = 'x' WHERE id = %s",
+        "DELETE FROM core_auditevent WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql, [ev.pk])
     assert AuditEvent.objects.get(pk=ev.pk).event_type == "test"
@@ -105,11 +108,15 @@ def test_a_failed_audit_write_rolls_back_the_business_change(db, office_user, mo
 
     monkeypatch.setattr(audit, "record", broken)
     with pytest.raises(DatabaseError):
-        services.object_create(model=Park, actor=office_user, data={"name": "失败园区", "region": region("370211")})
+        services.object_create(
+            model=Park, actor=office_user, data={"name": "失败园区", "region": region("370211")}
+        )
     assert not Park.objects.filter(name="失败园区").exists()
 
 
-def test_purge_keeps_rows_younger_than_180_days_and_archives_older_ones(db, office_user, tmp_path, settings):
+def test_purge_keeps_rows_younger_than_180_days_and_archives_older_ones(
+    db, office_user, tmp_path, settings
+):
     settings.CHAINLEADER_AUDIT_ARCHIVE_DIR = tmp_path
     now = timezone.now()
     with time_machine.travel(now - timedelta(days=400), tick=False):
@@ -146,7 +153,9 @@ def test_auditor_searches_and_exports_and_both_are_audited(client, auditor):
     assert AuditEvent.objects.filter(event_type="audit_export", user=auditor).count() == 1
 
 
-def test_only_the_auditor_reads_the_log_and_even_the_auditor_cannot_write(client, auditor, system_admin, office_user):
+def test_only_the_auditor_reads_the_log_and_even_the_auditor_cannot_write(
+    client, auditor, system_admin, office_user
+):
     for user in (system_admin, office_user):
         client.force_login(user)
         assert client.get(reverse("core:audit_log")).status_code == 403

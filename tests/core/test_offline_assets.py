@@ -23,7 +23,9 @@ def offenders(paths, root=ROOT):
         text = path.read_text(encoding="utf-8", errors="ignore")
         for pattern in LOADING:
             for match in pattern.finditer(text):
-                found.append(f"{path.relative_to(root)}: {text[match.start():match.start() + 80]!r}")
+                found.append(
+                    f"{path.relative_to(root)}: {text[match.start() : match.start() + 80]!r}"
+                )
     return found
 
 
@@ -39,9 +41,14 @@ def test_static_css_and_js_reference_no_external_url():
 
 def test_the_scanner_catches_what_it_should(tmp_path):
     bad = tmp_path / "bad.html"
-    bad.write_text('<script src="https://cdn.example.com/x.js"></script>'
-                   "<style>@import url(//fonts.example.com/a.css)</style>", encoding="utf-8")
+    bad.write_text(
+        '<script src="https://cdn.example.com/x.js"></script>'
+        "<style>@import url(//fonts.example.com/a.css)</style>",
+        encoding="utf-8",
+    )
     good = tmp_path / "good.html"
-    good.write_text('<a href="/local/">x</a><svg xmlns="http://www.w3.org/2000/svg"></svg>', encoding="utf-8")
+    good.write_text(
+        '<a href="/local/">x</a><svg xmlns="http://www.w3.org/2000/svg"></svg>', encoding="utf-8"
+    )
     assert len(offenders([bad], tmp_path)) >= 2
     assert offenders([good], tmp_path) == []

@@ -70,9 +70,14 @@ def test_detail_and_history_pages(client, office_user):
 
 def test_creating_an_enterprise_with_a_bad_credit_code_is_a_field_error(client, office_user):
     client.force_login(office_user)
-    resp = client.post(reverse("enterprises:enterprise_add"), {
-        "uscc": "91310110666007217X", "name": "新企业", "region": region("370211").pk,
-    })
+    resp = client.post(
+        reverse("enterprises:enterprise_add"),
+        {
+            "uscc": "91310110666007217X",
+            "name": "新企业",
+            "region": region("370211").pk,
+        },
+    )
     assert resp.status_code == 200
     assert "uscc" in resp.context["form"].errors
     assert not Enterprise.objects.exists()
@@ -80,9 +85,14 @@ def test_creating_an_enterprise_with_a_bad_credit_code_is_a_field_error(client, 
 
 def test_creating_an_enterprise_writes_history_and_audit(client, office_user):
     client.force_login(office_user)
-    resp = client.post(reverse("enterprises:enterprise_add"), {
-        "uscc": "91310110666007217T", "name": "新企业有限公司", "region": region("370211").pk,
-    })
+    resp = client.post(
+        reverse("enterprises:enterprise_add"),
+        {
+            "uscc": "91310110666007217T",
+            "name": "新企业有限公司",
+            "region": region("370211").pk,
+        },
+    )
     assert resp.status_code == 302
     firm = Enterprise.objects.get(uscc="91310110666007217T")
     assert firm.history.count() == 1
@@ -93,8 +103,15 @@ def test_a_stale_edit_gets_a_form_error_and_the_newer_value_stays(client, office
     firm = EnterpriseFactory(name="原名")
     client.force_login(office_user)
     form = {"uscc": firm.uscc, "region": firm.region_id, "version": firm.version}
-    assert client.post(reverse("enterprises:enterprise_edit", args=[firm.pk]), {**form, "name": "甲改的"}).status_code == 302
-    resp = client.post(reverse("enterprises:enterprise_edit", args=[firm.pk]), {**form, "name": "乙改的"})
+    assert (
+        client.post(
+            reverse("enterprises:enterprise_edit", args=[firm.pk]), {**form, "name": "甲改的"}
+        ).status_code
+        == 302
+    )
+    resp = client.post(
+        reverse("enterprises:enterprise_edit", args=[firm.pk]), {**form, "name": "乙改的"}
+    )
     assert resp.status_code == 200
     assert resp.context["form"].non_field_errors()
     firm.refresh_from_db()
@@ -105,9 +122,15 @@ def test_a_stale_edit_gets_a_form_error_and_the_newer_value_stays(client, office
 def test_a_district_cannot_move_a_firm_out_of_its_territory(client, district_a_user):
     firm = EnterpriseFactory(region=region("370211"))
     client.force_login(district_a_user)
-    resp = client.post(reverse("enterprises:enterprise_edit", args=[firm.pk]), {
-        "uscc": firm.uscc, "name": firm.name, "region": region("370212").pk, "version": firm.version,
-    })
+    resp = client.post(
+        reverse("enterprises:enterprise_edit", args=[firm.pk]),
+        {
+            "uscc": firm.uscc,
+            "name": firm.name,
+            "region": region("370212").pk,
+            "version": firm.version,
+        },
+    )
     assert resp.status_code == 200
     firm.refresh_from_db()
     assert firm.region.code == "370211"
@@ -115,31 +138,58 @@ def test_a_district_cannot_move_a_firm_out_of_its_territory(client, district_a_u
 
 def test_chain_segment_and_park_forms_create_records(client, office_user):
     client.force_login(office_user)
-    resp = client.post(reverse("chains:chain_add"), {"name": "新链", "level": "city", "region": region("3702").pk, "order": 1})
+    resp = client.post(
+        reverse("chains:chain_add"),
+        {"name": "新链", "level": "city", "region": region("3702").pk, "order": 1},
+    )
     assert resp.status_code == 302
     chain = Chain.objects.get(name="新链")
-    resp = client.post(reverse("chains:segment_add", args=[chain.pk]), {"name": "上游材料", "position": "up", "order": 1})
+    resp = client.post(
+        reverse("chains:segment_add", args=[chain.pk]),
+        {"name": "上游材料", "position": "up", "order": 1},
+    )
     assert resp.status_code == 302
     seg = Segment.objects.get(chain=chain, name="上游材料")
-    resp = client.post(reverse("chains:segment_add", args=[chain.pk]), {"name": "子环节", "position": "up", "order": 2, "parent": seg.pk})
+    resp = client.post(
+        reverse("chains:segment_add", args=[chain.pk]),
+        {"name": "子环节", "position": "up", "order": 2, "parent": seg.pk},
+    )
     assert Segment.objects.get(name="子环节").parent == seg
-    resp = client.post(reverse("parks:park_add"), {"name": "新园区", "region": region("370211").pk, "kind": "professional", "chains": [chain.pk]})
+    resp = client.post(
+        reverse("parks:park_add"),
+        {
+            "name": "新园区",
+            "region": region("370211").pk,
+            "kind": "professional",
+            "chains": [chain.pk],
+        },
+    )
     assert resp.status_code == 302
     assert list(Park.objects.get(name="新园区").chains.all()) == [chain]
-    resp = client.post(reverse("parks:landzone_add"), {"name": "集聚区", "kind": "agglomeration", "region": region("370211").pk})
+    resp = client.post(
+        reverse("parks:landzone_add"),
+        {"name": "集聚区", "kind": "agglomeration", "region": region("370211").pk},
+    )
     assert LandZone.objects.filter(name="集聚区").exists()
 
 
 def test_placing_a_firm_in_a_segment_and_removing_it(client, office_user):
     seg, firm = SegmentFactory(), EnterpriseFactory()
     client.force_login(office_user)
-    resp = client.post(reverse("chains:placement_add", args=[seg.pk]), {"enterprise": firm.uscc, "role": "core"})
+    resp = client.post(
+        reverse("chains:placement_add", args=[seg.pk]), {"enterprise": firm.uscc, "role": "core"}
+    )
     assert resp.status_code == 302
     placement = seg.placements.get()
     assert placement.enterprise == firm
-    resp = client.post(reverse("chains:placement_add", args=[seg.pk]), {"enterprise": firm.uscc, "role": "core"})
+    resp = client.post(
+        reverse("chains:placement_add", args=[seg.pk]), {"enterprise": firm.uscc, "role": "core"}
+    )
     assert resp.status_code == 200 and seg.placements.count() == 1
-    assert client.post(reverse("chains:placement_delete", args=[seg.pk, placement.pk])).status_code == 302
+    assert (
+        client.post(reverse("chains:placement_delete", args=[seg.pk, placement.pk])).status_code
+        == 302
+    )
     assert seg.placements.count() == 0
 
 
@@ -174,8 +224,13 @@ def test_search_filter_and_sort_on_the_enterprise_list(client, office_user):
     client.force_login(office_user)
     url = reverse("enterprises:enterprise_list")
     names = lambda resp: [obj.name for obj, _cells in resp.context["rows"]]  # noqa: E731
-    assert sorted(names(client.get(url, {"q": "家电"}))) == ["乙智能家电有限公司", "甲智能家电有限公司"]
-    assert names(client.get(url, {"q": "家电", "region": region("370211").pk})) == ["甲智能家电有限公司"]
+    assert sorted(names(client.get(url, {"q": "家电"}))) == [
+        "乙智能家电有限公司",
+        "甲智能家电有限公司",
+    ]
+    assert names(client.get(url, {"q": "家电", "region": region("370211").pk})) == [
+        "甲智能家电有限公司"
+    ]
     assert names(client.get(url, {"above_size": "true"})) == ["甲智能家电有限公司"]
     assert names(client.get(url, {"sort": "-name"}))[0] == "甲智能家电有限公司"
     assert client.get(url, {"sort": "uscc; DROP TABLE"}).status_code == 200
@@ -190,13 +245,21 @@ def test_htmx_request_gets_the_table_partial_from_the_same_queryset(client, dist
     assert "<html" not in body and "本区企业" in body and "外区企业" not in body
 
 
-@pytest.mark.parametrize(("name", "make"), [
-    ("enterprises:enterprise_list", lambda n: [EnterpriseFactory(park=ParkFactory()) for _ in range(n)]),
-    ("chains:chain_list", lambda n: ChainFactory.create_batch(n)),
-    ("chains:segment_list", lambda n: SegmentFactory.create_batch(n)),
-    ("parks:park_list", lambda n: ParkFactory.create_batch(n)),
-])
-def test_list_query_count_does_not_grow_with_rows(client, office_user, django_assert_max_num_queries, name, make):
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        (
+            "enterprises:enterprise_list",
+            lambda n: [EnterpriseFactory(park=ParkFactory()) for _ in range(n)],
+        ),
+        ("chains:chain_list", lambda n: ChainFactory.create_batch(n)),
+        ("chains:segment_list", lambda n: SegmentFactory.create_batch(n)),
+        ("parks:park_list", lambda n: ParkFactory.create_batch(n)),
+    ],
+)
+def test_list_query_count_does_not_grow_with_rows(
+    client, office_user, django_assert_max_num_queries, name, make
+):
     make(60)
     client.force_login(office_user)
     with django_assert_max_num_queries(12):

@@ -57,7 +57,9 @@ PATTERNS = object_patterns()
 def world(db):
     """Two of everything: one inside each persona's scope, one outside."""
     dept = OrgUnitFactory(name="市工业和信息化局", kind=OrgUnit.Kind.DEPARTMENT)
-    chain_in = ChainFactory(name="智能家电", level="city", region=region("3702"), lead_department=dept)
+    chain_in = ChainFactory(
+        name="智能家电", level="city", region=region("3702"), lead_department=dept
+    )
     chain_out = ChainFactory(name="崂山链", level="district", region=region("370212"))
     seg_in, seg_out = SegmentFactory(chain=chain_in), SegmentFactory(chain=chain_out)
     firm_a = EnterpriseFactory(name="黄岛企业", region=region("370211"))
@@ -74,7 +76,9 @@ def world(db):
     ParkFactory(region=region("370211")), ParkFactory(region=region("370212"))
     LandZoneFactory(region=region("370211")), LandZoneFactory(region=region("370212"))
 
-    district_unit = OrgUnitFactory(name="黄岛区", kind=OrgUnit.Kind.DISTRICT, region=region("370211"))
+    district_unit = OrgUnitFactory(
+        name="黄岛区", kind=OrgUnit.Kind.DISTRICT, region=region("370211")
+    )
     firm_unit = OrgUnitFactory(name="崂山企业", kind=OrgUnit.Kind.ENTERPRISE, enterprise=firm_b)
     team = UserFactory(username="team", role=Role.TEAM_MEMBER)
     team.chains.add(chain_in)
@@ -96,14 +100,23 @@ def kwargs_for(view, keys, obj):
 
 
 def state(model):
-    return sorted(model._base_manager.values_list("pk", "version")) if hasattr(model, "version") else \
-        sorted(model._base_manager.values_list("pk", flat=True))
+    return (
+        sorted(model._base_manager.values_list("pk", "version"))
+        if hasattr(model, "version")
+        else sorted(model._base_manager.values_list("pk", flat=True))
+    )
 
 
 def test_the_matrix_found_the_routes():
     names = {name for name, _v, _k in PATTERNS}
-    assert {"enterprises:enterprise_detail", "chains:chain_edit", "chains:placement_add", "parks:park_delete",
-            "enterprises:figure_edit", "chains:segment_history"} <= names
+    assert {
+        "enterprises:enterprise_detail",
+        "chains:chain_edit",
+        "chains:placement_add",
+        "parks:park_delete",
+        "enterprises:figure_edit",
+        "chains:segment_history",
+    } <= names
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -132,7 +145,9 @@ def test_out_of_scope_objects_are_404_on_every_route_and_posts_change_nothing(cl
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_in_scope_objects_answer_on_read_routes_and_write_routes_follow_the_role(client, world, role):
+def test_in_scope_objects_answer_on_read_routes_and_write_routes_follow_the_role(
+    client, world, role
+):
     user = world[role]
     client.force_login(user)
     editor = user.role in settings.CHAINLEADER_EDITOR_ROLES

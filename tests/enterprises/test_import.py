@@ -30,7 +30,19 @@ def workbook(rows: list[list[object]]) -> SimpleUploadedFile:
 
 
 def firm_row(n: int, area: str = "370211") -> list[object]:
-    return [make_uscc(500000 + n, area), f"导入企业{n}有限公司", "", area, "", "C3951", 1000, "2018-05-01", "是", "", ""]
+    return [
+        make_uscc(500000 + n, area),
+        f"导入企业{n}有限公司",
+        "",
+        area,
+        "",
+        "C3951",
+        1000,
+        "2018-05-01",
+        "是",
+        "",
+        "",
+    ]
 
 
 def test_one_bad_credit_code_among_1000_rows_writes_nothing_and_names_the_row(client, office_user):
@@ -50,13 +62,19 @@ def test_one_bad_credit_code_among_1000_rows_writes_nothing_and_names_the_row(cl
 
 def test_a_clean_file_writes_every_row_and_one_audit_row(client, office_user):
     client.force_login(office_user)
-    resp = client.post(reverse("enterprises:enterprise_import"), {"file": workbook([firm_row(i) for i in range(50)])})
+    resp = client.post(
+        reverse("enterprises:enterprise_import"),
+        {"file": workbook([firm_row(i) for i in range(50)])},
+    )
     assert resp.status_code == 302
     assert Enterprise.objects.count() == 50
     ent = Enterprise.objects.get(uscc=make_uscc(500003))
     assert ent.region.code == "370211" and ent.industry.full_code == "C3951" and ent.above_size
     assert ent.history.count() == 1
-    assert AuditEvent.objects.filter(event_type="import", object_type="enterprises.enterprise").count() == 1
+    assert (
+        AuditEvent.objects.filter(event_type="import", object_type="enterprises.enterprise").count()
+        == 1
+    )
 
 
 def test_reimporting_the_same_file_updates_instead_of_duplicating(client, office_user):
@@ -77,12 +95,18 @@ def test_every_bad_cell_is_reported_with_row_and_column(client, office_user):
     rows[0][6] = "很多"
     rows[2][7] = "去年"
     resp = client.post(reverse("enterprises:enterprise_import"), {"file": workbook(rows)})
-    assert {(e["row"], e["column"]) for e in resp.context["errors"]} == {(2, "注册资本(万元)"), (4, "成立日期")}
+    assert {(e["row"], e["column"]) for e in resp.context["errors"]} == {
+        (2, "注册资本(万元)"),
+        (4, "成立日期"),
+    }
     rows = [firm_row(1), firm_row(2), firm_row(3)]
     rows[0][3] = "不存在的区"
     rows[1][5] = "X9999"
     resp = client.post(reverse("enterprises:enterprise_import"), {"file": workbook(rows)})
-    assert {(e["row"], e["column"]) for e in resp.context["errors"]} == {(2, "所在区域"), (3, "行业代码")}
+    assert {(e["row"], e["column"]) for e in resp.context["errors"]} == {
+        (2, "所在区域"),
+        (3, "行业代码"),
+    }
     assert Enterprise.objects.count() == 0
 
 
@@ -96,7 +120,9 @@ def test_a_district_cannot_import_firms_into_another_district(client, district_a
 
 
 def test_a_district_cannot_overwrite_a_firm_outside_its_scope(client, district_a_user):
-    other = EnterpriseFactory(uscc=make_uscc(777, "370212"), name="别区企业", region=region("370212"))
+    other = EnterpriseFactory(
+        uscc=make_uscc(777, "370212"), name="别区企业", region=region("370212")
+    )
     client.force_login(district_a_user)
     row = firm_row(1)
     row[0] = other.uscc
@@ -111,7 +137,9 @@ def test_the_template_downloads_and_imports_back(client, office_user):
     resp = client.get(reverse("enterprises:enterprise_import"), {"template": 1})
     assert resp.status_code == 200
     content = b"".join(resp.streaming_content) if resp.streaming else resp.content
-    resp = client.post(reverse("enterprises:enterprise_import"), {"file": SimpleUploadedFile("t.xlsx", content)})
+    resp = client.post(
+        reverse("enterprises:enterprise_import"), {"file": SimpleUploadedFile("t.xlsx", content)}
+    )
     assert resp.status_code == 302
     assert Enterprise.objects.filter(name="示例智能装备有限公司").exists()
 

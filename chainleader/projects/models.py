@@ -1,0 +1,443 @@
+"""Project scheduling (项目调度): projects and their stages, monthly investment reports, 集中开工 batches,
+the problem ledger (问题台账), in-app notifications and chain-meeting briefs."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chainleader.core.models import VersionedModel
+
+from .querysets import (
+    BatchQuerySet,
+    BriefQuerySet,
+    NotificationQuerySet,
+    ProblemChildQuerySet,
+    ProblemQuerySet,
+    ProjectChildQuerySet,
+    ProjectQuerySet,
+)
+
+# "亿元以上项目" and the ≥ 20亿 projects each chain must bring every year (DOMAIN.md, project scheduling).
+BAND_ABOVE_100M_YI = Decimal("1")
+BAND_BIG_YI = Decimal("20")
+# Each chain brings at least 2 projects of ≥ 20亿 a year (DOMAIN.md).
+BIG_PROJECTS_TARGET_PER_CHAIN = 2
+
+
+class Stage(models.TextChoices):
+    """The stages of a project (签约 → 备案 → 开工 → 在建 → 竣工 → 投产 → 纳统), in this order."""
+
+    SIGNED = "signed", _("signed")
+    REGISTERED = "registered", _("registered")
+    STARTED = "started", _("started")
+    BUILDING = "building", _("under construction")
+    COMPLETED = "completed", _("completed")
+    PRODUCING = "producing", _("in production")
+    COUNTED = "counted", _("counted in statistics")
+
+
+STAGE_ORDER: tuple[str, ...] = tuple(Stage.values)
+
+
+def stage_index(stage: str) -> int:
+    return STAGE_ORDER.index(stage)
+
+
+class Project(VersionedModel):
+    """A chain project (产业链重点项目) with its investment and its place in the stage workflow."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("new build")
+        EXPANSION = "expansion", _("expansion")
+        UPGRADE = "upgrade", _("technical upgrade")
+        ATTRACTED = "attracted", _("attracted investment")
+
+    code = models.CharField(_("project code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    chain = models.ForeignKey(
+        "chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT, related_name="projects"
+    )
+    segment = models.ForeignKey(
+        "chains.Segment", verbose_name=_("segment"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    district = models.ForeignKey(
+        "reference.Region", verbose_name=_("district"), on_delete=models.PROTECT, related_name="projects"
+    )
+    park = models.ForeignKey(
+        "parks.Park", verbose_name=_("park"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    investor = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("investor"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="projects",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NEW)
+    total_investment_yi = models.DecimalField(
+        _("total investment (100 million yuan)"), max_digits=14, decimal_places=4
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.SIGNED)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("project owner"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="owned_projects",
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    planned_signed_on = models.DateField(_("planned signing date"), null=True, blank=True)
+    planned_registered_on = models.DateField(_("planned registration date"), null=True, blank=True)
+    planned_started_on = models.DateField(_("planned start date"), null=True, blank=True)
+    planned_building_on = models.DateField(_("planned construction date"), null=True, blank=True)
+    planned_completed_on = models.DateField(_("planned completion date"), null=True, blank=True)
+    planned_producing_on = models.DateField(_("planned production date"), null=True, blank=True)
+    planned_counted_on = models.DateField(_("planned statistics date"), null=True, blank=True)
+    # Actual dates are written by the stage workflow only (services.project_advance_stage).
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    building_on = models.DateField(_("under construction since"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    producing_on = models.DateField(_("in production since"), null=True, blank=True)
+    counted_on = models.DateField(_("counted in statistics on"), null=True, blank=True)
+
+    # Written by the daily lagging check (services.projects_mark_lagging), read by pages, API and briefs.
+    is_lagging = models.BooleanField(_("lagging"), default=False, db_index=True)
+    lagging_reason = models.TextField(_("why lagging"), blank=True)
+    lagging_since = models.DateField(_("lagging since"), null=True, blank=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic (demo)"), default=False, help_text=_("Invented for the demo; not a real project.")
+    )
+
+    objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-total_investment_yi", "id"]
+        indexes = [
+            models.Index(fields=["chain", "stage"], name="project_chain_stage"),
+            models.Index(fields=["district", "stage"], name="project_district_stage"),
+            models.Index(fields=["total_investment_yi"], name="project_investment"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total_investment_yi__gte=0), name="project_investment_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", args=[self.pk])
+
+    @property
+    def above_100m(self) -> bool:
+        """亿元以上项目."""
+        return self.total_investment_yi >= BAND_ABOVE_100M_YI
+
+    @property
+    def big(self) -> bool:
+        """A project of ≥ 20亿 (counts toward the chain's yearly target of 2)."""
+        return self.total_investment_yi >= BAND_BIG_YI
+
+    def planned_on(self, stage: str) -> date | None:
+        return getattr(self, f"planned_{stage}_on")
+
+    def actual_on(self, stage: str) -> date | None:
+        return getattr(self, f"{stage}_on")
+
+    def stage_rows(self) -> list[tuple[str, str, date | None, date | None, bool]]:
+        """(stage, label, planned, actual, reached) for the stage timeline."""
+        current = stage_index(self.stage)
+        return [
+            (value, label, self.planned_on(value), self.actual_on(value), i <= current)
+            for i, (value, label) in enumerate(Stage.choices)
+        ]
+
+
+def evidence_path(instance: models.Model, filename: str) -> str:
+    from .attachments import storage_name
+
+    return storage_name("evidence", filename)
+
+
+class StageChange(models.Model):
+    """One move of a project in the stage workflow: who, when, to which stage, with what evidence (or why back)."""
+
+    class Direction(models.TextChoices):
+        FORWARD = "forward", _("forward")
+        BACK = "back", _("back")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(_("from stage"), max_length=12, choices=Stage.choices)
+    to_stage = models.CharField(_("to stage"), max_length=12, choices=Stage.choices)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
+    happened_on = models.DateField(_("date"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True, max_length=200)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+
+    objects = ProjectChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.from_stage} → {self.to_stage}"
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+
+class MonthlyReport(VersionedModel):
+    """A project's planned and completed investment for one month (月度投资调度), in 亿元."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    planned_yi = models.DecimalField(
+        _("planned investment (100 million yuan)"), max_digits=14, decimal_places=4, default=Decimal("0")
+    )
+    completed_yi = models.DecimalField(
+        _("completed investment (100 million yuan)"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
+
+    objects = ProjectChildQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["project", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="uniq_report_project_month"),
+            models.CheckConstraint(condition=models.Q(planned_yi__gte=0), name="report_planned_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(completed_yi__gte=0) | models.Q(completed_yi__isnull=True),
+                name="report_completed_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["month"], name="report_month")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.month:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+
+class StartBatch(VersionedModel):
+    """A "集中开工" batch: projects started together at one event, with its headline figures."""
+
+    name = models.CharField(_("name"), max_length=100)
+    held_on = models.DateField(_("held on"))
+    region = models.ForeignKey(
+        "reference.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="start_batches",
+        help_text=_("The city for a city-wide batch, or a district."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    projects = models.ManyToManyField(Project, verbose_name=_("projects"), blank=True, related_name="start_batches")
+    is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
+
+    objects = BatchQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[projects])
+
+    class Meta:
+        verbose_name = _("start batch")
+        verbose_name_plural = _("start batches")
+        ordering = ["-held_on", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:batch_detail", args=[self.pk])
+
+
+class Problem(VersionedModel):
+    """A ledger problem (问题台账): raised, assigned to a department, answered, verified, closed out (销号)."""
+
+    class Status(models.TextChoices):
+        RAISED = "raised", _("raised")
+        ASSIGNED = "assigned", _("assigned")
+        ANSWERED = "answered", _("answered")
+        VERIFIED = "verified", _("verified")
+        CLOSED = "closed", _("closed out")
+
+    class Category(models.TextChoices):
+        LAND = "land", _("land")
+        FINANCE = "finance", _("finance")
+        TALENT = "talent", _("talent")
+        ENERGY = "energy", _("energy and utilities")
+        APPROVAL = "approval", _("approvals")
+        INFRASTRUCTURE = "infrastructure", _("infrastructure")
+        OTHER = "other", _("other")
+
+    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT, related_name="problems")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), null=True, blank=True, on_delete=models.PROTECT, related_name="problems"
+    )
+    region = models.ForeignKey(
+        "reference.Region", verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="problems", help_text=_("The project's district, or the district that raised it."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.OTHER)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RAISED,
+                              db_index=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    raised_by_unit = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("raised by unit"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="raised_problems",
+    )
+    raised_on = models.DateField(_("raised on"))
+    department = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("assigned department"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="assigned_problems",
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True, db_index=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed out at"), null=True, blank=True)
+    # Set by the daily check when the deadline passed unanswered: the chain leader's view lists it.
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
+
+    objects = ProblemQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+        ordering = ["-raised_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:problem_detail", args=[self.pk])
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == self.Status.ASSIGNED and self.deadline is not None and self.deadline < today
+
+
+def problem_file_path(instance: models.Model, filename: str) -> str:
+    from .attachments import storage_name
+
+    return storage_name("problems", filename)
+
+
+class ProblemEvent(models.Model):
+    """One step in a problem's history (raised, assigned, answered, verified, sent back, closed, escalated)."""
+
+    class Action(models.TextChoices):
+        RAISE = "raise", _("raised")
+        ASSIGN = "assign", _("assigned")
+        ANSWER = "answer", _("answered")
+        VERIFY = "verify", _("verified")
+        REJECT = "reject", _("sent back")
+        CLOSE = "close", _("closed out")
+        ESCALATE = "escalate", _("escalated")
+
+    problem = models.ForeignKey(Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    from_status = models.CharField(_("from status"), max_length=10, choices=Problem.Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=10, choices=Problem.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=problem_file_path, blank=True, max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    objects = ProblemChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("problem event")
+        verbose_name_plural = _("problem events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.problem} {self.action}"
+
+    def get_absolute_url(self) -> str:
+        return self.problem.get_absolute_url()
+
+
+class Notification(models.Model):
+    """An in-app reminder (我的提醒) for one user: a lagging project, an escalated problem, an item to review."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(_("text"), max_length=300)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Brief(models.Model):
+    """A generated chain-meeting brief (链长会议简报): its period and a snapshot to compare the next one with."""
+
+    chain = models.ForeignKey(
+        "chains.Chain", verbose_name=_("chain"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="briefs", help_text=_("Empty: all chains together (general chain leader)."),
+    )
+    scope_key = models.CharField(_("scope"), max_length=200)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    snapshot = models.JSONField(_("snapshot"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("generated by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("generated at"), auto_now_add=True)
+
+    objects = BriefQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("brief")
+        verbose_name_plural = _("briefs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.chain or '-'} {self.period_start}–{self.period_end}"
