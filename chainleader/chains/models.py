@@ -20,10 +20,10 @@ class Chain(VersionedModel):
         DISTRICT = "district", _("district")
 
     class Category(models.TextChoices):
-        FIRST_CLASS_CLUSTER = "first_class", _("一流产业集群")
-        TRADITIONAL = "traditional", _("传统优势产业")
-        EMERGING = "emerging", _("新兴产业")
-        FUTURE = "future", _("未来产业")
+        FIRST_CLASS_CLUSTER = "first_class", _("first-class industrial cluster")
+        TRADITIONAL = "traditional", _("traditional strength industry")
+        EMERGING = "emerging", _("emerging industry")
+        FUTURE = "future", _("future industry")
 
     name = models.CharField(_("name"), max_length=50)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
@@ -159,9 +159,9 @@ class Placement(VersionedModel):
     """A firm placed in a segment with its role (链主 / 核心 / 配套)."""
 
     class Role(models.TextChoices):
-        MASTER = "master", _("链主")
-        CORE = "core", _("核心")
-        SUPPORTING = "supporting", _("配套")
+        MASTER = "master", _("chain master")
+        CORE = "core", _("core firm")
+        SUPPORTING = "supporting", _("supporting firm")
 
     segment = models.ForeignKey(
         Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="placements"

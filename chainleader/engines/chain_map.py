@@ -42,6 +42,7 @@ import scipy.sparse as sp
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+ObjArray = npt.NDArray[np.object_]
 EdgeList = tuple[npt.ArrayLike, npt.ArrayLike]
 
 UP, MID, DOWN = "up", "mid", "down"
@@ -416,6 +417,25 @@ class Graph:
                 ids.append(pid)
         return np.asarray(ids, dtype=np.int64), missing
 
+    def _name_arrays(self) -> tuple[ObjArray, ObjArray]:
+        """Product and industry names as object arrays, for vectorised labelling."""
+        if "names" not in self._cache:
+            self._cache["names"] = (
+                np.array(self.product_names, dtype=object),
+                np.array([*self.industry_names, ""], dtype=object),
+            )
+        arrays: tuple[ObjArray, ObjArray] = self._cache["names"]
+        return arrays
+
+    def prepare(self, params: Params | None = None) -> None:
+        """Build the lookups every derivation of a batch shares (adjacency, producers, noise) now."""
+        params = params or Params()
+        self._adjacency()
+        self._producers(params.min_weight, params.industry_levels_up)
+        self._noise(params.drop_product_patterns)
+        self._generic(params.generic_names)
+        self._name_arrays()
+
     def _adjacency(self) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
         """(upstream, downstream, sub-class) adjacency: row i lists the neighbours of product i."""
         if "adj" not in self._cache:
@@ -478,6 +498,8 @@ class _Producers:
 
     made: sp.csr_matrix  # company × product, True where the company is a producer
     share: sp.csr_matrix  # company × product, the weight clipped to [0, 1] (revenue share)
+    made_t: sp.csr_matrix  # product × company, 1.0 where made (for segment × company products)
+    share_t: sp.csr_matrix  # product × company, the clipped weight
     national_count: IntArray  # per product: producers
     national_weight: FloatArray  # per product: sum of clipped weights (ranks products in a segment)
     industry: IntArray  # per product: dominant industry of its producers (weighted), -1 unknown
@@ -534,6 +556,8 @@ class _Producers:
         return cls(
             made,
             share,
+            made.T.astype(np.float64).tocsr(),
+            share.T.tocsr(),
             national_count,
             national_weight,
             industry,
@@ -586,12 +610,10 @@ class Derived:
 
     segments: tuple[Segment, ...]
     anchors: tuple[int, ...]
-    dropped: dict[
-        str, int
-    ]  # reason → count: accounting_line, no_maker, self_loop, ..., stale_overrides
-    dropped_examples: dict[
-        str, tuple[str, ...]
-    ]  # reason → up to 5 names (or override descriptions)
+    # reason → count: accounting_line, generic_name, no_maker, anchor_no_maker, self_loop,
+    # segment_overflow (products), stale_overrides (team edits skipped)
+    dropped: dict[str, int]
+    dropped_examples: dict[str, tuple[str, ...]]  # reason → up to 5 names (or edit descriptions)
     params: Params
     graph: Graph = field(repr=False)
     hidden: tuple[str, ...] = ()  # keys hidden by the team
@@ -625,7 +647,6 @@ class _Drops:
 
     def __init__(self, n: int) -> None:
         self.masks: dict[str, BoolArray] = {}
-        self.extra: dict[str, int] = {}
         self.n = n
 
     def add(self, reason: str, ids: IntArray) -> None:
@@ -633,23 +654,32 @@ class _Drops:
             mask = self.masks.setdefault(reason, np.zeros(self.n, dtype=np.bool_))
             mask[ids] = True
 
-    def count(self, reason: str, n: int) -> None:
-        self.extra[reason] = self.extra.get(reason, 0) + n
-
     def result(self, names: Sequence[str]) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
         counts = {r: int(m.sum()) for r, m in self.masks.items()}
         examples = {
             r: tuple(names[i] for i in np.flatnonzero(m)[:EXAMPLES]) for r, m in self.masks.items()
         }
-        for reason, n in self.extra.items():
-            counts[reason] = counts.get(reason, 0) + n
         return counts, examples
 
 
+def _row_gather(m: sp.csr_matrix, ids: IntArray) -> tuple[IntArray, IntArray]:
+    """(position in ids, column) of every entry in the given rows of a CSR matrix.
+
+    Plain index arithmetic on indptr / indices: SciPy's fancy row indexing builds a new matrix per
+    call, which costs more than the walk itself on a map of a few hundred products.
+    """
+    starts = m.indptr[ids].astype(np.int64)
+    lengths = m.indptr[ids + 1].astype(np.int64) - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(ids.size, dtype=np.int64), lengths)
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return rows, m.indices[offsets + np.arange(total)].astype(np.int64)
+
+
 def _neighbours(adj: sp.csr_matrix, ids: IntArray) -> IntArray:
-    if ids.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(adj[ids].indices).astype(np.int64)
+    return np.unique(_row_gather(adj, ids)[1])
 
 
 def derive(graph: Graph, anchors: npt.ArrayLike, params: Params | None = None) -> Derived:
@@ -731,37 +761,36 @@ def derive(graph: Graph, anchors: npt.ArrayLike, params: Params | None = None) -
     down_ids, down_depth = walk_side(down_adj, params.depth_down)
     # A product reached both ways (cycles such as 塑料 ↔ 化工) sits on the side where it is nearer;
     # on a tie it stays upstream, where a chain map usually shows shared materials.
-    depth_up_of = np.full(graph.n_products, np.iinfo(np.int64).max, dtype=np.int64)
+    far = np.iinfo(np.int64).max
+    depth_up_of = np.full(graph.n_products, far, dtype=np.int64)
     depth_up_of[up_ids] = up_depth
+    depth_down_of = np.full(graph.n_products, far, dtype=np.int64)
+    depth_down_of[down_ids] = down_depth
+    keep_up = up_depth <= depth_down_of[up_ids]
     keep_down = down_depth < depth_up_of[down_ids]
+    up_ids, up_depth = up_ids[keep_up], up_depth[keep_up]
     down_ids, down_depth = down_ids[keep_down], down_depth[keep_down]
     on_map = np.concatenate([mid_all, up_ids, down_ids])
     if graph.self_loop is not None and on_map.size:
         drops.add("self_loop", on_map[graph.self_loop[on_map]])
 
-    segments: list[Segment] = []
-    for side, ids, depths, adj in (
-        (UP, up_ids, up_depth, up_adj),
-        (DOWN, down_ids, down_depth, down_adj),
-    ):
-        side_segments = _group_side(graph, prod, side, ids, depths, adj, params, drops)
-        if side == UP:
-            segments.extend(side_segments)
-        else:
-            mid_segments = [
-                Segment(
-                    key=f"mid:{names[a]}",
-                    name=names[a],
-                    position=MID,
-                    parent_key=None,
-                    depth=0,
-                    products=tuple(int(p) for p in members),
-                    order=0,
-                )
-                for a, members in zip(anchor_ids, mid_members, strict=True)
-            ]
-            segments.extend(mid_segments)
-            segments.extend(side_segments)
+    mid_segments = [
+        Segment(
+            key=f"mid:{names[a]}",
+            name=names[a],
+            position=MID,
+            parent_key=None,
+            depth=0,
+            products=tuple(int(p) for p in members),
+            order=0,
+        )
+        for a, members in zip(anchor_ids, mid_members, strict=True)
+    ]
+    segments = [
+        *_group_side(graph, prod, UP, up_ids, up_depth, up_adj, params, drops),
+        *mid_segments,
+        *_group_side(graph, prod, DOWN, down_ids, down_depth, down_adj, params, drops),
+    ]
     segments = [replace(s, order=i) for i, s in enumerate(segments)]
     dropped, examples = drops.result(names)
     return Derived(
@@ -801,13 +830,8 @@ def _group_side(
         prod.industry_share[ids] >= params.industry_min_share
     )
     industry = np.where(evidence, industry, -1)
-    labels = np.array(
-        [
-            graph.industry_names[k] if k >= 0 else graph.product_names[p]
-            for p, k in zip(ids.tolist(), industry.tolist(), strict=True)
-        ],
-        dtype=object,
-    )
+    product_labels, industry_labels = graph._name_arrays()
+    labels = np.where(industry >= 0, industry_labels[np.maximum(industry, 0)], product_labels[ids])
     group_labels, group_of = np.unique(labels, return_inverse=True)
     n_groups = len(group_labels)
     # Within a segment, the most-made products first (share-weighted makers, then maker count, then id).
@@ -822,16 +846,15 @@ def _group_side(
     seg_weight = np.bincount(group_of, weights=prod.national_weight[ids], minlength=n_groups)
 
     # Nesting: a segment first met at depth ≥ 2 hangs under the nearer segment that links to it most.
-    member = sp.csr_matrix(
-        (np.ones(ids.size), (group_of, np.arange(ids.size))), shape=(n_groups, ids.size)
-    )
-    step = adj[ids][:, ids].tocoo()
-    next_level = depths[step.col] == depths[step.row] + 1
-    links = sp.csr_matrix(
-        (np.ones(int(next_level.sum())), (step.row[next_level], step.col[next_level])),
-        shape=(ids.size, ids.size),
-    )
-    seg_links = (member @ links @ member.T).toarray()  # from segment × to segment
+    position = np.full(graph.n_products, -1, dtype=np.int64)
+    position[ids] = np.arange(ids.size)
+    src, dst = _row_gather(adj, ids)
+    dst = position[dst]
+    step = dst >= 0
+    src, dst = src[step], dst[step]
+    next_level = depths[dst] == depths[src] + 1
+    seg_links = np.zeros((n_groups, n_groups))  # from segment × to segment: product links
+    np.add.at(seg_links, (group_of[src[next_level]], group_of[dst[next_level]]), 1.0)
     keys = [f"{side}:{label}" for label in group_labels]
     parents: list[str | None] = []
     for g in range(n_groups):
@@ -868,6 +891,8 @@ def derive_all(
 ) -> dict[str, Derived]:
     """Derive every chain's map in one batch; the graph's adjacency and producer tables are built once."""
     out: dict[str, Derived] = {}
+    for p in params.values() if isinstance(params, Mapping) else [params]:
+        graph.prepare(p)
     for chain, anchors in anchors_by_chain.items():
         p = params.get(chain, Params()) if isinstance(params, Mapping) else params
         out[chain] = derive(graph, np.asarray(anchors, dtype=np.int64), p)
@@ -1156,8 +1181,9 @@ def assess(
     )
 
     # National: listed companies making any product of the segment, and their summed shares.
-    seg_share = (seg_products @ prod.share.T).tocsr()  # segment × company
-    seg_made = _bool_rows(seg_products @ prod.made.T.astype(np.float64))
+    seg_share = (seg_products @ prod.share_t).tocsr()  # segment × company
+    seg_made_count = (seg_products @ prod.made_t).tocsr()  # segment × company: products made
+    seg_made = _bool_rows(seg_made_count)
     seg_made.sort_indices()
     national = np.diff(seg_made.indptr).astype(np.int64)
     share_sum = np.asarray(seg_share.sum(axis=1)).ravel()
@@ -1181,17 +1207,18 @@ def assess(
         raise ValueError("assess: local_firm_company refers to an unknown company")
     linked = link >= 0
     link_matrix = sp.csr_matrix(
-        (np.ones(int(linked.sum())), (np.flatnonzero(linked), link[linked])),
-        shape=(n_firms, n_comp),
-    )
-    firms = _bool_rows(firms.astype(np.float64) + link_matrix @ prod.made.astype(np.float64))
+        (np.ones(int(linked.sum())), (link[linked], np.flatnonzero(linked))),
+        shape=(n_comp, n_firms),
+    )  # company × firm
     local_c = _bool_column(local_company, n_comp, "local_company")
     covered = np.zeros(n_comp, dtype=np.bool_)
     covered[link[linked]] = True
     own_units = np.flatnonzero(local_c & ~covered)
-    units = sp.vstack([firms, prod.made[own_units]]).tocsr().astype(np.float64)
-    n_units = units.shape[0]
+    n_units = n_firms + own_units.size
     is_local_company = local_c | covered
+    # Segment × unit: a firm is in a segment through its own products or its linked company's.
+    seg_firms = seg_products @ firms.T.astype(np.float64) + seg_made_count @ link_matrix
+    seg_units = _bool_rows(sp.hstack([seg_firms, seg_made_count[:, own_units]]).tocsr())
 
     revenue = np.concatenate(
         [
@@ -1210,7 +1237,6 @@ def assess(
             _bool_column(master_company, n_comp, "master_company")[np.maximum(link, 0)] & linked
         )
 
-    seg_units = _bool_rows(seg_products @ units.T)  # segment × unit
     seg_units.sort_indices()
     local = np.diff(seg_units.indptr).astype(np.int64)
     su = seg_units.astype(np.float64)
@@ -1243,12 +1269,12 @@ def assess(
     firm_lists = tuple(x[x < n_firms].astype(np.int64) for x in local_firm_lists)
     local_company_lists = []
     candidates = []
+    dense_share = seg_share.toarray()  # segments × companies: tens × thousands
     for i in range(n_seg):
         makers = seg_made.indices[seg_made.indptr[i] : seg_made.indptr[i + 1]].astype(np.int64)
         local_company_lists.append(makers[is_local_company[makers]])
         outside = makers[~is_local_company[makers]]
-        w = np.asarray(seg_share[i, outside].todense()).ravel() if outside.size else np.zeros(0)
-        top = np.lexsort((outside, -w))[: params.candidate_limit]
+        top = np.lexsort((outside, -dense_share[i, outside]))[: params.candidate_limit]
         candidates.append(outside[top])
 
     status, status_rule, status_reason, action, action_rule, action_reason = [], [], [], [], [], []

@@ -44,9 +44,9 @@ class Enterprise(VersionedModel):
         related_name="enterprises",
     )
     registered_capital_wan = models.DecimalField(
-        _("registered capital (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("registered capital (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True, db_index=True
     )
-    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    founded_on = models.DateField(_("founding date"), null=True, blank=True, db_index=True)
     above_size = models.BooleanField(_("above designated size"), default=False, db_index=True)
     ticker = models.CharField(_("stock ticker"), max_length=12, blank=True, db_index=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -75,13 +75,13 @@ class EnterpriseTier(VersionedModel):
     """A tier title a firm holds (专精特新, 小巨人, 单项冠军 ...), with level and year awarded."""
 
     class Tier(models.TextChoices):
-        SPECIALISED = "specialised", _("专精特新")
-        LITTLE_GIANT = "little_giant", _('专精特新"小巨人"')
-        SINGLE_CHAMPION = "single_champion", _("制造业单项冠军")
-        HIDDEN_CHAMPION = "hidden_champion", _("隐形冠军")
-        GAZELLE = "gazelle", _("瞪羚")
-        UNICORN = "unicorn", _("独角兽")
-        CHAIN_MASTER = "chain_master", _("链主")
+        SPECIALISED = "specialised", _("specialised and innovative SME")
+        LITTLE_GIANT = "little_giant", _("specialised and innovative little giant")
+        SINGLE_CHAMPION = "single_champion", _("manufacturing single champion")
+        HIDDEN_CHAMPION = "hidden_champion", _("hidden champion")
+        GAZELLE = "gazelle", _("gazelle")
+        UNICORN = "unicorn", _("unicorn")
+        CHAIN_MASTER = "chain_master", _("chain master")
 
     class Level(models.TextChoices):
         NATIONAL = "national", _("national")

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -114,6 +115,8 @@ class ProblemChildQuerySet(ScopedQuerySet):
 
 class BatchQuerySet(EditorWriteMixin, ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> Q:
+        from .models import Project
+
         q = Q(pk__in=[])
         for code in scope.region_prefixes:
             q |= Q(region__code__startswith=code)
@@ -121,24 +124,11 @@ class BatchQuerySet(EditorWriteMixin, ScopedQuerySet):
             # A city-wide batch reaches into every district of the city (read-only: for_write drops these).
             q |= Q(region__code=code)
         if scope.chain_ids or scope.department_ids or scope.enterprise_ids:
-            inner = replace_territory(scope)
-            q |= Q(projects__in=ScopedQueryProjects.visible(inner))
+            # Chains, departments and firms reach a batch through its projects; a district's territory does
+            # not, or a district could change a city-wide batch holding one of its projects.
+            reach = replace(scope, region_prefixes=(), city_prefixes=())
+            q |= Q(projects__in=Project._base_manager.filter(project_scope_q(reach)).values("pk"))
         return q
-
-
-def replace_territory(scope: Scope) -> Scope:
-    """The scope without its territory: chains, departments and firms reach batches through projects."""
-    from dataclasses import replace
-
-    return replace(scope, region_prefixes=(), city_prefixes=())
-
-
-class ScopedQueryProjects:
-    @staticmethod
-    def visible(scope: Scope) -> Any:
-        from .models import Project
-
-        return Project._base_manager.filter(project_scope_q(scope)).values("pk")
 
 
 class NotificationQuerySet(models.QuerySet):

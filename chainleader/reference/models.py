@@ -44,10 +44,10 @@ class Industry(models.Model):
     """GB/T 4754-2017 industry class (门类/大类/中类/小类)."""
 
     class Level(models.IntegerChoices):
-        SECTION = 1, _("section (门类)")
-        DIVISION = 2, _("division (大类)")
-        GROUP = 3, _("group (中类)")
-        CLASS = 4, _("class (小类)")
+        SECTION = 1, _("section")
+        DIVISION = 2, _("division")
+        GROUP = 3, _("group")
+        CLASS = 4, _("class")
 
     code = models.CharField(_("code"), max_length=5, unique=True)
     full_code = models.CharField(_("full code"), max_length=6, db_index=True)

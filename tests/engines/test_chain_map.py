@@ -65,7 +65,7 @@ PRODUCTS = [
 P = {name: i for i, name in enumerate(PRODUCTS)}
 
 INDUSTRIES = ["钢铁", "通用设备", "电子", "化学制品", "采掘", "白色家电", "塑料"]
-I = {name: i for i, name in enumerate(INDUSTRIES)}
+IND = {name: i for i, name in enumerate(INDUSTRIES)}
 
 # (company, industry, {product: weight}); weights as the source gives them (0.001 = placeholder).
 COMPANIES = [
@@ -111,7 +111,9 @@ SUB_EDGES = [("冰箱", "迷你冰箱"), ("冰箱", "冰箱清洗剂")]  # (prod
 DOWN_EDGES = [("冰箱", "冷藏柜"), ("塑料管", "空调")]  # (product, its downstream product)  下游产品
 
 
-def build_graph(*, extra_up: tuple[tuple[str, str], ...] = (), without_up: tuple[tuple[str, str], ...] = ()) -> Graph:
+def build_graph(
+    *, extra_up: tuple[tuple[str, str], ...] = (), without_up: tuple[tuple[str, str], ...] = ()
+) -> Graph:
     up = [e for e in UP_EDGES if e not in without_up] + list(extra_up)
 
     def pairs(edges: list[tuple[str, str]]) -> tuple[list[int], list[int]]:
@@ -132,7 +134,7 @@ def build_graph(*, extra_up: tuple[tuple[str, str], ...] = (), without_up: tuple
         maker_rows=rows,
         maker_cols=cols,
         maker_weights=weights,
-        company_industry=[I[ind] for _, ind, _ in COMPANIES],
+        company_industry=[IND[ind] for _, ind, _ in COMPANIES],
         industry_names=INDUSTRIES,
         company_names=[name for name, _, _ in COMPANIES],
     )
@@ -272,7 +274,7 @@ def test_without_require_maker_unmade_products_become_their_own_segments(graph):
 def test_industry_levels_up_groups_by_the_parent_industry():
     g = build_graph()
     parents = np.full(len(INDUSTRIES) + 1, -1)
-    parents[I["钢铁"]] = parents[I["采掘"]] = len(INDUSTRIES)  # both under 金属
+    parents[IND["钢铁"]] = parents[IND["采掘"]] = len(INDUSTRIES)  # both under 金属
     lifted = Graph(
         product_names=g.product_names,
         up=g.up,
@@ -287,7 +289,9 @@ def test_industry_levels_up_groups_by_the_parent_industry():
     seg = {s.key: s for s in derive(lifted, ANCHORS, Params(industry_levels_up=1)).segments}
     assert names(lifted, seg["up:金属"].products) == {"冷轧板", "镀锌板", "铁矿石"}
     assert seg["up:金属"].depth == 1
-    assert "up:钢铁" in {s.key for s in derive(lifted, ANCHORS, Params(industry_levels_up=0)).segments}
+    assert "up:钢铁" in {
+        s.key for s in derive(lifted, ANCHORS, Params(industry_levels_up=0)).segments
+    }
 
 
 def test_a_product_needs_evidence_to_be_filed_under_an_industry(graph):
@@ -304,7 +308,9 @@ def test_a_product_needs_evidence_to_be_filed_under_an_industry(graph):
 def test_max_segment_products_keeps_the_most_made(graph):
     d = derive(graph, ANCHORS, Params(max_segment_products=1))
     seg = {s.key: s for s in d.segments}
-    assert names(graph, seg["up:钢铁"].products) == {"冷轧板"}  # 3 makers, share 0.901 > 镀锌板's 0.7
+    assert names(graph, seg["up:钢铁"].products) == {
+        "冷轧板"
+    }  # 3 makers, share 0.901 > 镀锌板's 0.7
     assert d.dropped["segment_overflow"] == 3  # 镀锌板, 塑料管 and 冷链车 (0.1 < 冷藏柜 0.501)
 
 
@@ -325,7 +331,10 @@ def test_derive_all_uses_each_chains_params(graph):
 
 
 def test_each_segment_gets_the_status_and_action_worked_out_by_hand(assessment):
-    got = {k: (s, a) for k, s, a in zip(assessment.keys, assessment.status, assessment.action, strict=True)}
+    got = {
+        k: (s, a)
+        for k, s, a in zip(assessment.keys, assessment.status, assessment.action, strict=True)
+    }
     assert got == {
         "up:钢铁": ("优势", "强链"),
         "up:通用设备": ("薄弱", "固链"),
@@ -362,8 +371,12 @@ def test_each_status_names_the_rule_that_fired(assessment):
 
 def test_reasons_are_chinese_and_quote_the_numbers(assessment):
     reason = dict(zip(assessment.keys, assessment.status_reason, strict=True))
-    assert reason["up:电子"] == "本地无生产企业；全国仅2家上市企业生产该环节产品（≤2），列为卡脖子环节"
-    assert reason["up:化学制品"] == "本地无生产企业；全国有3家上市企业生产（>2家，可招引），列为缺失"
+    assert (
+        reason["up:电子"] == "本地无生产企业；全国仅2家上市企业生产该环节产品（≤2），列为卡脖子环节"
+    )
+    assert (
+        reason["up:化学制品"] == "本地无生产企业；全国有3家上市企业生产（>2家，可招引），列为缺失"
+    )
     assert reason["up:钢铁"] == "本地3家生产企业（≥2）；区位熵1.75（≥1.00），列为优势"
     assert reason["mid:冰箱"] == "本地1家生产企业，含链主企业；区位熵1.75（≥1.00），列为优势"
     assert reason["up:通用设备"] == "本地1家生产企业，区位熵0.88低于1.00（全国2家），列为薄弱"
@@ -417,7 +430,11 @@ def test_supplier_concentration_by_hand(assessment):
 
 
 def test_candidates_are_the_biggest_makers_outside_the_region(assessment):
-    assert row(assessment, "up:化学制品")["candidate_companies"] == [C["化工A"], C["化工B"], C["化工C"]]
+    assert row(assessment, "up:化学制品")["candidate_companies"] == [
+        C["化工A"],
+        C["化工B"],
+        C["化工C"],
+    ]
     assert row(assessment, "up:钢铁")["candidate_companies"] == []  # all three are local
 
 
@@ -443,7 +460,15 @@ def test_gap_list_puts_choke_points_first(assessment):
 def test_few_national_with_none_at_all_is_missing_not_choke(graph):
     d = apply_overrides(
         derive(graph, ANCHORS, Params()),
-        [{"kind": "add", "key": "team:新环节", "name": "新环节", "position": "up", "products": ["菜谱原料"]}],
+        [
+            {
+                "kind": "add",
+                "key": "team:新环节",
+                "name": "新环节",
+                "position": "up",
+                "products": ["菜谱原料"],
+            }
+        ],
     )
     a = assess(graph, d, **local_inputs(graph))  # type: ignore[arg-type]
     i = a.keys.index("team:新环节")
@@ -466,7 +491,13 @@ OVERRIDES = [
     {"kind": "rename", "key": "up:电子", "name": "电子元器件"},
     {"kind": "merge", "key": "up:化学制品", "into": "up:塑料"},
     {"kind": "move", "key": "up:采掘", "parent_key": None},
-    {"kind": "add", "key": "team:检测", "name": "检测认证", "position": "down", "products": ["检测服务"]},
+    {
+        "kind": "add",
+        "key": "team:检测",
+        "name": "检测认证",
+        "position": "down",
+        "products": ["检测服务"],
+    },
     {"kind": "hide", "key": "down:白色家电"},
     {"kind": "hide_product", "key": "up:钢铁", "product": "镀锌板"},
     {"kind": "add_product", "key": "up:采掘", "product": "铁精粉"},
@@ -514,7 +545,9 @@ def test_overrides_survive_a_rederivation_of_a_changed_graph():
 
 
 def test_an_override_naming_an_unknown_product_is_stale(derived):
-    d = apply_overrides(derived, [{"kind": "add_product", "key": "up:钢铁", "product": "不存在的产品"}])
+    d = apply_overrides(
+        derived, [{"kind": "add_product", "key": "up:钢铁", "product": "不存在的产品"}]
+    )
     assert d.dropped["stale_overrides"] == 1
 
 
@@ -573,16 +606,60 @@ def test_duplicate_maker_rows_keep_the_largest_weight():
 # The anchors config and the real graph (../shared/data/chainkg)
 # ---------------------------------------------------------------------------------------------
 
-CITY = "海洋装备 通用航空 集成电路 新型显示 智能家电 氢能与储能 会展 软件和信息服务 新能源汽车 先进高分子及金属材料 人工智能 智能制造装备 虚拟现实 高端化工 精密仪器仪表 科技服务业 轨道交通装备 食品饮料 生物医药及医疗器械 现代物流 现代金融 纺织服装 文化旅游 现代商贸".split()
-DISTRICT = "新一代半导体 高端化工及新材料 海洋生物医药 船舶海工 智能家电 汽车 海洋冷链 影视文化 新经济".split()
-SERVICE = {"city:会展", "city:现代金融", "city:现代物流", "city:科技服务业", "city:文化旅游", "city:现代商贸"}
+CITY = [
+    "海洋装备",
+    "通用航空",
+    "集成电路",
+    "新型显示",
+    "智能家电",
+    "氢能与储能",
+    "会展",
+    "软件和信息服务",
+    "新能源汽车",
+    "先进高分子及金属材料",
+    "人工智能",
+    "智能制造装备",
+    "虚拟现实",
+    "高端化工",
+    "精密仪器仪表",
+    "科技服务业",
+    "轨道交通装备",
+    "食品饮料",
+    "生物医药及医疗器械",
+    "现代物流",
+    "现代金融",
+    "纺织服装",
+    "文化旅游",
+    "现代商贸",
+]
+DISTRICT = [
+    "新一代半导体",
+    "高端化工及新材料",
+    "海洋生物医药",
+    "船舶海工",
+    "智能家电",
+    "汽车",
+    "海洋冷链",
+    "影视文化",
+    "新经济",
+]
+SERVICE = {
+    "city:会展",
+    "city:现代金融",
+    "city:现代物流",
+    "city:科技服务业",
+    "city:文化旅游",
+    "city:现代商贸",
+}
 SERVICE |= {"district:影视文化", "city:软件和信息服务", "district:新经济"}
 
 
 def test_anchor_config_covers_every_chain():
     config = cm.load_anchor_config()
     assert config["version"] >= 1
-    assert set(config["chains"]) == {f"city:{c}" for c in CITY} | {f"district:{c}" for c in DISTRICT}
+    assert set(config["chains"]) == {f"city:{c}" for c in CITY} | {
+        f"district:{c}" for c in DISTRICT
+    }
     for key, entry in config["chains"].items():
         assert 3 <= len(entry["anchors"]) <= 12, key
         assert len(set(entry["anchors"])) == len(entry["anchors"]), key

@@ -438,6 +438,16 @@ def test_data_faults_never_crash_and_give_reasons():
     assert_same(result.to_rows(), evaluate_rows_python(rows, default_scheme()))
 
 
+def test_scores_a_hair_apart_are_still_ranked_exactly():
+    # The engine sorts on the leading bits of the score first; scores that differ only in the last
+    # bits must still rank by the exact score (here: tax 10, 10 + 1e-12, 10 + 2e-12 on 10 亩).
+    taxes = [10.0, 10.0 + 2e-12, 10.0 + 1e-12, 10.0 - 1e-12]
+    rows = [firm(code(900 + i), 0, 10, tax) for i, tax in enumerate(taxes)]
+    result = evaluate(columns_of(rows), default_scheme())
+    assert result.rank.tolist() == [3, 1, 2, 4]
+    assert_same(result.to_rows(), evaluate_rows_python(rows, default_scheme()))
+
+
 def test_empty_input():
     result = evaluate(columns_of([]), default_scheme())
     assert len(result.score) == 0
