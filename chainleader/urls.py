@@ -7,6 +7,7 @@ urlpatterns = [
     path("reference/", include("chainleader.reference.urls")),
     path("enterprises/", include("chainleader.enterprises.urls")),
     path("chains/", include("chainleader.chains.urls")),
+    path("maps/", include("chainleader.chainmap.urls")),
     path("parks/", include("chainleader.parks.urls")),
     path("projects/", include("chainleader.projects.urls")),
     path("worklists/", include("chainleader.worklists.urls")),

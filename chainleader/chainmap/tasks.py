@@ -40,3 +40,51 @@ def graph_import_task(path: str, actor_id: int | None) -> int:
             message="\n".join([str(exc), *lines]),
         )
         return record.pk
+
+
+@task()
+def map_derive_task(chain_ids: list[int] | None, actor_id: int | None, job_id: int | None) -> int:
+    """Re-derive chain maps (all, or the given chains) with progress in the Job row."""
+    from chainleader.chains.models import Chain
+    from chainleader.core.jobs import job_finish, job_reporter
+
+    from .services import map_derive
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
+    chains = Chain.objects.filter(pk__in=chain_ids) if chain_ids else None
+    try:
+        done = map_derive(chains=chains, actor=actor, progress=job_reporter(job_id))
+    except Exception as exc:
+        job_finish(job_id, ok=False, message=str(exc))
+        raise
+    job_finish(job_id, ok=True, message=f"{done}", result_url="")
+    return done
+
+
+@task()
+def graph_import_job_task(path: str, actor_id: int | None, job_id: int | None) -> int:
+    """Import the graph from the admin page, then re-derive every map; progress in the Job row."""
+    from chainleader.core.jobs import job_finish, job_reporter
+
+    from .linking import link_companies, link_products
+    from .services import map_derive
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
+    report = job_reporter(job_id)
+    try:
+        record = graph_import(
+            path=Path(path), actor=actor, progress=lambda pct, msg: report(int(pct * 0.6), msg)
+        )
+        report(62, "linking registry firms")
+        link_companies(actor=actor)
+        link_products(actor=actor)
+        map_derive(actor=actor, progress=lambda pct, msg: report(65 + int(pct * 0.35), msg))
+    except ImportRejected as exc:
+        lines = [format_error(e) for e in exc.errors[:MAX_MESSAGE_LINES]]
+        job_finish(job_id, ok=False, message="\n".join([str(exc), *lines]))
+        return 0
+    except Exception as exc:
+        job_finish(job_id, ok=False, message=str(exc))
+        raise
+    job_finish(job_id, ok=True, message=str(record))
+    return record.pk

@@ -108,3 +108,49 @@ class AuditPurgeToken(models.Model):
 
     def __str__(self) -> str:
         return str(self.pk)
+
+
+class JobQuerySet(models.QuerySet):
+    def for_user(self, user: Any, *, write: bool = False) -> JobQuerySet:
+        """A user follows the jobs they started."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(created_by=user)
+
+
+class Job(models.Model):
+    """A long background job (import, derivation, evaluation) whose progress a page polls (进度)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    result_url = models.CharField(_("result link"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.get_status_display()} {self.progress}%"

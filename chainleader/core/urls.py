@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("audit/", audit_views.AuditLogView.as_view(), name="audit_log"),
+    path("jobs/<int:pk>/", views.JobProgressView.as_view(), name="job_progress"),
 ]

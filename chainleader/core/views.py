@@ -433,3 +433,15 @@ class ChildDeleteView(ObjectDeleteView):
             )
         messages.success(request, _("Deleted."))
         return redirect(self.parent)
+
+
+class JobProgressView(LoginRequiredMixin, TemplateView):
+    """The progress bar of a background job; polled by htmx every 2 s while it runs."""
+
+    template_name = "core/_job_progress.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from .models import Job
+
+        job = get_object_or_404(Job.objects.for_user(self.request.user), pk=self.kwargs["pk"])
+        return {**super().get_context_data(**kwargs), "job": job}

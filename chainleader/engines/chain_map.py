@@ -20,9 +20,28 @@ Three steps, each plain columns in and out (STYLE.md 3.5, no Django):
     固链 / 强链), each with the rule that fired and a reason in Chinese quoting the numbers; the chain's
     completeness and its gap list.
 
+Rules (every threshold is in ``Params``; each status and action records the rule that fired in
+``status_rule`` / ``action_rule`` and a Chinese reason quoting the numbers):
+
+* Producer: weight > ``min_weight`` (0): the 0.001 placeholders count, eliminations (< 0) do not.
+  ``national_firm_count`` = distinct listed companies producing any product of the segment.
+* LQ = (local units in the segment / local base) / (national producers in the segment / national base);
+  base ``"all"`` (default): every local unit passed in / every listed company that produces anything;
+  ``"chain"``: those present in any segment of this chain. HHI over national producers, each
+  company's share = its weights on the segment's products (clipped to [0, 1]) summed.
+* Status, first match: team flag → 卡脖子; 0 local and ``choke_min_national`` ≤ national ≤
+  ``choke_max_national`` → 卡脖子; (optional) 0 local and HHI ≥ ``choke_min_hhi`` → 卡脖子; 0 local →
+  缺失 (also when nobody nationally makes it: the data does not cover it, so no choke call);
+  (≥ ``strong_min_local`` local or a chain master) and LQ ≥ ``weak_lq`` → 优势; otherwise 薄弱.
+* Action: 优势 → 强链; 卡脖子 → 补链 (攻关 / 引进); 缺失 at depth ≥ ``extend_min_depth`` of its side
+  (upstream 2, downstream 1: the outer ring, or applications) → 延链, else (next to the midstream,
+  or the midstream itself) → 补链; 薄弱 with LQ < ``weak_fill_lq`` → 补链 (nearly empty), else → 固链.
+* Completeness = Σ position weight × (local > 0) / Σ position weight over the visible segments.
+
 Sparse matrices carry the graph (SciPy CSR): the walk is a few row slices per level, presence is one
 segment × product incidence matrix multiplied by company × product matrices. Python loops run over
-anchors and segments only (tens), never over firms or products.
+anchors and segments only (tens), never over firms or products; the name filters run once per graph
+(``Graph.prepare``) and are cached with the adjacency and producer tables for the whole batch.
 """
 
 from __future__ import annotations
@@ -1086,11 +1105,11 @@ class Assessment:
     local_firm_count: IntArray  # local units making any product of the segment
     national_firm_count: IntArray  # listed companies (producers) making any product of the segment
     chain_master_present: BoolArray
-    local_revenue_wan: (
-        FloatArray  # sum over local firms in the segment with known revenue; NaN if none
-    )
+    # Sum over the segment's local firms whose revenue is known (a firm in two segments counts in
+    # both: registry firms carry no per-product revenue); NaN when none is known.
+    local_revenue_wan: FloatArray
     revenue_known_count: IntArray
-    lq: FloatArray  # location quotient; NaN when no local units at all or none in the segment nationally
+    lq: FloatArray  # location quotient; inf local-only; NaN with no local base or no maker at all
     hhi: FloatArray  # Herfindahl index of national makers' shares (0–1); NaN when no national maker
     status: tuple[str, ...]
     status_rule: tuple[str, ...]
@@ -1100,9 +1119,8 @@ class Assessment:
     action_reason: tuple[str, ...]
     local_firms: tuple[IntArray, ...]  # registry firm indices (rows of local_firm_products)
     local_companies: tuple[IntArray, ...]  # local listed companies (graph company ids) making it
-    candidate_companies: tuple[
-        IntArray, ...
-    ]  # top national makers not local, by share in the segment
+    # Investment targets (招商): the segment's national makers that are not local, biggest share first.
+    candidate_companies: tuple[IntArray, ...]
     completeness: float  # Σ position weight × present / Σ position weight; NaN with no segments
     gaps: IntArray  # segment indices of 卡脖子 / 缺失 / 薄弱 segments, most urgent first
 

@@ -56,6 +56,7 @@ YEAR_MIN, YEAR_MAX = 1, 9999
 MAX_GROUPS, MAX_RULES = 2, 100  # above_size is 0 or 1; reason codes fit in int8
 RULE_KINDS = ("land_missing_or_not_positive", "land_below", "industry_divisions", "new_production")
 CLASS_LABELS = ("", "A", "B", "C", "D")
+BLOCK_ROWS = 1 << 14  # rows per block: a block's temporaries stay in the CPU's L2 cache
 # share × N is computed in floating point; the tolerance keeps 0.05 × 60 at 3 (not 3.0000000000000004 → 4).
 SHARE_EPS = 1e-9
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -445,12 +446,15 @@ def _floats(columns: Mapping[str, Any], name: str, n: int) -> FloatArray:
 
 def industry_divisions(codes: Any) -> IntArray:
     """GB/T 4754 大类 (first two digits, after an optional 门类 letter) of each code; -1 if unreadable."""
-    text = np.asarray(codes).astype("U3")  # "C3951" → "C39"; None → "Non", NaN → "nan": -1
-    # Work on bytes: code points above 255 become 255, which is neither a digit nor a letter.
-    chars = np.minimum(text.view(np.uint32).reshape(len(text), 3), 255).astype(np.uint8).T.copy()
-    letter = ((chars[0] | 32) - 97).astype(np.uint8) < 26
-    tens = np.where(letter, chars[1], chars[0]) - np.uint8(48)  # non-digits wrap to > 9
-    ones = np.where(letter, chars[2], chars[1]) - np.uint8(48)
+    text = np.asarray(codes)
+    if text.dtype.kind != "U" or text.dtype.itemsize < 12:
+        text = text.astype("U3")  # None → "Non", NaN → "nan": no digits, so -1
+    # The first three code points of each code, read in place.
+    chars = np.ascontiguousarray(text).view(np.uint32).reshape(len(text), text.dtype.itemsize // 4)
+    first, second, third = chars[:, 0], chars[:, 1], chars[:, 2]
+    letter = ((first | np.uint32(32)) - np.uint32(97)) < 26  # an ASCII letter in front
+    tens = np.where(letter, second, first) - np.uint32(48)  # non-digits wrap around to > 9
+    ones = np.where(letter, third, second) - np.uint32(48)
     return np.where((tens <= 9) & (ones <= 9), tens.astype(np.int64) * 10 + ones, -1)
 
 
@@ -489,7 +493,9 @@ def _scope(
         elif rule.rule == "land_below":
             hit = land < rule.min_land_mu
         elif rule.rule == "industry_divisions":
-            hit = np.isin(industry_divisions(industry), np.asarray(rule.divisions, dtype=np.int64))
+            listed = np.zeros(101, dtype=bool)  # index −1 (unreadable) is the last entry: False
+            listed[list(rule.divisions)] = True
+            hit = listed[industry_divisions(industry)]
         else:
             hit = start >= year - rule.years
         assert hit is not None  # noqa: S101 - for mypy: every branch sets it
@@ -548,9 +554,9 @@ def evaluate(columns: Mapping[str, Any], scheme: Scheme) -> MuYieldResult:
             g_code -= (above == group.above_size) * np.int8(n_groups - g)
         finite = np.ones(n, dtype=bool)
         for values in (start, *figures.values()):
-            # fmax/fmin skip NaN, so this finds an infinity without a pass that builds a mask
-            if n and (np.fmax.reduce(values) == np.inf or np.fmin.reduce(values) == -np.inf):
-                finite &= ~np.isinf(values)
+            infinite = np.isinf(values)
+            if infinite.any():  # rare: skip the mask arithmetic when a column has no infinity
+                finite &= ~infinite
         reason_code, graded = _scope(
             scheme, year, g_code, finite, start, figures["land_mu"], industry
         )
@@ -608,75 +614,115 @@ def evaluate(columns: Mapping[str, Any], scheme: Scheme) -> MuYieldResult:
 
 
 def _score_group(work: _Work, g: int, rows: IntArray, k: int) -> list[BenchPart]:
-    """Score and rank one group's firms: ``rows`` are the group's rows, the first ``k`` graded."""
-    scheme, group, n_years = work.scheme, work.scheme.groups[g], work.n_years
-    parts: list[BenchPart] = []
-    with np.errstate(all="ignore"):
-        # Graded rows first: the graded part of every array is the prefix [:k], a view, still in
-        # input order (so the benchmark sums add up in the same order as the oracle's).
-        scored = rows[:k]
-        years_g = work.year_idx[scored]
-        graded_n = np.bincount(years_g, minlength=n_years)
-        total = np.zeros(k)
-        tie_values: dict[str, FloatArray] = {}
-        taken: dict[str, FloatArray] = {}
-        zeroed: dict[str, FloatArray] = {}  # a numerator column with missing counted as 0
-        divisor: dict[str, FloatArray] = {}  # a denominator column with 0 made NaN
-        for ind in group.indicators:
-            for column in (ind.numerator, ind.denominator):
-                if column not in taken:
-                    taken[column] = work.figures[column][rows]
-            if ind.numerator not in zeroed:
-                raw = taken[ind.numerator]
-                zeroed[ind.numerator] = np.where(np.isnan(raw), 0.0, raw)
-            if ind.denominator not in divisor:
-                raw = taken[ind.denominator]
-                divisor[ind.denominator] = np.where(raw == 0, np.nan, raw)
-            den = divisor[ind.denominator]
-            # A missing or zero denominator (and, under its rule, a missing numerator) leaves NaN:
-            # the value is undefined and the special ratio applies. Figures are finite here, so a
-            # NaN value means exactly that.
-            if ind.missing_numerator_ratio is None:
-                num = zeroed[ind.numerator]
-            else:
-                num = taken[ind.numerator]
-            value = num / den
-            if work.finite is not None:
-                value = np.where(work.finite[rows], value, np.nan)
-            work.values[ind.key][rows] = value
-            tie_values[ind.key] = value[:k]
+    """Score and rank one group's firms: ``rows`` are the group's rows, the first ``k`` graded.
 
-            # Benchmark: Σ numerator / Σ denominator over graded firms whose value is defined.
-            defined = ~np.isnan(value[:k])
-            all_defined = bool(defined.all())  # e.g. per-mu indicators: land > 0 for graded firms
-            at_rows = np.flatnonzero(defined)  # a gather by index beats a boolean compress
-            at = years_g if all_defined else years_g[at_rows]
-            num_at = num[:k] if all_defined else num[:k][at_rows]
-            den_at = den[:k] if all_defined else den[:k][at_rows]
-            sum_num = np.bincount(at, weights=num_at, minlength=n_years)
-            sum_den = np.bincount(at, weights=den_at, minlength=n_years)
+    Two passes over blocks of rows (values and benchmark sums, then ratios and scores), so that
+    the temporaries of each step stay in cache instead of streaming whole columns through memory.
+    """
+    scheme, group, n_years = work.scheme, work.scheme.groups[g], work.n_years
+    indicators = group.indicators
+    scored = rows[:k]  # graded rows come first, in input order
+    years_g = work.year_idx[scored]
+    graded_n = np.bincount(years_g, minlength=n_years)
+    each_year = np.arange(n_years)
+    # Per indicator: Σ numerator, Σ denominator, count of defined values, per year; and the value of
+    # every graded firm (for the ratio pass and the tie-breaks).
+    sums: dict[str, tuple[FloatArray, FloatArray, IntArray]] = {
+        ind.key: (np.zeros(n_years), np.zeros(n_years), np.zeros(n_years, dtype=np.int64))
+        for ind in indicators
+    }
+    # The graded firms' values, block by block (pass 2 walks the same blocks: graded rows lead).
+    graded_values: dict[str, list[FloatArray]] = {ind.key: [] for ind in indicators}
+    with np.errstate(all="ignore"):
+        for start in range(0, len(rows), BLOCK_ROWS):
+            block = rows[start : start + BLOCK_ROWS]
+            graded_here = min(max(k - start, 0), len(block))
+            years_here = years_g[start : start + graded_here]
+            taken: dict[str, FloatArray] = {}
+            zeroed: dict[str, FloatArray] = {}  # a numerator column with missing counted as 0
+            divisor: dict[str, FloatArray] = {}  # a denominator column with 0 made NaN
+            for ind in indicators:
+                for column in (ind.numerator, ind.denominator):
+                    if column not in taken:
+                        taken[column] = work.figures[column][block]
+                if ind.numerator not in zeroed:
+                    raw = taken[ind.numerator]
+                    zeroed[ind.numerator] = np.where(np.isnan(raw), 0.0, raw)
+                if ind.denominator not in divisor:
+                    raw = taken[ind.denominator]
+                    divisor[ind.denominator] = np.where(raw == 0, np.nan, raw)
+                den = divisor[ind.denominator]
+                # A missing or zero denominator (and, under its rule, a missing numerator) leaves
+                # NaN: the value is undefined and the special ratio applies. Figures are finite
+                # here, so a NaN value means exactly that.
+                num = (
+                    zeroed[ind.numerator]
+                    if ind.missing_numerator_ratio is None
+                    else taken[ind.numerator]
+                )
+                value = num / den
+                if work.finite is not None:
+                    value = np.where(work.finite[block], value, np.nan)
+                work.values[ind.key][block] = value
+                if not graded_here:
+                    continue
+                graded_values[ind.key].append(value[:graded_here])
+                # Benchmark sums over graded firms whose value is defined, added in input order
+                # (the running sums go first into each bincount), exactly as the oracle adds them.
+                at_rows = np.flatnonzero(~np.isnan(value[:graded_here]))
+                at = np.concatenate((each_year, years_here[at_rows]))
+                total_num, total_den, count = sums[ind.key]
+                sums[ind.key] = (
+                    _weighted_count(at, np.concatenate((total_num, num[at_rows])), n_years),
+                    _weighted_count(at, np.concatenate((total_den, den[at_rows])), n_years),
+                    count + np.bincount(years_here[at_rows], minlength=n_years),
+                )
+
+        parts: list[BenchPart] = []
+        benches = {}
+        for ind in indicators:
+            sum_num, sum_den, count = sums[ind.key]
             bench = sum_num / sum_den
             usable = np.isfinite(bench) & (bench > 0) & (sum_den != 0)
-            ratio = value[:k] / np.where(usable, bench, np.inf)[years_g]
-            if not all_defined:
-                by_den = ind.missing_or_zero_denominator_ratio
-                by_num = ind.missing_numerator_ratio
-                if by_num is None or by_num == by_den:
-                    ratio = np.where(defined, ratio, by_den)
-                else:
-                    den_bad = np.isnan(den[:k])
-                    ratio = np.where(defined, ratio, by_num + den_bad * (by_den - by_num))
-            if not usable.all():
-                ratio[~usable[years_g]] = 0.0  # a benchmark that is not positive: 0 for all
-            np.maximum(ratio, scheme.floor, out=ratio)
-            if scheme.cap is not None:
-                np.minimum(ratio, scheme.cap, out=ratio)
-            part = ind.weight * ratio
-            total += part
-            work.ratios[ind.key][scored] = ratio
-            work.scores[ind.key][scored] = part
-            parts.append((g, ind.key, bench, usable, np.bincount(at, minlength=n_years), graded_n))
+            benches[ind.key] = (np.where(usable, bench, np.inf), usable)
+            parts.append((g, ind.key, bench, usable, count, graded_n))
+        total = np.zeros(k)
+        for number, start in enumerate(range(0, k, BLOCK_ROWS)):
+            stop = min(start + BLOCK_ROWS, k)
+            block = scored[start:stop]
+            years_here = years_g[start:stop]
+            subtotal = np.zeros(stop - start)
+            for ind in indicators:
+                divide_by, usable = benches[ind.key]
+                value = graded_values[ind.key][number]
+                ratio = value / divide_by[years_here]
+                defined = ~np.isnan(value)
+                if not defined.all():
+                    by_den = ind.missing_or_zero_denominator_ratio
+                    by_num = ind.missing_numerator_ratio
+                    if by_num is None or by_num == by_den:
+                        ratio = np.where(defined, ratio, by_den)
+                    else:
+                        den_bad = np.isnan(work.figures[ind.denominator][block]) | (
+                            work.figures[ind.denominator][block] == 0
+                        )
+                        ratio = np.where(defined, ratio, by_num + den_bad * (by_den - by_num))
+                if not usable.all():
+                    ratio[~usable[years_here]] = 0.0  # a benchmark that is not positive: 0 for all
+                np.maximum(ratio, scheme.floor, out=ratio)
+                if scheme.cap is not None:
+                    np.minimum(ratio, scheme.cap, out=ratio)
+                part = ind.weight * ratio
+                subtotal += part
+                work.ratios[ind.key][block] = ratio
+                work.scores[ind.key][block] = part
+            total[start:stop] = subtotal
         work.score[scored] = total
+        tie_values = {
+            key: np.concatenate(graded_values[key]) if k else np.zeros(0)
+            for key, _descending in scheme.tie_breaks
+            if key != "uscc"
+        }
         order, rank_sorted, class_sorted = _rank_and_class(
             scheme, work.uscc, scored, years_g, graded_n, total, tie_values
         )
@@ -684,6 +730,11 @@ def _score_group(work: _Work, g: int, rows: IntArray, k: int) -> list[BenchPart]
         work.rank[ranked] = rank_sorted
         work.class_code[ranked] = class_sorted
     return parts
+
+
+def _weighted_count(at: IntArray, weights: FloatArray, n: int) -> FloatArray:
+    """Σ weights per value of ``at``, added one by one in array order (np.bincount)."""
+    return np.asarray(np.bincount(at, weights=weights, minlength=n), dtype=np.float64)
 
 
 def _take_str(table: npt.NDArray[np.str_], codes: npt.NDArray[Any]) -> npt.NDArray[np.str_]:
@@ -729,16 +780,19 @@ def _rank_and_class(
         new_run[1:] = ~((at[1:] == at[:-1] + 1) & still[at[:-1]])
         run = np.cumsum(new_run)
         if key == "uscc":
-            ranks = _string_ranks(uscc[rows[sub]])
-            sort_key: Any = -ranks if descending else ranks
-        elif key:
-            value = score[sub] if key == "score" else tie_values[key][sub]
-            value = -value if descending else value
-            sort_key = np.where(np.isnan(value), np.inf, value)
+            by_key, ranks = _string_order(uscc[rows[sub]])
+            if descending:
+                by_key, ranks = by_key[::-1], -ranks
+            sort_key: Any = ranks
         else:
-            sort_key = sub  # last resort: input order
+            if key:
+                value = score[sub] if key == "score" else tie_values[key][sub]
+                value = -value if descending else value
+                sort_key = np.where(np.isnan(value), np.inf, value)
+            else:
+                sort_key = sub  # last resort: input order
+            by_key = np.argsort(sort_key)
         # Sort within runs: (run id, rank of the key) packed in one integer, sorted by value.
-        by_key = np.argsort(sort_key)
         key_rank = np.empty(len(sub), dtype=np.int64)
         key_rank[by_key] = np.arange(len(sub))
         perm = by_key[np.sort(run * len(sub) + key_rank) % len(sub)]
@@ -775,25 +829,31 @@ def _coarse_order(years: IntArray, n_years: int, score: FloatArray) -> tuple[Int
     if m == 0 or low > 48:
         order = np.lexsort((-score, years))
         ordered_score, ordered_years = score[order], years[order]
-        still = (ordered_score[1:] == ordered_score[:-1]) & (ordered_years[1:] == ordered_years[:-1])
+        still = (ordered_score[1:] == ordered_score[:-1]) & (
+            ordered_years[1:] == ordered_years[:-1]
+        )
         return order, still
     bits = (score + 0.0).view(np.uint64)  # + 0.0 turns -0.0 into 0.0
     # IEEE doubles as unsigned integers in the same order: flip all bits of negatives, the sign
-    # bit of the rest; then flip everything for high-first.
-    negative = (bits >> np.uint64(63)).astype(bool)
-    descending = np.where(negative, bits, ~(bits | np.uint64(1 << 63)))
+    # bit of the rest; then flip everything for high-first. With a floor ≥ 0 (the default) every
+    # score is ≥ 0 and one flip does it.
+    if bool((score >= 0).all()):
+        descending = ~bits
+    else:
+        negative = (bits >> np.uint64(63)).astype(bool)
+        descending = np.where(negative, bits, ~(bits | np.uint64(1 << 63)))
     key = (descending >> np.uint64(low)) << np.uint64(index_bits)
     if year_bits:
         key |= years.astype(np.uint64) << np.uint64(64 - year_bits)
     key |= np.arange(m, dtype=np.uint64)
     key.sort()
-    order = (key & np.uint64((1 << index_bits) - 1)).astype(np.int64)
+    order = (key & np.uint64((1 << index_bits) - 1)).view(np.int64)
     coarse = key >> np.uint64(index_bits)
     return order, coarse[1:] == coarse[:-1]
 
 
-def _string_ranks(strings: npt.NDArray[Any]) -> IntArray:
-    """Dense ranks of strings in code-point order (equal strings, equal ranks).
+def _string_order(strings: npt.NDArray[Any]) -> tuple[IntArray, IntArray]:
+    """(order, dense ranks) of strings in code-point order (equal strings, equal ranks).
 
     ASCII strings (every credit code) are packed into big-endian 64-bit words and sorted as integers,
     several times faster than NumPy's string sort; anything else falls back to np.unique.
@@ -801,10 +861,11 @@ def _string_ranks(strings: npt.NDArray[Any]) -> IntArray:
     text = strings if strings.dtype.kind == "U" else strings.astype(str)
     width = text.dtype.itemsize // 4
     if len(text) == 0 or width == 0:
-        return np.zeros(len(text), dtype=np.int64)
+        return np.arange(len(text), dtype=np.int64), np.zeros(len(text), dtype=np.int64)
     chars = text.view(np.uint32).reshape(len(text), width)
     if chars.max() >= 128:
-        return np.unique(text, return_inverse=True)[1].astype(np.int64)
+        dense = np.unique(text, return_inverse=True)[1].astype(np.int64).reshape(-1)
+        return np.argsort(dense, kind="stable"), dense
     n_words = -(-width // 8)
     packed = np.zeros((len(text), n_words * 8), dtype=np.uint8)
     packed[:, :width] = chars
@@ -816,7 +877,7 @@ def _string_ranks(strings: npt.NDArray[Any]) -> IntArray:
     new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
     ranks = np.empty(len(text), dtype=np.int64)
     ranks[order] = np.cumsum(new) - 1
-    return ranks
+    return order.astype(np.int64), ranks
 
 
 def _benchmark_table(

@@ -247,6 +247,10 @@ class MonthlyReport(VersionedModel):
     def get_absolute_url(self) -> str:
         return self.project.get_absolute_url()
 
+    @property
+    def month_label(self) -> str:
+        return f"{self.month:%Y-%m}"
+
 
 class StartBatch(VersionedModel):
     """A "集中开工" batch: projects started together at one event, with its headline figures."""

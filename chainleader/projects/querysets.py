@@ -1,7 +1,8 @@
 """Scope rules of project data, written once; the policy (who has which Scope) lives in accounts.policy.
 
 - A project: its chain's team (chain_ids); the district whose territory holds it (region code prefix); the
-  department that leads its chain or has one of its problems assigned; the investor firm (read-only).
+  department that leads its chain or has one of its problems assigned; the investor firm. Departments and firms
+  only read: writes need an editor role (views and services check it, as everywhere in the platform).
 - A problem: the chain team, the district of the project (or the district that raised it), the raiser's unit,
   the assigned department; the office sees everything through its Scope.
 - A 集中开工 batch: its district (and, read-only, every district of its city for a city-wide batch), and
@@ -14,7 +15,6 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -50,23 +50,7 @@ def problem_scope_q(scope: Scope, prefix: str = "") -> Q:
     return q
 
 
-def _is_editor(user: Any) -> bool:
-    return getattr(user, "role", "") in getattr(settings, "CHAINLEADER_EDITOR_ROLES", ())
-
-
-class EditorWriteMixin:
-    """Read-only roles (department, firm) reach nothing for writing through for_user(write=True).
-
-    A department answers the problems assigned to it through the problem services, which check it by name.
-    """
-
-    def for_user(self, user: Any, *, write: bool = False) -> Any:
-        if write and not _is_editor(user):
-            return self.none()  # type: ignore[attr-defined]
-        return super().for_user(user, write=write)  # type: ignore[misc]
-
-
-class ProjectQuerySet(EditorWriteMixin, ScopedQuerySet):
+class ProjectQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> Q:
         return project_scope_q(scope)
 
@@ -89,7 +73,7 @@ class ProjectQuerySet(EditorWriteMixin, ScopedQuerySet):
         return self.filter(signed_on__year=year)
 
 
-class ProjectChildQuerySet(EditorWriteMixin, ScopedQuerySet):
+class ProjectChildQuerySet(ScopedQuerySet):
     """Monthly reports and stage changes: visible with their project."""
 
     def scope_filter(self, scope: Scope) -> Q:
@@ -113,7 +97,7 @@ class ProblemChildQuerySet(ScopedQuerySet):
         return problem_scope_q(scope, prefix="problem__")
 
 
-class BatchQuerySet(EditorWriteMixin, ScopedQuerySet):
+class BatchQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> Q:
         from .models import Project
 

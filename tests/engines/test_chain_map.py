@@ -26,6 +26,7 @@ import json
 import math
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -157,7 +158,7 @@ L_UNITS = 8
 N_PRODUCERS = 14
 
 
-def local_inputs(graph: Graph) -> dict[str, object]:
+def local_inputs(graph: Graph) -> dict[str, Any]:
     rows = [f for f, (_, made, _, _) in enumerate(FIRMS) for _ in made]
     cols = [P[p] for _, made, _, _ in FIRMS for p in made]
     local_company = np.zeros(graph.n_companies, dtype=bool)
@@ -185,7 +186,7 @@ def derived(graph: Graph) -> cm.Derived:
 
 @pytest.fixture
 def assessment(graph: Graph, derived: cm.Derived) -> cm.Assessment:
-    return assess(graph, derived, **local_inputs(graph))  # type: ignore[arg-type]
+    return assess(graph, derived, **local_inputs(graph))
 
 
 def names(graph: Graph, ids: tuple[int, ...] | list[int]) -> set[str]:
@@ -262,6 +263,16 @@ def test_depth_limits_the_walk(graph):
     shallow = on_map(Params(depth_up=1, depth_down=0))
     assert "铁矿石" not in shallow and "冷轧板" in shallow
     assert "冷藏柜" not in shallow and "冷链车" not in shallow
+
+
+def test_a_product_reached_both_ways_sits_on_the_nearer_side():
+    # 冷链车 uses 冰箱 (downstream, depth 1) and, in this variant, is a material of 冷轧板 (upstream,
+    # depth 2): it stays downstream. 冷藏柜, downstream and upstream of 空调 both at depth 1: upstream.
+    g = build_graph(extra_up=(("冷轧板", "冷链车"), ("空调", "冷藏柜")))
+    d = derive(g, ANCHORS, Params())
+    side = {g.product_names[p]: s.position for s in d.segments for p in s.products}
+    assert side["冷链车"] == "down"
+    assert side["冷藏柜"] == "up"
 
 
 def test_without_require_maker_unmade_products_become_their_own_segments(graph):
@@ -415,7 +426,7 @@ def test_location_quotient_by_hand(assessment):
 
 
 def test_location_quotient_on_the_chain_base(graph, derived):
-    a = assess(graph, derived, params=Params(lq_base="chain"), **local_inputs(graph))  # type: ignore[arg-type]
+    a = assess(graph, derived, params=Params(lq_base="chain"), **local_inputs(graph))
     # Chain base: 7 local units on the map (F5 makes nothing here), 14 national makers on the map.
     assert a.lq[a.keys.index("up:钢铁")] == pytest.approx((3 / 7) / (3 / 14))
 
@@ -470,14 +481,14 @@ def test_few_national_with_none_at_all_is_missing_not_choke(graph):
             }
         ],
     )
-    a = assess(graph, d, **local_inputs(graph))  # type: ignore[arg-type]
+    a = assess(graph, d, **local_inputs(graph))
     i = a.keys.index("team:新环节")
     assert (a.status[i], a.status_rule[i]) == ("缺失", "no_producer")
 
 
 def test_concentration_rule_is_off_unless_configured(graph, derived):
     # 化学制品: 0 local, 3 makers with shares 0.5 / 0.3 / 0.2 → HHI 0.38.
-    a = assess(graph, derived, params=Params(choke_min_hhi=0.35), **local_inputs(graph))  # type: ignore[arg-type]
+    a = assess(graph, derived, params=Params(choke_min_hhi=0.35), **local_inputs(graph))
     i = a.keys.index("up:化学制品")
     assert (a.status[i], a.status_rule[i]) == ("卡脖子", "concentrated")
 
@@ -522,7 +533,7 @@ def test_overrides_apply_in_order(graph, derived):
 
 
 def test_team_choke_flag_wins_over_local_presence(graph, derived):
-    a = assess(graph, apply_overrides(derived, OVERRIDES), **local_inputs(graph))  # type: ignore[arg-type]
+    a = assess(graph, apply_overrides(derived, OVERRIDES), **local_inputs(graph))
     i = a.keys.index("up:塑料")
     assert (a.status[i], a.status_rule[i], a.action[i]) == ("卡脖子", "team_flag", "补链")
     assert a.status_reason[i].startswith("专班标记为卡脖子环节（高端牌号依赖进口）；本地1家")
@@ -565,7 +576,7 @@ def test_adding_a_product_moves_it_out_of_its_derived_segment(graph, derived):
     seg = {s.key: s for s in d.segments}
     assert P["压缩机"] in seg["mid:冰箱"].products
     assert seg["up:通用设备"].products == ()
-    a = assess(graph, d, **local_inputs(graph))  # type: ignore[arg-type]
+    a = assess(graph, d, **local_inputs(graph))
     assert a.status_rule[a.keys.index("up:通用设备")] == "no_products"
 
 

@@ -125,3 +125,48 @@ class PlacementSerializer(VersionedModelSerializer):
         model = Placement
         fields = ["id", "segment", "enterprise", "role", "version", *STAMPS]
         read_only_fields = list(STAMPS)
+
+
+class MapFirmSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class MapCandidateSerializer(serializers.Serializer):
+    ticker = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MapSegmentSerializer(serializers.Serializer):
+    """One segment of a derived chain map."""
+
+    id = serializers.CharField(help_text="Stable key, e.g. up:电子元件 or mid:冰箱")
+    name = serializers.CharField()
+    parent = serializers.CharField(allow_null=True)
+    position = serializers.ChoiceField(choices=["up", "mid", "down"])
+    depth = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["优势", "薄弱", "缺失", "卡脖子"])
+    reason = serializers.CharField()
+    action = serializers.ChoiceField(choices=["强链", "补链", "延链", "固链"])
+    action_reason = serializers.CharField()
+    local_firm_count = serializers.IntegerField()
+    national_firm_count = serializers.IntegerField()
+    chain_master_present = serializers.BooleanField()
+    lq = serializers.FloatField(allow_null=True)
+    hhi = serializers.FloatField(allow_null=True)
+    local_revenue_wan = serializers.FloatField(
+        allow_null=True, required=False, help_text="Only for scopes granted confidential figures."
+    )
+    products = serializers.ListField(child=serializers.CharField())
+    local_firms = MapFirmSerializer(many=True, help_text="Local firms in the caller's scope.")
+    candidates = MapCandidateSerializer(
+        many=True, help_text="Outside listed makers: investment targets."
+    )
+
+
+class ChainMapSerializer(serializers.Serializer):
+    chain = serializers.IntegerField()
+    derived_at = serializers.DateTimeField()
+    config_version = serializers.IntegerField()
+    completeness = serializers.FloatField()
+    segments = MapSegmentSerializer(many=True)

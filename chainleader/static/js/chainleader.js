@@ -18,3 +18,11 @@ document.addEventListener("DOMContentLoaded", function () {
     window.addEventListener("resize", function () { chart.resize(); });
   });
 });
+// Progress bars: width from data-progress (no inline styles under CSP), also after htmx swaps.
+function chainleaderProgress(root) {
+  (root || document).querySelectorAll("[data-progress]").forEach(function (el) {
+    el.style.width = el.dataset.progress + "%";
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { chainleaderProgress(); });
+document.addEventListener("htmx:afterSwap", function (evt) { chainleaderProgress(evt.target.parentNode || evt.target); });

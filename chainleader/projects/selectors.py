@@ -1,0 +1,306 @@
+"""Reads for project pages, maps, dashboards and briefs. Each starts from the user's scoped queryset, and the
+totals are computed on that set in the database (SECURITY.md AC2), a few grouped queries per page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from chainleader.chains.models import Chain
+from chainleader.reference.models import Region
+
+from .models import (
+    BAND_ABOVE_100M_YI,
+    BAND_BIG_YI,
+    BIG_PROJECTS_TARGET_PER_CHAIN,
+    STAGE_ORDER,
+    MonthlyReport,
+    Problem,
+    Project,
+    Stage,
+    StartBatch,
+)
+
+YI = DecimalField(max_digits=20, decimal_places=4)
+ZERO = Value(Decimal("0"), output_field=YI)
+
+
+class Band:
+    """Investment bands the office reports: ≥ 20亿, 亿元以上 (1–20亿), below 1亿."""
+
+    BIG = "big"
+    ABOVE_100M = "above_100m"
+    SMALL = "small"
+
+    @staticmethod
+    def choices() -> list[tuple[str, str]]:
+        return [(Band.BIG, _("≥ 2 billion yuan")), (Band.ABOVE_100M, _("100 million – 2 billion yuan")),
+                (Band.SMALL, _("below 100 million yuan"))]
+
+    @staticmethod
+    def expression() -> Case:
+        return Case(
+            When(total_investment_yi__gte=BAND_BIG_YI, then=Value(Band.BIG)),
+            When(total_investment_yi__gte=BAND_ABOVE_100M_YI, then=Value(Band.ABOVE_100M)),
+            default=Value(Band.SMALL),
+            output_field=CharField(),
+        )
+
+    @staticmethod
+    def q(band: str) -> Q:
+        if band == Band.BIG:
+            return Q(total_investment_yi__gte=BAND_BIG_YI)
+        if band == Band.ABOVE_100M:
+            return Q(total_investment_yi__gte=BAND_ABOVE_100M_YI, total_investment_yi__lt=BAND_BIG_YI)
+        return Q(total_investment_yi__lt=BAND_ABOVE_100M_YI)
+
+
+def completed_in_year(year: int) -> Coalesce:
+    """Per project: completed investment in the reported months of `year` (a correlated subquery)."""
+    sub = (
+        MonthlyReport.objects.filter(project=OuterRef("pk"), month__year=year)
+        .order_by().values("project").annotate(s=Sum("completed_yi")).values("s")
+    )
+    return Coalesce(Subquery(sub, output_field=YI), ZERO)
+
+
+def totals(qs: QuerySet, year: int) -> dict[str, Any]:
+    """The figures an office reports for a set of projects, in one query: count, total investment, completed
+    this year, 亿元以上 count, ≥ 20亿 count, lagging count."""
+    row = qs.order_by().aggregate(
+        count=Count("pk"),
+        total_yi=Coalesce(Sum("total_investment_yi"), ZERO),
+        above_100m=Count("pk", filter=Q(total_investment_yi__gte=BAND_ABOVE_100M_YI)),
+        big=Count("pk", filter=Q(total_investment_yi__gte=BAND_BIG_YI)),
+        lagging=Count("pk", filter=Q(is_lagging=True)),
+        completed_year_yi=Coalesce(Sum(completed_in_year(year)), ZERO),
+    )
+    row["year"] = year
+    return row
+
+
+GROUPS = {
+    "chain": ("chain", "chain__name"),
+    "district": ("district", "district__name"),
+    "stage": ("stage", None),
+    "band": ("band", None),
+}
+
+
+def summary_by(qs: QuerySet, group: str, year: int) -> list[dict[str, Any]]:
+    """One row per chain / district / stage / band with count, investment and completed this year (one query)."""
+    key, label = GROUPS[group]
+    base = qs.order_by()
+    if group == "band":
+        base = base.annotate(band=Band.expression())
+    done = (
+        MonthlyReport.objects.filter(project__in=qs.values("pk"), month__year=year)
+        .order_by().values(f"project__{key}" if group not in ("band",) else "project")
+    )
+    values = [key] + ([label] if label else [])
+    rows = list(
+        base.values(*values).annotate(
+            count=Count("pk"), total_yi=Coalesce(Sum("total_investment_yi"), ZERO),
+            big=Count("pk", filter=Q(total_investment_yi__gte=BAND_BIG_YI)),
+            lagging=Count("pk", filter=Q(is_lagging=True)),
+        )
+    )
+    if group == "band":
+        per_project = dict(
+            done.annotate(s=Sum("completed_yi")).values_list("project", "s")
+        )
+        bands = dict(base.values_list("pk", "band"))
+        completed: dict[Any, Decimal] = {}
+        for pk, value in per_project.items():
+            completed[bands.get(pk)] = completed.get(bands.get(pk), Decimal("0")) + (value or 0)
+    else:
+        completed = dict(done.annotate(s=Sum("completed_yi")).values_list(f"project__{key}", "s"))
+    labels = dict(Stage.choices) if group == "stage" else dict(Band.choices()) if group == "band" else {}
+    order = STAGE_ORDER if group == "stage" else [b for b, _l in Band.choices()] if group == "band" else None
+    for row in rows:
+        row["key"] = row[key]
+        row["label"] = row.get(label) if label else labels.get(row[key], row[key])
+        row["completed_year_yi"] = completed.get(row[key]) or Decimal("0")
+    if order is not None:
+        rows.sort(key=lambda r: order.index(r["key"]))
+    else:
+        rows.sort(key=lambda r: (-r["total_yi"], str(r["label"])))
+    return rows
+
+
+# --------------------------------------------------------------------------------------------- KPI
+
+
+@dataclass
+class ChainKpi:
+    chain: Chain
+    big_signed: int
+    target: int = BIG_PROJECTS_TARGET_PER_CHAIN
+
+    @property
+    def met(self) -> bool:
+        return self.big_signed >= self.target
+
+
+def chain_kpis(user: Any, year: int, chains: QuerySet | None = None) -> list[ChainKpi]:
+    """Per chain in scope: projects of ≥ 20亿 signed this year against the target of 2 (DOMAIN.md)."""
+    signed = (
+        Project.objects.for_user(user).filter(chain=OuterRef("pk"), signed_on__year=year,
+                                              total_investment_yi__gte=BAND_BIG_YI)
+        .order_by().values("chain").annotate(n=Count("pk")).values("n")
+    )
+    qs = (chains if chains is not None else Chain.objects.for_user(user)).select_related("region")
+    qs = qs.annotate(big_signed=Coalesce(Subquery(signed, output_field=IntegerField()), 0))
+    return [ChainKpi(chain=c, big_signed=c.big_signed) for c in qs]
+
+
+# --------------------------------------------------------------------------------------------- map
+
+
+def district_figures(qs: QuerySet) -> list[dict[str, Any]]:
+    """Per district (county): count, total investment, lagging count, for the distribution map."""
+    rows = (
+        qs.order_by().values("district__code", "district__name")
+        .annotate(count=Count("pk"), total_yi=Coalesce(Sum("total_investment_yi"), ZERO),
+                  lagging=Count("pk", filter=Q(is_lagging=True)))
+    )
+    return [{"code": r["district__code"], "name": r["district__name"], "count": r["count"],
+             "total_yi": r["total_yi"], "lagging": r["lagging"]} for r in rows]
+
+
+def map_option(qs: QuerySet, map_name: str, region_names: dict[str, str]) -> dict[str, Any]:
+    """The ECharts option of the distribution map: districts coloured by total investment."""
+    figures = {f["code"]: f for f in district_figures(qs)}
+    data = []
+    for code, geo_name in region_names.items():
+        f = figures.get(code, {"count": 0, "total_yi": Decimal("0"), "lagging": 0})
+        data.append({"name": geo_name, "value": float(f["total_yi"]), "count": f["count"], "lagging": f["lagging"],
+                     "code": code})
+    top = max([d["value"] for d in data] + [1.0])
+    return {
+        "tooltip": {"trigger": "item"},
+        "visualMap": {"min": 0, "max": round(top, 2), "left": "left", "bottom": 10, "calculable": True,
+                      "text": [str(_("high")), str(_("low"))],
+                      "inRange": {"color": ["#e8f1fb", "#74a9de", "#206bc4"]}},
+        "series": [{
+            "type": "map", "map": map_name, "roam": True, "name": str(_("Total investment (100 million yuan)")),
+            "label": {"show": True, "fontSize": 11}, "data": data,
+        }],
+    }
+
+
+# --------------------------------------------------------------------------------------------- batches
+
+
+def batch_figures(batch: StartBatch, user: Any) -> dict[str, Any]:
+    """Headline figures of a 集中开工 batch over the projects the user can see."""
+    qs = Project.objects.for_user(user).filter(start_batches=batch)
+    figures = qs.order_by().aggregate(
+        count=Count("pk"), total_yi=Coalesce(Sum("total_investment_yi"), ZERO),
+        above_100m=Count("pk", filter=Q(total_investment_yi__gte=BAND_ABOVE_100M_YI)),
+        big=Count("pk", filter=Q(total_investment_yi__gte=BAND_BIG_YI)),
+    )
+    figures["by_chain"] = list(
+        qs.order_by().values("chain__name").annotate(count=Count("pk"), total_yi=Sum("total_investment_yi"))
+        .order_by("-total_yi")
+    )
+    figures["by_district"] = list(
+        qs.order_by().values("district__name").annotate(count=Count("pk"), total_yi=Sum("total_investment_yi"))
+        .order_by("-total_yi")
+    )
+    return figures
+
+
+def batches_with_figures(user: Any) -> QuerySet:
+    visible = Project.objects.for_user(user)
+    count = (
+        StartBatch.projects.through.objects.filter(startbatch=OuterRef("pk"), project__in=visible)
+        .order_by().values("startbatch").annotate(n=Count("project"), s=Sum("project__total_investment_yi"))
+    )
+    return (
+        StartBatch.objects.for_user(user).select_related("region")
+        .annotate(project_count=Coalesce(Subquery(count.values("n"), output_field=IntegerField()), 0),
+                  total_yi=Coalesce(Subquery(count.values("s"), output_field=YI), ZERO))
+    )
+
+
+# --------------------------------------------------------------------------------------------- chain and district pages
+
+
+def monthly_series(qs: QuerySet, start: date, end: date) -> list[dict[str, Any]]:
+    """Planned and completed investment per month over [start, end] for a set of projects (one query)."""
+    rows = (
+        MonthlyReport.objects.filter(project__in=qs.values("pk"), month__gte=start.replace(day=1), month__lte=end)
+        .order_by().values("month").annotate(planned=Coalesce(Sum("planned_yi"), ZERO),
+                                             completed=Sum("completed_yi")).order_by("month")
+    )
+    return list(rows)
+
+
+def monthly_chart_option(series: list[dict[str, Any]]) -> dict[str, Any]:
+    months = [r["month"].strftime("%Y-%m") for r in series]
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [str(_("planned")), str(_("completed"))]},
+        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 30},
+        "xAxis": {"type": "category", "data": months},
+        "yAxis": {"type": "value", "name": str(_("100 million yuan"))},
+        "series": [
+            {"name": str(_("planned")), "type": "bar", "data": [float(r["planned"]) for r in series]},
+            {"name": str(_("completed")), "type": "bar",
+             "data": [float(r["completed"]) if r["completed"] is not None else None for r in series]},
+        ],
+    }
+
+
+def stage_rows(qs: QuerySet) -> list[dict[str, Any]]:
+    """Count and investment per stage, every stage listed (zeros too), in workflow order."""
+    found = {r["stage"]: r for r in qs.order_by().values("stage").annotate(
+        count=Count("pk"), total_yi=Coalesce(Sum("total_investment_yi"), ZERO))}
+    return [{"stage": s, "label": label, "count": found.get(s, {}).get("count", 0),
+             "total_yi": found.get(s, {}).get("total_yi", Decimal("0"))} for s, label in Stage.choices]
+
+
+def problem_counts(qs: QuerySet, today: date) -> dict[str, int]:
+    return qs.order_by().aggregate(
+        open=Count("pk", filter=~Q(status=Problem.Status.CLOSED)),
+        overdue=Count("pk", filter=Q(status=Problem.Status.ASSIGNED, deadline__lt=today)),
+        escalated=Count("pk", filter=Q(escalated_at__isnull=False) & ~Q(status=Problem.Status.CLOSED)),
+        closed=Count("pk", filter=Q(status=Problem.Status.CLOSED)),
+        total=Count("pk"),
+    )
+
+
+def problems_overdue_first(qs: QuerySet, today: date) -> QuerySet:
+    return qs.annotate(
+        overdue=Case(When(status=Problem.Status.ASSIGNED, deadline__lt=today, then=Value(1)), default=Value(0),
+                     output_field=IntegerField())
+    ).order_by("-overdue", F("deadline").asc(nulls_last=True), "-raised_on", "pk")
+
+
+def qingdao_districts() -> dict[str, str]:
+    """code -> name of the city's counties (the map's regions), from the reference table."""
+    from django.conf import settings
+
+    city = getattr(settings, "CHAINLEADER_HOME_REGION", "3702")
+    return dict(Region.objects.filter(code__startswith=city, level=Region.Level.COUNTY).values_list("code", "name"))

@@ -1,0 +1,71 @@
+"""List columns of the project pages (and of their Excel exports)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from chainleader.core.tables import Column
+
+PROJECT_COLUMNS = [
+    Column("code", _("project code"), order_by="code"),
+    Column("name", _("name"), order_by="name", link=True),
+    Column("chain", _("chain"), order_by="chain__name"),
+    Column("district", _("district"), order_by="district__code"),
+    Column("kind", _("kind"), order_by="kind"),
+    Column("total_investment_yi", _("total investment (100 million yuan)"), order_by="total_investment_yi",
+           numeric=True),
+    Column("stage", _("stage"), order_by="stage"),
+    Column("planned_started_on", _("planned start date"), order_by="planned_started_on"),
+    Column("is_lagging", _("lagging"), order_by="is_lagging"),
+]
+
+PROJECT_EXPORT_COLUMNS = [
+    Column("code", _("project code")),
+    Column("name", _("name")),
+    Column("chain", _("chain")),
+    Column("segment.name", _("segment")),
+    Column("district", _("district")),
+    Column("park", _("park")),
+    Column("investor", _("investor")),
+    Column("kind", _("kind")),
+    Column("total_investment_yi", _("total investment (100 million yuan)")),
+    Column("stage", _("stage")),
+    *(Column(f"planned_{s}_on", label) for s, label in [
+        ("signed", _("planned signing date")), ("registered", _("planned registration date")),
+        ("started", _("planned start date")), ("building", _("planned construction date")),
+        ("completed", _("planned completion date")), ("producing", _("planned production date")),
+        ("counted", _("planned statistics date"))]),
+    *(Column(f"{s}_on", label) for s, label in [
+        ("signed", _("signed on")), ("registered", _("registered on")), ("started", _("started on")),
+        ("building", _("under construction since")), ("completed", _("completed on")),
+        ("producing", _("in production since")), ("counted", _("counted in statistics on"))]),
+    Column("is_lagging", _("lagging")),
+    Column("lagging_reason", _("why lagging")),
+]
+
+REPORT_COLUMNS = [
+    Column("project.code", _("project code"), order_by="project__code"),
+    Column("project", _("project"), order_by="project__name", link=True),
+    Column("project.chain", _("chain")),
+    Column("month_label", _("month"), order_by="month"),
+    Column("planned_yi", _("planned investment (100 million yuan)"), order_by="planned_yi", numeric=True),
+    Column("completed_yi", _("completed investment (100 million yuan)"), order_by="completed_yi", numeric=True),
+    Column("note", _("note")),
+]
+
+PROBLEM_COLUMNS = [
+    Column("title", _("title"), order_by="title", link=True),
+    Column("chain", _("chain"), order_by="chain__name"),
+    Column("project", _("project"), order_by="project__name"),
+    Column("category", _("category"), order_by="category"),
+    Column("status", _("status"), order_by="status"),
+    Column("department", _("assigned department"), order_by="department__name"),
+    Column("deadline", _("deadline"), order_by="deadline"),
+    Column("raised_on", _("raised on"), order_by="raised_on"),
+]
+
+PROBLEM_EXPORT_COLUMNS = [
+    *PROBLEM_COLUMNS,
+    Column("raised_by_unit", _("raised by unit")),
+    Column("description", _("description")),
+    Column("answer", _("answer")),
+    Column("closed_at", _("closed out at")),
+]
