@@ -172,7 +172,7 @@ def test_a_bad_graph_folder_fails_the_job_and_writes_nothing(client, db, tmp_pat
 def test_map_api_returns_the_tree_and_respects_scope(
     client, mapped, office_user, district_b_user, firm_user
 ):
-    chain, haier = mapped
+    chain, _haier = mapped
     client.force_login(office_user)
     body = client.get(f"/api/chains/{chain.pk}/map/").json()
     seg = next(s for s in body["segments"] if s["id"] == "mid:空调")
