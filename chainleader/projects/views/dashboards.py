@@ -68,7 +68,7 @@ class ChainDashboardView(ObjectDetailView):
         year = timezone.localdate().year
         kpi = selectors.chain_kpis(user, year, Chain.objects.for_user(user).filter(pk=chain.pk))
         return {**page_context(user, projects, problems, worklists={"chain": chain}),
-                "kpi": kpi[0] if kpi else None, "year": year}
+                "kpi": kpi[0] if kpi else None, "year": year, "list_query": f"chain={chain.pk}"}
 
 
 class DistrictDashboardView(LoginRequiredMixin, View):
@@ -81,7 +81,8 @@ class DistrictDashboardView(LoginRequiredMixin, View):
         projects = Project.objects.for_user(request.user).filter(district__code__startswith=code)
         problems = Problem.objects.for_user(request.user).filter(region__code__startswith=code)
         context = {**page_context(request.user, projects, problems, worklists={"region_code": code}),
-                   "region": region, "by_chain": selectors.summary_by(projects, "chain", timezone.localdate().year)}
+                   "region": region, "by_chain": selectors.summary_by(projects, "chain", timezone.localdate().year),
+                   "list_query": f"district={region.pk}"}
         return render(request, "projects/district_dashboard.html", context)
 
 

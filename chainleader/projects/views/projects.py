@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from chainleader.core.views import (
@@ -117,6 +118,7 @@ class ProjectStageView(WorkflowStepView):
     model = Project
     form_class = StageChangeForm
     template_name = "projects/project_stage.html"
+    title = gettext_lazy("Change stage")
     write = False  # found in the readable scope; the service checks the writable one and answers with a message
 
     def form_kwargs(self) -> dict[str, Any]:
