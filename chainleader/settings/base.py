@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "chainleader.enterprises",
     "chainleader.chains",
     "chainleader.chainmap",
+    "chainleader.evaluation",
     "chainleader.projects",
     "chainleader.worklists",
     "chainleader.demo",

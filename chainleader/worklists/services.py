@@ -1,0 +1,282 @@
+"""Writes on the four lists: items, progress notes, and close-out (销号) by request → review → closed.
+
+| step    | from      | to        | who                                                                   |
+|---------|-----------|-----------|-----------------------------------------------------------------------|
+| request | open      | requested | the owner, a user of the owner unit, or an editor with the item in scope |
+| review  | requested | reviewed  | the office, or the chain's leader / special team (sent back: → open)  |
+| close   | reviewed  | closed    | the office                                                            |
+
+A wrong role is WorkflowForbidden (403), a wrong state WorkflowConflict (409); either way nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from chainleader.accounts.models import OrgUnit, Role
+from chainleader.chains.models import Chain
+from chainleader.core import audit
+from chainleader.core import services as core_services
+from chainleader.core.excel import ParsedRow, RowErrors
+from chainleader.core.exceptions import ServiceError, StaleEdit
+from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
+from chainleader.projects.models import Project
+from chainleader.projects.services.projects import actor_name, is_editor
+
+from .models import WorkItem, WorkItemNote
+
+S = WorkItem.Status
+ACTIONS = ("request", "review", "close")
+
+
+def _owner(actor: Any, item: WorkItem) -> bool:
+    if item.owner_user_id is not None and item.owner_user_id == getattr(actor, "pk", None):
+        return True
+    unit_id = getattr(actor, "org_unit_id", None)
+    return unit_id is not None and unit_id == item.owner_unit_id
+
+
+def _may_work(actor: Any, item: WorkItem) -> bool:
+    """Owners report progress and ask for close-out; so may an editor who can change the item."""
+    if _owner(actor, item):
+        return True
+    return is_editor(actor) and WorkItem.objects.for_user(actor, write=True).filter(pk=item.pk).exists()
+
+
+def _may_review(actor: Any, item: WorkItem) -> bool:
+    role = getattr(actor, "role", "")
+    if role == Role.OFFICE:
+        return True
+    return role in (Role.CHAIN_LEADER, Role.TEAM_MEMBER) and actor.chains.filter(pk=item.chain_id).exists()
+
+
+def _may_close(actor: Any, item: WorkItem) -> bool:
+    return getattr(actor, "role", "") == Role.OFFICE
+
+
+ROLE_CHECKS: dict[str, Callable[[Any, WorkItem], bool]] = {
+    "request": _may_work, "review": _may_review, "close": _may_close,
+}
+FROM_STATES = {"request": (S.OPEN,), "review": (S.REQUESTED,), "close": (S.REVIEWED,)}
+
+
+def allowed_actions(item: WorkItem, user: Any) -> list[str]:
+    actions = [a for a in ACTIONS if item.status in FROM_STATES[a] and ROLE_CHECKS[a](user, item)]
+    if item.status != S.CLOSED and _may_work(user, item):
+        actions.insert(0, "note")
+    return actions
+
+
+def _check_links(data: dict[str, Any], actor: Any) -> None:
+    kind, chain, project = data.get("kind"), data.get("chain"), data.get("project")
+    if kind == WorkItem.Kind.CONSTRUCTION:
+        if project is None:
+            raise ServiceError(_("A key construction project names its project."), field="project")
+        if not Project.objects.for_user(actor).filter(pk=project.pk).exists():
+            raise ServiceError(_("This project is outside your data scope."), field="project")
+        if chain is not None and project.chain_id != chain.pk:
+            raise ServiceError(_("The project belongs to another chain."), field="project")
+    elif project is not None:
+        raise ServiceError(_("Only key construction projects link a project."), field="project")
+    if kind == WorkItem.Kind.INVESTMENT and not (data.get("target_firm") or "").strip():
+        raise ServiceError(_("Name the firm to attract."), field="target_firm")
+    unit = data.get("owner_unit")
+    if unit is not None and unit.kind not in (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.DISTRICT, OrgUnit.Kind.TEAM,
+                                              OrgUnit.Kind.OFFICE):
+        raise ServiceError(_("The owner unit must be a department, a district, a special team or the office."),
+                           field="owner_unit")
+    owner = data.get("owner_user")
+    if owner is not None and unit is not None and owner.org_unit_id not in (None, unit.pk):
+        raise ServiceError(_("The owner must belong to the owner unit."), field="owner_user")
+
+
+def item_create(*, actor: Any, data: dict[str, Any]) -> WorkItem:
+    """Put an item on a chain's list (an editor, within its writable scope)."""
+    if not is_editor(actor):
+        raise WorkflowForbidden(_("Your role may not change the lists."))
+    _check_links(data, actor)
+    data = {**data, "status": S.OPEN}
+    return core_services.object_create(model=WorkItem, actor=actor, data=data)
+
+
+def item_update(*, item: WorkItem, actor: Any, data: dict[str, Any], expected_version: int | None) -> WorkItem:
+    if not is_editor(actor):
+        raise WorkflowForbidden(_("Your role may not change the lists."))
+    if item.status == S.CLOSED:
+        raise WorkflowConflict(_("A closed-out item cannot be changed."))
+    _check_links({"kind": item.kind, "chain": item.chain, **data}, actor)
+    return core_services.object_update(instance=item, actor=actor, data=data, expected_version=expected_version)
+
+
+def _step(*, item: WorkItem, actor: Any, action: str, expected_version: int | None) -> WorkItem:
+    if not WorkItem.objects.for_user(actor).filter(pk=item.pk).exists():
+        raise WorkflowForbidden(_("This item is outside your data scope."))
+    locked = WorkItem.objects.select_for_update().get(pk=item.pk)
+    if not ROLE_CHECKS[action](actor, locked):
+        raise WorkflowForbidden(_("Your role may not take this step on this item."))
+    if locked.status not in FROM_STATES[action]:
+        raise WorkflowConflict(
+            _("An item in status “%(status)s” cannot take the step “%(action)s”.")
+            % {"status": S(locked.status).label, "action": WorkItemNote.Action(
+                {"request": "request", "review": "approve", "close": "close"}[action]).label}
+        )
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise StaleEdit(_("This record was changed by someone else. Reload it to see the newer values."))
+    return locked
+
+
+def _record(locked: WorkItem, *, actor: Any, action: str, text: str, attachment: Any, from_status: str) -> WorkItem:
+    locked.version += 1
+    locked.save()
+    note = WorkItemNote(item=locked, action=action, text=text, author=actor, author_name=actor_name(actor))
+    if attachment:
+        note.attachment = attachment
+    note.save()
+    audit.record(actor=actor, event_type=f"item_{action}", obj=locked,
+                 detail={"from": from_status, "to": locked.status, "file": bool(attachment)})
+    return locked
+
+
+@transaction.atomic
+def item_add_note(*, item: WorkItem, actor: Any, text: str, attachment: Any = None) -> WorkItemNote:
+    """A progress note (进展情况) with an optional attachment, by an owner or an editor in scope."""
+    if not WorkItem.objects.for_user(actor).filter(pk=item.pk).exists() or not _may_work(actor, item):
+        raise WorkflowForbidden(_("Only the owners of the item and its editors add progress notes."))
+    locked = WorkItem.objects.select_for_update().get(pk=item.pk)
+    if locked.status == S.CLOSED:
+        raise WorkflowConflict(_("A closed-out item takes no more notes."))
+    if not (text or "").strip():
+        raise ServiceError(_("Write the progress."), field="text")
+    note = WorkItemNote(item=locked, action=WorkItemNote.Action.NOTE, text=text.strip(), author=actor,
+                        author_name=actor_name(actor))
+    if attachment:
+        note.attachment = attachment
+    note.save()
+    audit.record(actor=actor, event_type="item_note", obj=locked, detail={"file": bool(attachment)})
+    return note
+
+
+@transaction.atomic
+def item_request_close(
+    *, item: WorkItem, actor: Any, text: str, attachment: Any = None, expected_version: int | None = None
+) -> WorkItem:
+    """The owner asks to close the item out, saying what was achieved (with evidence)."""
+    locked = _step(item=item, actor=actor, action="request", expected_version=expected_version)
+    if not (text or "").strip():
+        raise ServiceError(_("Say what was achieved."), field="text")
+    from_status = locked.status
+    locked.status, locked.requested_at = S.REQUESTED, timezone.now()
+    return _record(locked, actor=actor, action=WorkItemNote.Action.REQUEST, text=text.strip(),
+                   attachment=attachment, from_status=from_status)
+
+
+@transaction.atomic
+def item_review(
+    *, item: WorkItem, actor: Any, approved: bool, text: str = "", expected_version: int | None = None
+) -> WorkItem:
+    """Review a close-out request: passed → reviewed (the office then closes it); sent back → open again."""
+    locked = _step(item=item, actor=actor, action="review", expected_version=expected_version)
+    from_status = locked.status
+    if approved:
+        locked.status, locked.reviewed_at = S.REVIEWED, timezone.now()
+        return _record(locked, actor=actor, action=WorkItemNote.Action.APPROVE, text=text or _("Review passed."),
+                       attachment=None, from_status=from_status)
+    if not (text or "").strip():
+        raise ServiceError(_("Say why the item goes back."), field="text")
+    locked.status, locked.requested_at = S.OPEN, None
+    return _record(locked, actor=actor, action=WorkItemNote.Action.REJECT, text=text.strip(), attachment=None,
+                   from_status=from_status)
+
+
+@transaction.atomic
+def item_close(*, item: WorkItem, actor: Any, text: str = "", expected_version: int | None = None) -> WorkItem:
+    """销号: the office closes out a reviewed item."""
+    locked = _step(item=item, actor=actor, action="close", expected_version=expected_version)
+    from_status = locked.status
+    locked.status, locked.closed_at = S.CLOSED, timezone.now()
+    return _record(locked, actor=actor, action=WorkItemNote.Action.CLOSE, text=text or _("Closed out."),
+                   attachment=None, from_status=from_status)
+
+
+# --------------------------------------------------------------------------------------------- import
+
+KIND_HEADER = "清单"
+
+
+@transaction.atomic
+def item_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据") -> int:
+    """Import list items (new ones only; they are then worked through the pages); all-or-nothing."""
+    if not is_editor(actor):
+        raise WorkflowForbidden(_("Your role may not change the lists."))
+    errors = RowErrors(sheet)
+    chains: dict[str, list[Chain]] = {}
+    for chain in Chain.objects.for_user(actor).select_related("region"):
+        chains.setdefault(chain.name, []).append(chain)
+        chains.setdefault(f"{chain.region.code}:{chain.name}", []).append(chain)
+    units: dict[str, list[OrgUnit]] = {}
+    for unit in OrgUnit.objects.exclude(kind=OrgUnit.Kind.ENTERPRISE):
+        units.setdefault(unit.name, []).append(unit)
+    projects = {p.code: p for p in Project.objects.for_user(actor)}
+    users = {u.username: u for u in get_user_model().objects.filter(
+        username__in=[str(r.values.get("owner_user") or "") for r in rows], is_active=True)}
+    items: list[tuple[ParsedRow, WorkItem]] = []
+    for row in rows:
+        v = row.values
+        found = chains.get(str(v["chain"]).strip(), [])
+        if len(found) != 1:
+            errors.add(row.row, "产业链", v["chain"], _("Unknown chain (or outside your data scope).") if not found
+                       else _("Several chains have this name: write it as region code:name, e.g. 370211:智能家电."))
+            continue
+        unit_list = units.get(str(v["owner_unit"]).strip(), [])
+        if len(unit_list) != 1:
+            errors.add(row.row, "责任单位", v["owner_unit"], _("Unknown unit: give the exact name of an organisation unit."))
+            continue
+        project = None
+        if v.get("project"):
+            project = projects.get(str(v["project"]).strip())
+            if project is None:
+                errors.add(row.row, "项目编号", v["project"], _("Unknown project code (or outside your data scope)."))
+                continue
+        owner = None
+        if v.get("owner_user"):
+            owner = users.get(str(v["owner_user"]).strip())
+            if owner is None:
+                errors.add(row.row, "责任人", v["owner_user"], _("Unknown user name."))
+                continue
+        amount = v.get("target_investment_yi")
+        if amount is not None and amount < Decimal("0"):
+            errors.add(row.row, "计划投资（亿元）", amount, _("Investment cannot be negative."))
+            continue
+        data = {"kind": v["kind"], "chain": found[0], "year": v.get("year") or timezone.localdate().year,
+                "title": v["title"], "description": v.get("description") or "", "project": project,
+                "target_firm": v.get("target_firm") or "", "target_investment_yi": amount,
+                "owner_unit": unit_list[0], "owner_user": owner, "deadline": v["deadline"]}
+        try:
+            _check_links(data, actor)
+        except ServiceError as exc:
+            errors.add(row.row, {"project": "项目编号", "target_firm": "目标企业", "owner_unit": "责任单位",
+                                 "owner_user": "责任人"}.get(exc.field or "", KIND_HEADER), "", exc.message)
+            continue
+        items.append((row, WorkItem(**data)))
+    errors.raise_if_any()
+    bulk_create_with_history([i for _r, i in items], WorkItem, batch_size=1000, default_user=actor)
+    # Every item written must be inside the user's writable scope (a district lists items of its own units).
+    ok = set(WorkItem.objects.for_user(actor, write=True).filter(pk__in=[i.pk for _r, i in items])
+             .values_list("pk", flat=True))
+    for row, item in items:
+        if item.pk not in ok:
+            errors.add(row.row, "责任单位", row.values["owner_unit"], _("This record would be outside your data scope."))
+    if errors:
+        transaction.set_rollback(True)
+        errors.raise_if_any()
+    audit.record(actor=actor, event_type="import", object_type="worklists.workitem",
+                 detail={"file": filename, "rows": len(items)})
+    return len(items)
