@@ -107,6 +107,9 @@ class ChainTarget(VersionedModel):
     def __str__(self) -> str:
         return f"{self.chain} {self.year} {self.indicator}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("chains:chain_detail", args=[self.chain_id])
+
 
 class Segment(VersionedModel):
     """A segment (环节) of a chain: a node of its tree, upstream, midstream or downstream."""
@@ -187,3 +190,6 @@ class Placement(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.segment} — {self.enterprise}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("chains:segment_detail", args=[self.segment_id])

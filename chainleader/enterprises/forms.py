@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from chainleader.core.forms import VersionedModelForm
 from chainleader.parks.models import Park
@@ -69,3 +70,29 @@ class ContactForm(VersionedModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "phone", "email"]
+
+
+class EnterpriseProductForm(forms.Form):
+    """Add a product a firm makes, by name (a product of the graph or a new one)."""
+
+    product = forms.CharField(label=_("product"), max_length=200)
+    revenue_share = forms.DecimalField(
+        label=_("revenue share"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        decimal_places=4,
+        help_text=_("Share of revenue, 0 to 1; leave empty if unknown."),
+    )
+
+    def __init__(self, *args: Any, user: Any = None, instance: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+        self.fields["product"].widget.attrs["list"] = "product-suggestions"
+
+    def data_for_service(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {
+            "product": self.cleaned_data["product"].strip(),
+            "revenue_share": self.cleaned_data["revenue_share"],
+        }, {}

@@ -44,7 +44,12 @@ class Enterprise(VersionedModel):
         related_name="enterprises",
     )
     registered_capital_wan = models.DecimalField(
-        _("registered capital (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True, db_index=True
+        _("registered capital (10k yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        db_index=True,
     )
     founded_on = models.DateField(_("founding date"), null=True, blank=True, db_index=True)
     above_size = models.BooleanField(_("above designated size"), default=False, db_index=True)
@@ -111,6 +116,9 @@ class EnterpriseTier(VersionedModel):
     def __str__(self) -> str:
         return f"{self.get_tier_display()}（{self.get_level_display()}，{self.year}）"
 
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.enterprise_id])
+
 
 class YearFigure(VersionedModel):
     """Yearly figures of a firm (年度经营数据). Confidential: only scopes granted them see any of these."""
@@ -171,6 +179,9 @@ class YearFigure(VersionedModel):
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.enterprise_id])
+
 
 class Product(models.Model):
     """A product (产品) firms make; chain segments name their key products from the same table."""
@@ -220,6 +231,9 @@ class EnterpriseProduct(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise} — {self.product}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.enterprise_id])
+
 
 class Contact(VersionedModel):
     """A contact person (联系人) at a firm. The phone number is personal information (SECURITY.md DP4)."""
@@ -241,6 +255,9 @@ class Contact(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.enterprise_id])
 
     @property
     def masked_phone(self) -> str:

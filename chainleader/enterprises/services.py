@@ -12,10 +12,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from chainleader.core import audit
 from chainleader.core import services as core_services
 from chainleader.core.excel import ParsedRow, RowErrors
+from chainleader.core.exceptions import ServiceError
 from chainleader.parks.models import Park
 from chainleader.reference.models import Industry, Region
 
-from .models import Enterprise, YearFigure
+from .models import Enterprise, EnterpriseProduct, Product, YearFigure
 
 IMPORT_FIELDS = [
     "name",
@@ -29,6 +30,24 @@ IMPORT_FIELDS = [
     "ticker",
     "address",
 ]
+
+
+@transaction.atomic
+def enterprise_product_add(
+    *, enterprise: Enterprise, actor: Any, product: str, revenue_share: Decimal | None
+) -> EnterpriseProduct:
+    """Record that a firm makes a product (by hand); the product is created when the name is new."""
+    name = " ".join(product.split())
+    if not name:
+        raise ServiceError(_("Give the product's name."), field="product")
+    item, _created = Product.objects.get_or_create(name=name)
+    if EnterpriseProduct.objects.filter(enterprise=enterprise, product=item).exists():
+        raise ServiceError(_("This product is already listed for the enterprise."), field="product")
+    return core_services.object_create(
+        model=EnterpriseProduct,
+        actor=actor,
+        data={"enterprise": enterprise, "product": item, "revenue_share": revenue_share},
+    )
 
 
 def enterprise_create(*, actor: Any, data: dict[str, Any]) -> Enterprise:

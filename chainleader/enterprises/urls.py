@@ -20,6 +20,16 @@ urlpatterns = [
     path(
         "<int:parent_pk>/tiers/<int:pk>/delete/", views.TierDeleteView.as_view(), name="tier_delete"
     ),
+    path(
+        "<int:parent_pk>/products/add/",
+        views.EnterpriseProductAddView.as_view(),
+        name="product_add",
+    ),
+    path(
+        "<int:parent_pk>/products/<int:pk>/delete/",
+        views.EnterpriseProductDeleteView.as_view(),
+        name="product_delete",
+    ),
     path("<int:parent_pk>/contacts/add/", views.ContactEditView.as_view(), name="contact_add"),
     path(
         "<int:parent_pk>/contacts/<int:pk>/edit/",

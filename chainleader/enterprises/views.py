@@ -19,8 +19,8 @@ from chainleader.core.views import (
 
 from . import importers, services
 from .filters import EnterpriseFilter
-from .forms import ContactForm, EnterpriseForm, TierForm, YearFigureForm
-from .models import Contact, Enterprise, EnterpriseTier, YearFigure
+from .forms import ContactForm, EnterpriseForm, EnterpriseProductForm, TierForm, YearFigureForm
+from .models import Contact, Enterprise, EnterpriseProduct, EnterpriseTier, YearFigure
 from .tables import ENTERPRISE_COLUMNS
 
 
@@ -121,6 +121,24 @@ class TierEditView(ChildEditView):
 
 class TierDeleteView(ChildDeleteView):
     model = EnterpriseTier
+    parent_model = Enterprise
+    parent_field = "enterprise"
+
+
+class EnterpriseProductAddView(ChildEditView):
+    model = EnterpriseProduct
+    form_class = EnterpriseProductForm
+    parent_model = Enterprise
+    parent_field = "enterprise"
+
+    def save(self, form: Any) -> Any:
+        data, _m2m = form.data_for_service()
+        services.enterprise_product_add(enterprise=self.parent, actor=self.request.user, **data)
+        return self.parent
+
+
+class EnterpriseProductDeleteView(ChildDeleteView):
+    model = EnterpriseProduct
     parent_model = Enterprise
     parent_field = "enterprise"
 

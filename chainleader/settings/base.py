@@ -299,3 +299,17 @@ CHAINLEADER_OTP_BACKUP_CODES = 10
 CHAINLEADER_SESSION_IDLE_MINUTES = 30
 CHAINLEADER_ADMIN_SESSION_IDLE_MINUTES = 15
 CHAINLEADER_SESSION_ABSOLUTE_HOURS = 12
+
+# ---------------------------------------------------------------------------------------------------
+# Rate limits on confidential figures (SECURITY.md IN5; docs/decisions/0007-security-tests.md).
+# chainleader.core.throttles.ConfidentialFiguresThrottle counts each user's reads of /api/year-figures/
+# in the default cache: a file cache, so every gunicorn worker on the machine shares the counts (the
+# per-process LocMemCache would let each worker allow its own 20). Tests may switch to LocMemCache.
+# ---------------------------------------------------------------------------------------------------
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": BASE_DIR / "var" / "cache",
+    }
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"confidential": "20/hour"}

@@ -264,3 +264,21 @@ def test_list_query_count_does_not_grow_with_rows(
     client.force_login(office_user)
     with django_assert_max_num_queries(12):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_adding_and_removing_a_product_by_hand(client, office_user):
+    firm = EnterpriseFactory()
+    client.force_login(office_user)
+    url = reverse("enterprises:product_add", args=[firm.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"product": " 变频 压缩机 ", "revenue_share": "0.4"}).status_code == 302
+    item = firm.products.get()
+    assert item.product.name == "变频 压缩机" and str(item.revenue_share) == "0.4000"
+    resp = client.post(url, {"product": "变频 压缩机"})
+    assert resp.status_code == 200 and firm.products.count() == 1
+    assert (
+        client.post(reverse("enterprises:product_delete", args=[firm.pk, item.pk])).status_code
+        == 302
+    )
+    assert not firm.products.exists()
+    assert AuditEvent.objects.filter(object_type="enterprises.enterpriseproduct").count() == 2

@@ -42,7 +42,11 @@ def test_the_compiled_catalogue_matches_the_source(path):
             got = compiled.ngettext(entry.msgid, entry.msgid_plural, 1)
             want = entry.msgstr_plural[0]
         else:
-            got = compiled.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else compiled.gettext(entry.msgid)
+            got = (
+                compiled.pgettext(entry.msgctxt, entry.msgid)
+                if entry.msgctxt
+                else compiled.gettext(entry.msgid)
+            )
             want = entry.msgstr
         if got != want:
             stale.append(entry.msgid)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from chainleader.core import audit
 from chainleader.core.api import ScopedModelViewSet
+from chainleader.core.throttles import ConfidentialFiguresThrottle
 from chainleader.enterprises import services
 from chainleader.enterprises.filters import EnterpriseFilter
 from chainleader.enterprises.models import Enterprise, EnterpriseTier, YearFigure
@@ -90,6 +91,7 @@ class YearFigureViewSet(ScopedModelViewSet):
     model = YearFigure
     serializer_class = YearFigureSerializer
     filterset_class = YearFigureFilter
+    throttle_classes = [ConfidentialFiguresThrottle]  # 20 reads an hour per user (SECURITY.md IN5)
     search_fields = ("enterprise__name", "enterprise__uscc")
     ordering_fields = ("year", "enterprise__name", *YearFigure.CONFIDENTIAL_FIELDS, "employees")
 

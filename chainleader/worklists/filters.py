@@ -1,0 +1,48 @@
+"""FilterSet of the list pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chainleader.accounts.models import OrgUnit
+from chainleader.chains.filters import scoped_chains
+
+from .models import WorkItem
+
+
+def owner_units(request: Any) -> QuerySet:
+    return OrgUnit.objects.exclude(kind=OrgUnit.Kind.ENTERPRISE)
+
+
+class WorkItemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("List"), choices=WorkItem.Kind.choices, empty_label=_("All"))
+    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=scoped_chains, empty_label=_("All"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=WorkItem.Status.choices, empty_label=_("All"))
+    owner_unit = django_filters.ModelChoiceFilter(label=_("Owner unit"), queryset=owner_units, empty_label=_("All"))
+    year = django_filters.NumberFilter(label=_("Year"))
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    mine = django_filters.BooleanFilter(label=_("My items"), method="filter_mine")
+
+    class Meta:
+        model = WorkItem
+        fields = ["q", "kind", "chain", "status", "owner_unit", "year", "overdue", "mine"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return qs.filter(Q(title__icontains=value) | Q(description__icontains=value)) if value else qs
+
+    def filter_overdue(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return qs
+        overdue = ~Q(status=WorkItem.Status.CLOSED) & Q(deadline__lt=timezone.localdate())
+        return qs.filter(overdue) if value else qs.exclude(overdue)
+
+    def filter_mine(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        user = getattr(self.request, "user", None)
+        return qs.mine(user) if value and user is not None else qs
