@@ -6,7 +6,8 @@ drawn with a fixed seed are "local", 20 of them chain masters. Target: everythin
 
 Baseline, in the same process: the straightforward way: the graph in networkx, the company → product table
 in a real SQLite file (index on product), and per chain a breadth-first walk that looks up each reached
-product's makers with one query, groups, and counts presence per segment in Python. Both must give the
+product's makers with one query, groups, and counts presence per segment in Python (the industry filter
+too: allowed industries as Python sets from the industry → upstream-industry pairs). Both must give the
 same segment product sets and counts (checked on every chain); the ratio is printed.
 
 The page part (chain-map page p95 through Django) is the lead's and is skipped here. Run: ``make bench``.
@@ -70,9 +71,19 @@ def baseline_setup(graph: cm.Graph, params: cm.Params, db_path: Path) -> dict[st
             industry = np.where(parent >= 0, parent, industry)
 
     con = sqlite3.connect(db_path)
-    con.execute("CREATE TABLE company (id INTEGER PRIMARY KEY, industry INTEGER)")
+    con.execute(
+        "CREATE TABLE company (id INTEGER PRIMARY KEY, industry INTEGER, own_industry INTEGER)"
+    )
     con.execute("CREATE TABLE company_product (company INTEGER, product INTEGER, weight REAL)")
-    con.executemany("INSERT INTO company VALUES (?, ?)", enumerate(industry.tolist()))
+    con.executemany(
+        "INSERT INTO company VALUES (?, ?, ?)",
+        zip(
+            range(industry.size),
+            industry.tolist(),
+            graph.company_industry.tolist(),
+            strict=True,
+        ),
+    )
     m = graph.maker.tocoo()
     con.executemany(
         "INSERT INTO company_product VALUES (?, ?, ?)",
@@ -80,7 +91,69 @@ def baseline_setup(graph: cm.Graph, params: cm.Params, db_path: Path) -> dict[st
     )
     con.execute("CREATE INDEX company_product_product ON company_product (product)")
     con.commit()
-    return {"up": g_up, "down": g_down, "sub": g_sub, "db": con, "queries": 0}
+    # The industry → upstream-industry pairs as (industry, upstream, count) tuples, and the SW tree.
+    relation: list[tuple[int, int, float]] = []
+    if graph.industry_upstream is not None:
+        r = graph.industry_upstream.tocoo()
+        relation = list(zip(r.row.tolist(), r.col.tolist(), r.data.tolist(), strict=True))
+    parents = [] if graph.industry_parent is None else graph.industry_parent.tolist()
+    children: dict[int, list[int]] = defaultdict(list)
+    for k, parent in enumerate(parents):
+        if parent >= 0:
+            children[parent].append(k)
+    return {
+        "up": g_up,
+        "down": g_down,
+        "sub": g_sub,
+        "db": con,
+        "queries": 0,
+        "relation": relation if graph.industry_upstream is not None else None,
+        "parents": parents,
+        "children": children,
+    }
+
+
+def baseline_allowed(
+    base: dict[str, Any], anchor_industries: set[int], params: cm.Params
+) -> tuple[set[int], set[int]] | None:
+    """The industry filter's allowed industries (upstream, downstream) as Python sets."""
+    if base["relation"] is None or not params.industry_filter:
+        return None
+    parents, children = base["parents"], base["children"]
+
+    def line(industries: set[int]) -> set[int]:
+        out = set(industries)
+        for k in industries:
+            p = parents[k] if parents else -1
+            while p >= 0 and p not in out:
+                out.add(p)
+                p = parents[p]
+            stack = list(children.get(k, []))
+            while stack:
+                c = stack.pop()
+                if c not in out:
+                    out.add(c)
+                    stack.extend(children.get(c, []))
+        return out
+
+    up_of: dict[int, set[int]] = defaultdict(set)
+    down_of: dict[int, set[int]] = defaultdict(set)
+    for i, j, count in base["relation"]:
+        if count >= params.industry_min_count:
+            up_of[i].add(j)
+            down_of[j].add(i)
+
+    def reach(rel: dict[int, set[int]]) -> set[int]:
+        allowed, frontier = set(anchor_industries), set(anchor_industries)
+        for _ in range(params.industry_filter_levels):
+            nxt = {j for i in line(frontier) for j in rel.get(i, ())} - allowed
+            if not nxt:
+                break
+            allowed |= nxt
+            frontier = nxt
+        return line(allowed)
+
+    return reach(up_of), reach(down_of)
 
 
 def baseline_chain(
@@ -100,13 +173,14 @@ def baseline_chain(
 
     rx = re.compile(noise_rx)
     generic = set(params.generic_names)
-    makers_cache: dict[int, list[tuple[int, float, int]]] = {}
+    makers_cache: dict[int, list[tuple[int, float, int, int]]] = {}
 
-    def makers(p: int) -> list[tuple[int, float, int]]:
+    def makers(p: int) -> list[tuple[int, float, int, int]]:
+        """(company, weight, segment-level industry, own industry) of each producer of p."""
         if p not in makers_cache:
             base["queries"] += 1
             rows = con.execute(
-                "SELECT cp.company, cp.weight, c.industry FROM company_product cp "
+                "SELECT cp.company, cp.weight, c.industry, c.own_industry FROM company_product cp "
                 "JOIN company c ON c.id = cp.company WHERE cp.product = ? AND cp.weight > ?",
                 (p, params.min_weight),
             ).fetchall()
@@ -135,7 +209,14 @@ def baseline_chain(
                 walk_from.add(s)
         mid[a] = members
 
-    def walk(g: Any, depth: int) -> dict[int, int]:
+    own = {ind for a in anchors for _, _, _, ind in makers(a) if ind >= 0}
+    allowed = baseline_allowed(base, own, params)
+
+    def on_chain(p: int, industries: set[int] | None) -> bool:
+        ms = makers(p)
+        return industries is None or not ms or any(ind in industries for _, _, _, ind in ms)
+
+    def walk(g: Any, depth: int, industries: set[int] | None) -> dict[int, int]:
         seen = set(visited)
         frontier = set(walk_from)
         out: dict[int, int] = {}
@@ -145,25 +226,27 @@ def baseline_chain(
                 if p in g:
                     nxt.update(q for q in g.successors(p) if q not in seen)
             seen |= nxt
-            frontier = {p for p in nxt if keep(p)}
+            frontier = {p for p in nxt if keep(p) and on_chain(p, industries)}
             for p in frontier:
                 out[p] = d
         return out
 
-    up_all = walk(base["up"], params.depth_up)
-    down_all = walk(base["down"], params.depth_down)
+    up_all = walk(base["up"], params.depth_up, allowed[0] if allowed else None)
+    down_all = walk(base["down"], params.depth_down, allowed[1] if allowed else None)
     up = {p: d for p, d in up_all.items() if d <= down_all.get(p, 10**9)}
     down = {p: d for p, d in down_all.items() if d < up_all.get(p, 10**9)}
 
     segments: dict[str, list[int]] = {}
     for side, reached in (("up", up), ("down", down)):
+        industries = None if allowed is None else allowed[0 if side == "up" else 1]
         groups: dict[str, list[int]] = defaultdict(list)
         for p in reached:
             score: dict[int, float] = defaultdict(float)
             share: dict[int, float] = defaultdict(float)
             count: dict[int, int] = defaultdict(int)
-            for _, w, ind in makers(p):
-                if ind >= 0:
+            for _, w, ind, own_ind in makers(p):
+                # With the filter on, only makers in the chain's industries name the segment.
+                if ind >= 0 and (industries is None or own_ind in industries):
                     score[ind] += min(max(w, 0.0), 1.0) + 1e-9
                     share[ind] += min(max(w, 0.0), 1.0)
                     count[ind] += 1
@@ -180,7 +263,7 @@ def baseline_chain(
 
             def rank(p: int) -> tuple[float, int, int]:
                 ms = makers(p)
-                return (-sum(min(max(w, 0.0), 1.0) for _, w, _ in ms), -len(ms), p)
+                return (-sum(min(max(w, 0.0), 1.0) for _, w, _, _ in ms), -len(ms), p)
 
             segments[f"{side}:{label}"] = sorted(ps, key=rank)[: params.max_segment_products]
     for a, members in mid.items():
@@ -190,7 +273,7 @@ def baseline_chain(
     for key, ps in segments.items():
         shares: dict[int, float] = defaultdict(float)
         for p in ps:
-            for c, w, _ in makers(p):
+            for c, w, _, _ in makers(p):
                 shares[c] += min(max(w, 0.0), 1.0)
         national = set(shares)
         local_here = national & local

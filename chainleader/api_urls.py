@@ -13,6 +13,11 @@ from chainleader.enterprises.api.views import (
     EnterpriseViewSet,
     YearFigureViewSet,
 )
+from chainleader.evaluation.api.views import (
+    AppealViewSet,
+    EvaluationResultViewSet,
+    EvaluationRunViewSet,
+)
 from chainleader.parks.api.views import LandZoneViewSet, ParkViewSet
 from chainleader.reference.api.views import IndustryViewSet, RegionViewSet
 
@@ -30,4 +35,7 @@ router.register("chain-targets", ChainTargetViewSet)
 router.register("placements", PlacementViewSet)
 router.register("parks", ParkViewSet)
 router.register("land-zones", LandZoneViewSet)
+router.register("evaluation-runs", EvaluationRunViewSet)
+router.register("evaluation-results", EvaluationResultViewSet)
+router.register("evaluation-appeals", AppealViewSet)
 urlpatterns = router.urls

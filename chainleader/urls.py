@@ -11,6 +11,7 @@ urlpatterns = [
     path("parks/", include("chainleader.parks.urls")),
     path("projects/", include("chainleader.projects.urls")),
     path("worklists/", include("chainleader.worklists.urls")),
+    path("evaluation/", include("chainleader.evaluation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("chainleader.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -37,6 +37,7 @@ from .firms import (
     unique_uscc,
 )
 from .places import LAND_ZONES, PARKS
+from .projects_data import load_projects
 
 SEED = 20210606  # the date of source 001 (Qingdao Daily on the West Coast's 9 chains)
 BATCH = 500
@@ -99,6 +100,7 @@ class DemoLoader:
             self.load_masters()
             self.load_synthetic_firms()
             self.load_accounts()
+            load_projects(self)
         return self.out
 
     def _unit(self, kind: str, name: str, **values: Any) -> OrgUnit:

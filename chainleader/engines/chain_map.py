@@ -6,8 +6,9 @@ Three steps, each plain columns in and out (STYLE.md 3.5, no Django):
     From the chain's anchor products (中游, one segment per anchor with its sub-classes) walk the product graph
     upstream (materials, parts, equipment: 上游材料 edges and reversed 下游产品 edges) to ``depth_up`` and
     downstream (applications: 下游产品 edges and reversed 上游材料 edges) to ``depth_down``; drop noise
-    (accounting lines, products no listed company makes, self-loops); group what is left per side into named
-    segments (环节) by the dominant SW-2021 industry of the products' national makers. Segment keys
+    (accounting lines, products no listed company makes, self-loops, products whose makers are all in
+    industries off the chain: see *Industry filter*); group what is left per side into named segments (环节)
+    by the dominant SW-2021 industry of the products' national makers. Segment keys
     (``"up:<industry>"``, ``"mid:<anchor>"``, ``"down:<industry>"``) are stable across re-derivations, so
     team edits can refer to them.
 ``apply_overrides(derived, overrides)``
@@ -37,6 +38,29 @@ Rules (every threshold is in ``Params``; each status and action records the rule
   (upstream 2, downstream 1: the outer ring, or applications) → 延链, else (next to the midstream,
   or the midstream itself) → 补链; 薄弱 with LQ < ``weak_fill_lq`` → 补链 (nearly empty), else → 固链.
 * Completeness = Σ position weight × (local > 0) / Σ position weight over the visible segments.
+
+Industry filter (``Params.industry_filter``, on when the graph carries ``industry_upstream``, the
+industry → upstream-industry relation with a co-occurrence count). The product graph's 上游材料 links mix
+recipes and business-scope text with industry (空调 → 空调茶 → 茶叶, 变频器 filed under a 金融控股 maker), so
+a reached product must also belong to an industry of the chain:
+
+* The chain's own industries: the industries of the anchors' producers (every producer, as its industry is
+  recorded: SW-2021 level 3 in chainkg).
+* Upstream allowed = own industries + their upstream industries with count ≥ ``industry_min_count``, and
+  so on for ``industry_filter_levels`` hops (1: direct upstream only). Downstream allowed = own industries
+  + the industries whose upstream includes them (the reversed relation), same threshold and hops.
+* Industries are compared as recorded, not lifted to the segment level: the relation is specific at level
+  3 (空调 → 航空装备Ⅲ), while summing it to level 2 turns scattered single co-occurrences into large counts
+  (电网设备 → 农产品加工 6) and makes whole families allowed (a 租赁 maker of 电机 would admit every
+  多元金融 firm). Levels are reconciled along the SW tree only: an industry matches an allowed one that is
+  itself, one of its ancestors or one of its descendants (a relation or a company recorded at level 2
+  matches the level-3 industries below it; siblings never match), and relation rows are looked up for an
+  industry and its ancestors.
+* A reached product is kept when at least one of its producers is in an allowed industry (a placeholder
+  maker counts, as for ``require_maker``; products nobody makes are left to ``require_maker``); otherwise
+  it is dropped (``dropped["industry_filter"]``) and the walk does not go on from it. A kept product is
+  filed under the dominant industry of its makers *in allowed industries*, so a segment names an industry
+  through which the product belongs to this chain (原油: its 原材料供应链服务 makers, not its 港口 ones).
 
 Sparse matrices carry the graph (SciPy CSR): the walk is a few row slices per level, presence is one
 segment × product incidence matrix multiplied by company × product matrices. Python loops run over
@@ -159,6 +183,15 @@ class Params:
     # Walk on through reached products dropped for having no maker? Off: 空调 → 空调茶 (a sub-class no firm makes)
     # → 茶叶 would put tea upstream of air conditioners.
     traverse_unmade: bool = False
+    # Industry filter (module docstring): keep a reached product only when one of its makers is in an industry
+    # of the chain (the anchors' makers' industries and, along the graph's industry → upstream-industry
+    # relation, the industries within industry_filter_levels hops upstream, or downstream for the downstream
+    # side). No effect when the graph has no industry_upstream relation.
+    industry_filter: bool = True
+    industry_min_count: int = 2  # a relation pair counts from this co-occurrence count on
+    industry_filter_levels: int = (
+        1  # hops along the relation (0: the anchors' makers' industries only)
+    )
     choke_max_national: int = 2  # 0 local and min..max national producers → 卡脖子
     choke_min_national: int = 1  # 0 national means the data does not cover it: 缺失, not 卡脖子
     choke_min_hhi: float | None = None  # optional: 0 local and national HHI ≥ this → 卡脖子 too
@@ -192,6 +225,7 @@ class Params:
             "subclass_depth",
             "max_segment_products",
             "industry_levels_up",
+            "industry_filter_levels",
         ):
             if name in data:
                 values[name] = _int(data[name], name, low=0, high=10_000)
@@ -200,6 +234,7 @@ class Params:
             "choke_min_national",
             "strong_min_local",
             "industry_min_makers",
+            "industry_min_count",
         ):
             if name in data:
                 values[name] = _int(data[name], name, low=0, high=1_000_000)
@@ -213,6 +248,7 @@ class Params:
             "walk_anchor_subclasses",
             "require_maker",
             "traverse_unmade",
+            "industry_filter",
         ):
             if name in data:
                 if not isinstance(data[name], bool):
@@ -299,6 +335,12 @@ class Graph:
     ``up[i, j]``: j is an upstream material of i (上游材料); ``sub[i, j]``: j is a sub-class of i (产品小类);
     ``down[i, j]``: j is a downstream product of i (下游产品); ``maker[c, p]``: company c lists p as a main
     product with that weight (主营产品). Self-loops are removed and remembered in ``self_loop``.
+
+    ``industry_upstream[i, j]`` (optional, industries × industries, indices as in ``company_industry`` and
+    ``industry_names``): industry j is upstream of industry i, with the source's co-occurrence count
+    (chainkg ``industry_upstream.csv``); it drives the industry filter of ``derive``. Without it the
+    filter is off. ``industry_upstream_unmatched``: relation names that matched no industry when the graph
+    was loaded → rows skipped.
     """
 
     product_names: list[str]
@@ -312,6 +354,10 @@ class Graph:
     company_tickers: list[str] = field(default_factory=list)
     self_loop: BoolArray | None = None
     industry_parent: IntArray | None = None  # per industry, its parent industry (-1 none)
+    industry_upstream: sp.csr_matrix | None = (
+        None  # industry × upstream industry: co-occurrence count
+    )
+    industry_upstream_unmatched: dict[str, int] = field(default_factory=dict)
     _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -329,6 +375,9 @@ class Graph:
             self.industry_names
         ):
             raise ValueError("graph: industry_parent must have one entry per industry")
+        n_ind = len(self.industry_names)
+        if self.industry_upstream is not None and self.industry_upstream.shape != (n_ind, n_ind):
+            raise ValueError(f"graph: industry_upstream must be {n_ind} × {n_ind}")
 
     @property
     def n_products(self) -> int:
@@ -354,9 +403,18 @@ class Graph:
         company_names: Sequence[str] = (),
         company_tickers: Sequence[str] = (),
         industry_parent: npt.ArrayLike | None = None,
+        industry_upstream_edges: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike] | None = None,
+        industry_upstream_unmatched: Mapping[str, int] | None = None,
     ) -> Graph:
         """Build from edge lists: each ``*_edges`` is a pair (from ids, to ids) of a 上游材料 / 产品小类 /
-        下游产品 relation as the source states it. Duplicate maker rows keep the largest weight."""
+        下游产品 relation as the source states it. Duplicate maker rows keep the largest weight.
+
+        ``industry_upstream_edges``: optional triple (industry ids, upstream industry ids, counts), one entry
+        per pair "industry i has upstream industry j, seen ``count`` times", ids being indices into
+        ``industry_names`` (the ids ``company_industry`` uses); repeated pairs are summed. ``None`` (the
+        default): no relation, the industry filter of ``derive`` is off. ``industry_upstream_unmatched``: the
+        caller's relation names that matched no industry → rows skipped (kept for reporting only).
+        """
         if len(product_names) != n_products:
             raise ValueError("graph: product_names must have n_products entries")
         loops = np.zeros(n_products, dtype=np.bool_)
@@ -412,6 +470,10 @@ class Graph:
             industry_parent=None
             if industry_parent is None
             else np.asarray(industry_parent, dtype=np.int64),
+            industry_upstream=None
+            if industry_upstream_edges is None
+            else _industry_relation(industry_upstream_edges, len(industry_names)),
+            industry_upstream_unmatched=dict(industry_upstream_unmatched or {}),
         )
 
     # -- lookups shared by every derivation of a batch (computed once, then cached) -------------
@@ -483,6 +545,44 @@ class Graph:
         mask: BoolArray = self._cache[key]
         return mask
 
+    def _industry_strong(self, min_count: int) -> tuple[sp.csr_matrix, sp.csr_matrix] | None:
+        """(upstream, downstream) industry adjacency: pairs of the relation with count ≥ min_count."""
+        if self.industry_upstream is None:
+            return None
+        key = ("industry_strong", min_count)
+        if key not in self._cache:
+            rel = self.industry_upstream.tocoo()
+            keep = rel.data >= min_count
+            n = rel.shape[0]
+            ones = np.ones(int(keep.sum()), dtype=np.bool_)
+            up = sp.csr_matrix((ones, (rel.row[keep], rel.col[keep])), shape=(n, n))
+            down = sp.csr_matrix((ones, (rel.col[keep], rel.row[keep])), shape=(n, n))
+            for m in (up, down):
+                m.sum_duplicates()
+                m.sort_indices()
+            self._cache[key] = (up, down)
+        strong: tuple[sp.csr_matrix, sp.csr_matrix] = self._cache[key]
+        return strong
+
+    def _industry_line(self, mask: BoolArray) -> BoolArray:
+        """The industries in mask with their SW-tree ancestors and descendants (not their siblings)."""
+        out = mask.copy()
+        parent = self.industry_parent
+        if parent is None or not mask.any():
+            return out
+        has_parent = parent >= 0
+        up, down = mask, mask
+        for _ in range(len(parent)):  # tree depth bounds this (3 for SW-2021); cycles stop at len
+            nxt_up = np.zeros_like(mask)
+            nxt_up[parent[np.flatnonzero(up & has_parent)]] = True
+            nxt_down = np.zeros_like(mask)
+            nxt_down[has_parent] = down[parent[has_parent]]
+            up, down = nxt_up & ~out, nxt_down & ~out
+            if not (up.any() or down.any()):
+                break
+            out |= up | down
+        return out
+
     def _generic(self, names: tuple[str, ...]) -> BoolArray:
         key = ("generic", names)
         if key not in self._cache:
@@ -500,6 +600,25 @@ def _resolve_one(ref: str | int, index: Mapping[str, int], n: int) -> int | None
     if isinstance(ref, int | np.integer):
         return int(ref) if 0 <= int(ref) < n else None
     return index.get(str(ref).strip())
+
+
+def _industry_relation(
+    edges: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike], n_industries: int
+) -> sp.csr_matrix:
+    """Industry × upstream-industry counts from (industry ids, upstream ids, counts); pairs summed."""
+    src = np.asarray(edges[0], dtype=np.int64).ravel()
+    dst = np.asarray(edges[1], dtype=np.int64).ravel()
+    counts = np.asarray(edges[2], dtype=np.float64).ravel()
+    if not (src.shape == dst.shape == counts.shape):
+        raise ValueError("graph: industry_upstream needs as many industries, upstreams and counts")
+    if src.size and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n_industries):
+        raise ValueError("graph: industry_upstream refers to an unknown industry")
+    if not np.isfinite(counts).all() or (counts < 0).any():
+        raise ValueError("graph: industry_upstream counts must be finite and ≥ 0")
+    m = sp.csr_matrix((counts, (src, dst)), shape=(n_industries, n_industries))
+    m.sum_duplicates()
+    m.sort_indices()
+    return m
 
 
 def noise_mask(names: Sequence[str], patterns: Iterable[str]) -> BoolArray:
@@ -525,6 +644,7 @@ class _Producers:
     industry_makers: IntArray  # per product: its producers in that industry
     industry_share: FloatArray  # per product: their summed shares
     n_producers: int  # companies that make at least one product
+    company_industry: IntArray  # per company: its industry lifted to the segment level, -1 unknown
 
     @classmethod
     def build(cls, graph: Graph, min_weight: float, levels_up: int) -> _Producers:
@@ -583,6 +703,42 @@ class _Producers:
             industry_makers,
             industry_share,
             n_producers,
+            company_industry,
+        )
+
+    def dominant(
+        self, ids: IntArray, companies: BoolArray | None
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """(dominant industry, its makers, their summed shares) of each product, counting only the given
+        companies' producer rows (all when None); -1 / 0 / 0 where none of them makes it."""
+        if companies is None:
+            return self.industry[ids], self.industry_makers[ids], self.industry_share[ids]
+        n_ind = int(self.company_industry.max(initial=-1)) + 1
+        size = ids.size * max(n_ind, 1)
+
+        def per_industry(m: sp.csr_matrix) -> FloatArray:
+            """(product in ids × industry) sums of m's entries from the given companies."""
+            rows, pos = _row_positions(m, ids)
+            comp = m.indices[pos]
+            ind = self.company_industry[comp]
+            use = companies[comp] & (ind >= 0)
+            sums = np.bincount(
+                rows[use] * n_ind + ind[use],
+                weights=m.data[pos[use]].astype(np.float64),
+                minlength=size,
+            ).astype(np.float64)
+            return sums.reshape(ids.size, max(n_ind, 1))
+
+        share, count = per_industry(self.share_t), per_industry(self.made_t)
+        # The same score as build(): shares, then 1e-9 per maker so the count decides among ties.
+        score = share + count * 1e-9
+        industry = score.argmax(axis=1).astype(np.int64)
+        has = score.max(axis=1) > 0
+        at = (np.arange(ids.size), industry)
+        return (
+            np.where(has, industry, -1),
+            np.where(has, np.rint(count[at]).astype(np.int64), 0),
+            np.where(has, share[at], 0.0),
         )
 
 
@@ -630,7 +786,7 @@ class Derived:
     segments: tuple[Segment, ...]
     anchors: tuple[int, ...]
     # reason → count: accounting_line, generic_name, no_maker, anchor_no_maker, self_loop,
-    # segment_overflow (products), stale_overrides (team edits skipped)
+    # industry_filter, segment_overflow (products), stale_overrides (team edits skipped)
     dropped: dict[str, int]
     dropped_examples: dict[str, tuple[str, ...]]  # reason → up to 5 names (or edit descriptions)
     params: Params
@@ -673,6 +829,13 @@ class _Drops:
             mask = self.masks.setdefault(reason, np.zeros(self.n, dtype=np.bool_))
             mask[ids] = True
 
+    def discard(self, reason: str, ids: IntArray) -> None:
+        """Uncount products that ended up on the map after all (dropped on one side only)."""
+        if reason in self.masks and ids.size:
+            self.masks[reason][ids] = False
+            if not self.masks[reason].any():
+                del self.masks[reason]
+
     def result(self, names: Sequence[str]) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
         counts = {r: int(m.sum()) for r, m in self.masks.items()}
         examples = {
@@ -681,11 +844,11 @@ class _Drops:
         return counts, examples
 
 
-def _row_gather(m: sp.csr_matrix, ids: IntArray) -> tuple[IntArray, IntArray]:
-    """(position in ids, column) of every entry in the given rows of a CSR matrix.
+def _row_positions(m: sp.csr_matrix, ids: IntArray) -> tuple[IntArray, IntArray]:
+    """(position in ids, position in m.indices / m.data) of every entry in the given rows of a CSR matrix.
 
-    Plain index arithmetic on indptr / indices: SciPy's fancy row indexing builds a new matrix per
-    call, which costs more than the walk itself on a map of a few hundred products.
+    Plain index arithmetic on indptr: SciPy's fancy row indexing builds a new matrix per call, which
+    costs more than the walk itself on a map of a few hundred products.
     """
     starts = m.indptr[ids].astype(np.int64)
     lengths = m.indptr[ids + 1].astype(np.int64) - starts
@@ -694,11 +857,51 @@ def _row_gather(m: sp.csr_matrix, ids: IntArray) -> tuple[IntArray, IntArray]:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     rows = np.repeat(np.arange(ids.size, dtype=np.int64), lengths)
     offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    return rows, m.indices[offsets + np.arange(total)].astype(np.int64)
+    return rows, offsets + np.arange(total)
+
+
+def _row_gather(m: sp.csr_matrix, ids: IntArray) -> tuple[IntArray, IntArray]:
+    """(position in ids, column) of every entry in the given rows of a CSR matrix."""
+    rows, pos = _row_positions(m, ids)
+    return rows, m.indices[pos].astype(np.int64)
 
 
 def _neighbours(adj: sp.csr_matrix, ids: IntArray) -> IntArray:
     return np.unique(_row_gather(adj, ids)[1])
+
+
+def allowed_industries(
+    graph: Graph, anchors: npt.ArrayLike, params: Params | None = None
+) -> tuple[BoolArray, BoolArray] | None:
+    """(upstream, downstream) masks over ``graph.industry_names``: the industries the industry filter
+    allows on each side of a chain with these anchor ids; None when the filter is off or the graph has no
+    industry_upstream relation. Each mask already includes the SW-tree ancestors and descendants of its
+    industries (module docstring, *Industry filter*)."""
+    params = params or Params()
+    strong = graph._industry_strong(params.industry_min_count) if params.industry_filter else None
+    if strong is None:
+        return None
+    anchor_ids = np.asarray(anchors, dtype=np.int64).ravel()
+    prod = graph._producers(params.min_weight, params.industry_levels_up)
+    makers = np.unique(_row_gather(prod.made_t, anchor_ids)[1])
+    own = graph.company_industry[makers]
+    base = np.zeros(len(graph.industry_names), dtype=np.bool_)
+    base[own[own >= 0]] = True
+
+    def reach(rel: sp.csr_matrix) -> BoolArray:
+        allowed, frontier = base.copy(), base
+        for _ in range(params.industry_filter_levels):
+            rows = np.flatnonzero(graph._industry_line(frontier))
+            nxt = np.zeros_like(base)
+            nxt[_row_gather(rel, rows)[1]] = True
+            nxt &= ~allowed
+            if not nxt.any():
+                break
+            allowed |= nxt
+            frontier = nxt
+        return graph._industry_line(allowed)
+
+    return reach(strong[0]), reach(strong[1])
 
 
 def derive(graph: Graph, anchors: npt.ArrayLike, params: Params | None = None) -> Derived:
@@ -751,7 +954,23 @@ def derive(graph: Graph, anchors: npt.ArrayLike, params: Params | None = None) -
     mid_all = np.concatenate(mid_members) if mid_members else np.zeros(0, dtype=np.int64)
     start = np.unique(np.concatenate(walk_from)) if walk_from else np.zeros(0, dtype=np.int64)
 
-    def walk_side(adj: sp.csr_matrix, depth: int) -> tuple[IntArray, IntArray]:
+    # Industry filter: per side, the companies in an allowed industry (None: filter off).
+    allowed = allowed_industries(graph, anchor_ids, params)
+    on_chain: dict[str, BoolArray | None] = {UP: None, DOWN: None}
+    if allowed is not None:
+        known = graph.company_industry >= 0
+        safe = np.maximum(graph.company_industry, 0)
+        on_chain = {UP: known & allowed[0][safe], DOWN: known & allowed[1][safe]}
+
+    def off_chain(ids: IntArray, companies: BoolArray) -> BoolArray:
+        """True where a product has producers but none of them in an allowed industry."""
+        rows, cols = _row_gather(prod.made_t, ids)
+        has_any = made[ids]
+        ok = np.zeros(ids.size, dtype=np.bool_)
+        ok[rows[companies[cols]]] = True
+        return has_any & ~ok
+
+    def walk_side(side: str, adj: sp.csr_matrix, depth: int) -> tuple[IntArray, IntArray]:
         seen = visited.copy()
         frontier = start
         out_ids: list[IntArray] = []
@@ -770,14 +989,21 @@ def derive(graph: Graph, anchors: npt.ArrayLike, params: Params | None = None) -
                 seen[subs] = True
                 nxt = np.union1d(nxt, subs)
             kept, frontier = usable(nxt)
+            companies = on_chain[side]
+            if companies is not None and kept.size:
+                off = off_chain(kept, companies)
+                drops.add("industry_filter", kept[off])
+                # Off the chain: not on the map, and the walk does not go on from it.
+                frontier = frontier[~np.isin(frontier, kept[off])]
+                kept = kept[~off]
             out_ids.append(kept)
             out_depth.append(np.full(kept.size, d, dtype=np.int64))
         if not out_ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(out_ids), np.concatenate(out_depth)
 
-    up_ids, up_depth = walk_side(up_adj, params.depth_up)
-    down_ids, down_depth = walk_side(down_adj, params.depth_down)
+    up_ids, up_depth = walk_side(UP, up_adj, params.depth_up)
+    down_ids, down_depth = walk_side(DOWN, down_adj, params.depth_down)
     # A product reached both ways (cycles such as 塑料 ↔ 化工) sits on the side where it is nearer;
     # on a tie it stays upstream, where a chain map usually shows shared materials.
     far = np.iinfo(np.int64).max
@@ -790,6 +1016,9 @@ def derive(graph: Graph, anchors: npt.ArrayLike, params: Params | None = None) -
     up_ids, up_depth = up_ids[keep_up], up_depth[keep_up]
     down_ids, down_depth = down_ids[keep_down], down_depth[keep_down]
     on_map = np.concatenate([mid_all, up_ids, down_ids])
+    # The industry filter judges each side on its own: a product off one side's industries but on the
+    # other side's stays on the map and is not counted as dropped.
+    drops.discard("industry_filter", on_map)
     if graph.self_loop is not None and on_map.size:
         drops.add("self_loop", on_map[graph.self_loop[on_map]])
 
@@ -806,9 +1035,11 @@ def derive(graph: Graph, anchors: npt.ArrayLike, params: Params | None = None) -
         for a, members in zip(anchor_ids, mid_members, strict=True)
     ]
     segments = [
-        *_group_side(graph, prod, UP, up_ids, up_depth, up_adj, params, drops),
+        *_group_side(graph, prod, UP, up_ids, up_depth, up_adj, params, drops, on_chain[UP]),
         *mid_segments,
-        *_group_side(graph, prod, DOWN, down_ids, down_depth, down_adj, params, drops),
+        *_group_side(
+            graph, prod, DOWN, down_ids, down_depth, down_adj, params, drops, on_chain[DOWN]
+        ),
     ]
     segments = [replace(s, order=i) for i, s in enumerate(segments)]
     dropped, examples = drops.result(names)
@@ -836,17 +1067,19 @@ def _group_side(
     adj: sp.csr_matrix,
     params: Params,
     drops: _Drops,
+    on_chain: BoolArray | None = None,
 ) -> list[Segment]:
-    """Group one side's products into segments by the dominant industry of their national makers."""
+    """Group one side's products into segments by the dominant industry of their national makers (only
+    the makers in the chain's industries, ``on_chain``, when the industry filter is on)."""
     if ids.size == 0:
         return []
-    industry = prod.industry[ids]
+    industry, industry_makers, industry_share = prod.dominant(ids, on_chain)
     # A product is grouped under its makers' industry only on some evidence: enough makers in that
     # industry, or a revenue share from a report breakdown. One business-scope mention (a 0.001 weight)
     # would otherwise file 变频器 under 多元金融. Without evidence (or makers) the product is a segment of
     # its own, named after it.
-    evidence = (prod.industry_makers[ids] >= params.industry_min_makers) | (
-        prod.industry_share[ids] >= params.industry_min_share
+    evidence = (industry_makers >= params.industry_min_makers) | (
+        industry_share >= params.industry_min_share
     )
     industry = np.where(evidence, industry, -1)
     product_labels, industry_labels = graph._name_arrays()
@@ -1495,7 +1728,14 @@ def _clean_name(col: Any) -> Any:
 
 
 def graph_from_csv_folder(path: str | Path) -> Graph:
-    """The product graph from the chainkg CSV folder (products, product_product, company_product, ...)."""
+    """The product graph from the chainkg CSV folder (products, product_product, company_product, ...).
+
+    ``industry_upstream.csv`` (industry_name, upstream_industry_name, count), when present, becomes
+    ``Graph.industry_upstream``. Its names are matched to the graph's industries: the companies' industries
+    (company_industry.csv, which carries 2 level-3 names industries.csv lacks) with their SW ancestors, plus
+    any other industries.csv industry the relation names (added with its parents). Rows with a name that
+    matches neither are skipped and counted in ``Graph.industry_upstream_unmatched``.
+    """
     import polars as pl
 
     folder = Path(path)
@@ -1515,6 +1755,24 @@ def graph_from_csv_folder(path: str | Path) -> Graph:
     )
     companies = pl.read_csv(folder / "companies.csv", infer_schema=False)
     industries = pl.read_csv(folder / "company_industry.csv", infer_schema=False)
+    relation_path = folder / "industry_upstream.csv"
+    relation = (
+        pl.read_csv(
+            relation_path,
+            schema={
+                "industry_name": pl.Utf8,
+                "upstream_industry_name": pl.Utf8,
+                "count": pl.Float64,
+            },
+        )
+        .with_columns(
+            pl.col("industry_name").str.strip_chars(),
+            pl.col("upstream_industry_name").str.strip_chars(),
+        )
+        .drop_nulls()
+        if relation_path.exists()
+        else None
+    )
 
     links = links.with_columns(
         _clean_name(pl.col("from_product")), _clean_name(pl.col("to_product"))
@@ -1557,7 +1815,28 @@ def graph_from_csv_folder(path: str | Path) -> Graph:
     industry_names, industry_parent, company_kind = _industry_tree(
         pl.read_csv(folder / "industries.csv", infer_schema=False),
         industries.unique(subset="ticker", keep="first"),
+        extra_names=()
+        if relation is None
+        else pl.concat([relation["industry_name"], relation["upstream_industry_name"]])
+        .unique()
+        .sort()
+        .to_list(),
     )
+    relation_edges = None
+    unmatched: dict[str, int] = {}
+    if relation is not None:
+        kid = {name: i for i, name in enumerate(industry_names)}
+        src = relation["industry_name"].to_list()
+        dst = relation["upstream_industry_name"].to_list()
+        matched = np.array([a in kid and b in kid for a, b in zip(src, dst, strict=True)], bool)
+        for a, b, ok in zip(src, dst, matched, strict=True):
+            for name in () if ok else {a, b} - kid.keys():
+                unmatched[name] = unmatched.get(name, 0) + 1
+        relation_edges = (
+            np.array([kid[a] for a, ok in zip(src, matched, strict=True) if ok], dtype=np.int64),
+            np.array([kid[b] for b, ok in zip(dst, matched, strict=True) if ok], dtype=np.int64),
+            relation["count"].to_numpy()[matched],
+        )
     comp_ind = tickers.join(company_kind, on="ticker", how="left").sort("cid")
     if comp_ind.height != tickers.height:
         raise ValueError("graph: a company has more than one industry")
@@ -1587,15 +1866,21 @@ def graph_from_csv_folder(path: str | Path) -> Graph:
         industry_parent=industry_parent,
         company_names=tickers["name"].fill_null("").to_list(),
         company_tickers=tickers["ticker"].to_list(),
+        industry_upstream_edges=relation_edges,
+        industry_upstream_unmatched=unmatched,
     )
 
 
-def _industry_tree(industries: Any, company_industry: Any) -> tuple[list[str], IntArray, Any]:
+def _industry_tree(
+    industries: Any, company_industry: Any, extra_names: Sequence[str] = ()
+) -> tuple[list[str], IntArray, Any]:
     """(industry names, parent per industry, ticker → industry id) for SW-2021.
 
     A company's industry is taken by name: a few of its codes follow another edition than industries.csv
     (610202 is 玻璃制造 for the companies, 玻纤制造 in the list). Its parent comes from the code's
-    prefix (xxyyzz → xxyy00 → xx0000), which every edition shares.
+    prefix (xxyyzz → xxyy00 → xx0000), which every edition shares. ``extra_names`` (the industry-upstream
+    relation's names) that are industries.csv industries but no company's are added after, with their
+    parents; names in neither are left out (the caller counts them).
     """
     import polars as pl
 
@@ -1639,6 +1924,10 @@ def _industry_tree(industries: Any, company_industry: Any) -> tuple[list[str], I
         kid = node(name)
         attach(kid, code_parent(code or ""))
         kinds.append((name, kid))
+    code_of = {name: code for code, name in name_of.items()}
+    for name in extra_names:
+        if name not in names and name in code_of:
+            attach(node(name), code_parent(code_of[name]))
     kind_df = pl.DataFrame(
         kinds, schema={"industry_name": pl.Utf8, "kid": pl.Int64}, orient="row"
     ).unique(subset="industry_name")

@@ -152,7 +152,7 @@ class ProblemForm(forms.Form):
 
     chain = forms.ModelChoiceField(label=_("chain"), queryset=Chain.objects.none(), required=False)
     project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none(), required=False)
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=_("Subject"), max_length=200)
     category = forms.ChoiceField(label=_("category"), choices=Problem.Category.choices)
     description = forms.CharField(label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     attachment = AttachmentField()

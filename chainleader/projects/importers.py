@@ -52,7 +52,8 @@ PROJECT_EXAMPLES = [["", "示例智能工厂项目", "3702:智能家电", "37021
 
 REPORT_COLUMNS = [
     ExcelColumn("项目编号", "code", required=True, max_length=32),
-    ExcelColumn("月份", "month", required=True, max_length=20, help=_("Year and month, e.g. 2026-03.")),
+    ExcelColumn("月份", "month", required=True, max_length=20, help=_("Year and month, e.g. 2026-03."),
+                validator=lambda v: None if parse_month(v) else _("月份 must be a year and month, e.g. 2026-03.")),
     ExcelColumn("计划投资（亿元）", "planned_yi", kind="decimal", aliases=("计划投资(亿元)", "计划投资")),
     ExcelColumn("完成投资（亿元）", "completed_yi", kind="decimal", aliases=("完成投资(亿元)", "完成投资")),
     ExcelColumn("备注", "note", max_length=500),

@@ -69,7 +69,7 @@ class Project(VersionedModel):
         related_name="projects",
     )
     district = models.ForeignKey(
-        "reference.Region", verbose_name=_("district"), on_delete=models.PROTECT, related_name="projects"
+        "reference.Region", verbose_name=_("District"), on_delete=models.PROTECT, related_name="projects"
     )
     park = models.ForeignKey(
         "parks.Park", verbose_name=_("park"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -304,10 +304,10 @@ class Problem(VersionedModel):
         Project, verbose_name=_("project"), null=True, blank=True, on_delete=models.PROTECT, related_name="problems"
     )
     region = models.ForeignKey(
-        "reference.Region", verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
+        "reference.Region", verbose_name=_("District"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="problems", help_text=_("The project's district, or the district that raised it."),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("problem"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.OTHER)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RAISED,

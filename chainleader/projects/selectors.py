@@ -261,8 +261,9 @@ def monthly_chart_option(series: list[dict[str, Any]]) -> dict[str, Any]:
     months = [r["month"].strftime("%Y-%m") for r in series]
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [str(_("planned")), str(_("completed"))]},
-        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 30},
+        "legend": {"data": [str(_("planned")), str(_("completed"))], "top": 0, "right": 10},
+        "color": ["#74a9de", "#206bc4"],
+        "grid": {"left": 50, "right": 20, "top": 50, "bottom": 30},
         "xAxis": {"type": "category", "data": months},
         "yAxis": {"type": "value", "name": str(_("100 million yuan"))},
         "series": [

@@ -8,7 +8,7 @@ PROJECT_COLUMNS = [
     Column("code", _("project code"), order_by="code"),
     Column("name", _("name"), order_by="name", link=True),
     Column("chain", _("chain"), order_by="chain__name"),
-    Column("district", _("district"), order_by="district__code"),
+    Column("district", _("District"), order_by="district__code"),
     Column("kind", _("kind"), order_by="kind"),
     Column("total_investment_yi", _("total investment (100 million yuan)"), order_by="total_investment_yi",
            numeric=True),
@@ -22,7 +22,7 @@ PROJECT_EXPORT_COLUMNS = [
     Column("name", _("name")),
     Column("chain", _("chain")),
     Column("segment.name", _("segment")),
-    Column("district", _("district")),
+    Column("district", _("District")),
     Column("park", _("park")),
     Column("investor", _("investor")),
     Column("kind", _("kind")),
@@ -52,7 +52,7 @@ REPORT_COLUMNS = [
 ]
 
 PROBLEM_COLUMNS = [
-    Column("title", _("title"), order_by="title", link=True),
+    Column("title", _("Subject"), order_by="title", link=True),
     Column("chain", _("chain"), order_by="chain__name"),
     Column("project", _("project"), order_by="project__name"),
     Column("category", _("category"), order_by="category"),

@@ -35,7 +35,7 @@ class WorkItem(VersionedModel):
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT,
                               related_name="work_items")
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("item"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     # Key construction projects are projects of the project scheduling; the link keeps one record per project.
     project = models.ForeignKey("projects.Project", verbose_name=_("project"), null=True, blank=True,

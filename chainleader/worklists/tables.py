@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from chainleader.core.tables import Column
 
 ITEM_COLUMNS = [
-    Column("title", _("title"), order_by="title", link=True),
+    Column("title", _("Subject"), order_by="title", link=True),
     Column("kind", _("list"), order_by="kind"),
     Column("chain", _("chain"), order_by="chain__name"),
     Column("owner_unit", _("owner unit"), order_by="owner_unit__name"),
@@ -18,7 +18,7 @@ ITEM_EXPORT_COLUMNS = [
     Column("kind", _("list")),
     Column("chain", _("chain")),
     Column("year", _("year")),
-    Column("title", _("title")),
+    Column("title", _("Subject")),
     Column("description", _("description")),
     Column("project.code", _("project code")),
     Column("target_firm", _("target firm")),

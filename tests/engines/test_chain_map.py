@@ -18,6 +18,12 @@ up:采掘 (d2)        铁矿石                    C10 C7 C8 = 3 0              
 mid:冰箱            冰箱 迷你冰箱             C11 = 1       F2 (master) = 1  1.75                优势 (chain master) / 强链
 mid:空调            空调                      C4 C5 C11 C12 = 4  F4 = 1      (1/8)/(4/14) = 0.4375 薄弱 / 补链 (LQ<0.5)
 down:白色家电 (d1)  冷藏柜 冷链车             C11 C12 C4 = 3  0              0                   缺失 / 延链 (downstream)
+
+The graph carries an industry → upstream-industry relation (INDUSTRY_UPSTREAM), so every test runs with the
+industry filter on (the default). The anchors' makers are in 白色家电 (家电A, 家电B), 通用设备 (压缩机B's
+placeholder on 空调) and 电子 (电子A); the relation makes 钢铁, 通用设备, 电子, 塑料, 化学制品 and 采掘 their
+upstream with count ≥ 2, so the filter drops nothing here and the numbers above are unchanged. The noise
+variant (``build_graph(noise=True)``) adds a tea maker's products, which the filter drops.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +72,27 @@ PRODUCTS = [
 ]
 P = {name: i for i, name in enumerate(PRODUCTS)}
 
-INDUSTRIES = ["钢铁", "通用设备", "电子", "化学制品", "采掘", "白色家电", "塑料"]
+INDUSTRIES = ["钢铁", "通用设备", "电子", "化学制品", "采掘", "白色家电", "塑料", "茶业", "物流"]
 IND = {name: i for i, name in enumerate(INDUSTRIES)}
+
+# (industry, its upstream industry, co-occurrence count), as the source's industry_upstream table states it.
+INDUSTRY_UPSTREAM = [
+    ("白色家电", "钢铁", 5),
+    ("白色家电", "通用设备", 3),
+    ("白色家电", "电子", 3),
+    ("白色家电", "塑料", 2),
+    ("白色家电", "化学制品", 2),
+    ("白色家电", "采掘", 2),  # the table is aggregated: appliance makers' steel links them to ore
+    ("通用设备", "钢铁", 2),
+    ("钢铁", "采掘", 4),
+    ("白色家电", "茶业", 1),  # one stray co-occurrence (空调 → 空调茶 → 茶叶): below the threshold
+    ("茶业", "白色家电", 1),
+    (
+        "物流",
+        "白色家电",
+        3,
+    ),  # cold-chain logistics buys refrigerators: 物流 is downstream of 白色家电
+]
 
 # (company, industry, {product: weight}); weights as the source gives them (0.001 = placeholder).
 COMPANIES = [
@@ -112,32 +138,64 @@ SUB_EDGES = [("冰箱", "迷你冰箱"), ("冰箱", "冰箱清洗剂")]  # (prod
 DOWN_EDGES = [("冰箱", "冷藏柜"), ("塑料管", "空调")]  # (product, its downstream product)  下游产品
 
 
+# The noise variant: a tea maker and a cold-chain carrier join the graph (products 22…24, companies C15, C16).
+NOISE_PRODUCTS = [
+    "茶叶",  # 22 "material" of 空调 (the source's 空调 → 空调茶 → 茶叶), made only by 茶企 (茶业)
+    "奶茶",  # 23 lists 冰箱 as a material (downstream of it), made only by 茶企
+    "冷链运输",  # 24 lists 冰箱 as a material, made by 物流A: 物流 is downstream of 白色家电
+]
+NOISE_COMPANIES = [
+    ("茶企", "茶业", {"茶叶": 0.3, "奶茶": 0.4}),  # C15
+    ("物流A", "物流", {"冷链运输": 0.6}),  # C16
+]
+NOISE_UP = [("空调", "茶叶"), ("奶茶", "冰箱"), ("冷链运输", "冰箱")]
+
+
 def build_graph(
-    *, extra_up: tuple[tuple[str, str], ...] = (), without_up: tuple[tuple[str, str], ...] = ()
+    *,
+    extra_up: tuple[tuple[str, str], ...] = (),
+    without_up: tuple[tuple[str, str], ...] = (),
+    noise: bool = False,
+    relation: list[tuple[str, str, int]] | None = INDUSTRY_UPSTREAM,
+    industry_parent: list[int] | None = None,
+    industries: list[str] = INDUSTRIES,
 ) -> Graph:
+    products = PRODUCTS + NOISE_PRODUCTS if noise else PRODUCTS
+    companies = COMPANIES + NOISE_COMPANIES if noise else COMPANIES
+    pid = {name: i for i, name in enumerate(products)}
+    kid = {name: i for i, name in enumerate(industries)}
     up = [e for e in UP_EDGES if e not in without_up] + list(extra_up)
+    up += NOISE_UP if noise else []
 
     def pairs(edges: list[tuple[str, str]]) -> tuple[list[int], list[int]]:
-        return [P[a] for a, _ in edges], [P[b] for _, b in edges]
+        return [pid[a] for a, _ in edges], [pid[b] for _, b in edges]
 
     rows, cols, weights = [], [], []
-    for c, (_, _, made) in enumerate(COMPANIES):
+    for c, (_, _, made) in enumerate(companies):
         for product, w in made.items():
             rows.append(c)
-            cols.append(P[product])
+            cols.append(pid[product])
             weights.append(w)
     return Graph.from_edges(
-        n_products=len(PRODUCTS),
-        product_names=PRODUCTS,
+        n_products=len(products),
+        product_names=products,
         up_edges=pairs(up),
         sub_edges=pairs(SUB_EDGES),
         down_edges=pairs(DOWN_EDGES),
         maker_rows=rows,
         maker_cols=cols,
         maker_weights=weights,
-        company_industry=[IND[ind] for _, ind, _ in COMPANIES],
-        industry_names=INDUSTRIES,
-        company_names=[name for name, _, _ in COMPANIES],
+        company_industry=[kid[ind] for _, ind, _ in companies],
+        industry_names=industries,
+        company_names=[name for name, _, _ in companies],
+        industry_parent=industry_parent,
+        industry_upstream_edges=None
+        if relation is None
+        else (
+            [kid[a] for a, _, _ in relation],
+            [kid[b] for _, b, _ in relation],
+            [n for _, _, n in relation],
+        ),
     )
 
 
@@ -334,6 +392,125 @@ def test_derive_all_uses_each_chains_params(graph):
     assert {s.key for s in out["a"].segments if s.position == "mid"} == {"mid:冰箱"}
     assert all(s.depth <= 1 for s in out["a"].segments)
     assert any(s.depth == 2 for s in out["b"].segments)  # 冷轧板 → 铁矿石
+
+
+# ---------------------------------------------------------------------------------------------
+# Industry filter: the industry → upstream-industry relation
+# ---------------------------------------------------------------------------------------------
+
+
+def on_map(graph: Graph, d: cm.Derived) -> dict[str, str]:
+    """Product name → segment key, for every product on the map."""
+    return {graph.product_names[p]: s.key for s in d.segments for p in s.products}
+
+
+def test_the_filter_allows_the_anchors_industries_and_their_upstream(graph):
+    up, down = cm.allowed_industries(graph, ANCHORS, Params())
+    allowed_up = {INDUSTRIES[k] for k in np.flatnonzero(up)}
+    # Own: 白色家电 (家电A, 家电B), 通用设备 (压缩机B's placeholder on 空调), 电子 (电子A); upstream of
+    # them with count ≥ 2. 茶业 (count 1) is not; 物流 is downstream, not upstream.
+    assert allowed_up == {"白色家电", "通用设备", "电子", "钢铁", "塑料", "化学制品", "采掘"}
+    assert {INDUSTRIES[k] for k in np.flatnonzero(down)} == {"白色家电", "通用设备", "电子", "物流"}
+    assert cm.allowed_industries(graph, ANCHORS, Params(industry_filter=False)) is None
+    assert cm.allowed_industries(build_graph(relation=None), ANCHORS, Params()) is None
+
+
+def test_the_filter_keeps_the_worked_example_whole(graph, derived):
+    # Every product of the hand-worked map has a maker in an allowed industry: nothing is dropped, and
+    # the map is the one derived without the relation.
+    assert "industry_filter" not in derived.dropped
+    plain = derive(build_graph(relation=None), ANCHORS, Params())
+    assert on_map(graph, derived) == on_map(graph, plain)
+
+
+def test_a_product_made_only_off_the_chain_is_dropped_and_counted():
+    g = build_graph(noise=True)
+    d = derive(g, ANCHORS, Params())
+    placed = on_map(g, d)
+    # 茶叶 (upstream of 空调) and 奶茶 (downstream of 冰箱): their only maker is in 茶业, which is neither
+    # upstream of the chain's industries (count 1 < 2) nor downstream of them.
+    assert "茶叶" not in placed and "奶茶" not in placed
+    assert d.dropped["industry_filter"] == 2
+    assert set(d.dropped_examples["industry_filter"]) == {"茶叶", "奶茶"}
+    # 冷链运输 stays: its maker's industry, 物流, lists 白色家电 as upstream (the reversed relation).
+    assert placed["冷链运输"] == "down:物流"
+    # The rest of the map is the worked example's.
+    plain = on_map(g, derive(build_graph(), ANCHORS, Params()))
+    assert {k: v for k, v in placed.items() if k != "冷链运输"} == plain
+
+
+def test_each_side_is_judged_on_its_own_industries():
+    # 冷链运输 is now also a "material" of 空调: upstream it is off the chain (物流 is not upstream of the
+    # anchors' industries), downstream it is on it. It stays downstream and is not counted as dropped.
+    g = build_graph(noise=True, extra_up=(("空调", "冷链运输"),))
+    d = derive(g, ANCHORS, Params())
+    assert on_map(g, d)["冷链运输"] == "down:物流"
+    assert set(d.dropped_examples["industry_filter"]) == {"茶叶", "奶茶"}
+
+
+def test_with_the_filter_off_the_noise_stays():
+    g = build_graph(noise=True)
+    for d in (
+        derive(g, ANCHORS, Params(industry_filter=False)),
+        derive(build_graph(noise=True, relation=None), ANCHORS, Params()),  # no relation: as before
+    ):
+        placed = on_map(g, d)
+        assert placed["茶叶"] == "up:茶业" and placed["奶茶"] == "down:茶业"
+        assert "industry_filter" not in d.dropped
+    # A threshold of 1 admits the stray co-occurrences: 茶业 → 白色家电 and 白色家电 → 茶业.
+    low = on_map(g, derive(g, ANCHORS, Params(industry_min_count=1)))
+    assert low["茶叶"] == "up:茶业" and low["奶茶"] == "down:茶业"
+
+
+def test_the_count_threshold_and_the_hops(graph):
+    # Count ≥ 3: of the anchors' upstream only 钢铁 (5), 通用设备 (3) and 电子 (3) remain; 采掘 is 2 hops out
+    # (钢铁 → 采掘, 4).
+    d = derive(graph, ANCHORS, Params(industry_min_count=3))
+    keys = {s.key for s in d.segments}
+    assert {"up:钢铁", "up:通用设备", "up:电子"} <= keys
+    assert not {"up:塑料", "up:化学制品", "up:采掘"} & keys
+    assert set(d.dropped_examples["industry_filter"]) == {"制冷剂", "ABS树脂", "塑料管", "铁矿石"}
+    assert d.dropped["industry_filter"] == 4
+    # The walk does not go on from a dropped product: 氟化氢 (behind 制冷剂) is no longer reached.
+    assert set(d.dropped_examples["no_maker"]) == {"冰箱清洗剂", "菜谱原料"}
+    two = derive(graph, ANCHORS, Params(industry_min_count=3, industry_filter_levels=2))
+    assert on_map(graph, two)["铁矿石"] == "up:采掘"
+    assert two.dropped["industry_filter"] == 3
+    # Hops 0: the anchors' own industries only, on both sides.
+    own = on_map(graph, derive(graph, ANCHORS, Params(industry_filter_levels=0)))
+    assert {"压缩机", "温控器", "冷藏柜", "冷链车"} <= set(own)
+    assert "冷轧板" not in own
+    noisy = build_graph(noise=True)
+    assert "冷链运输" not in on_map(noisy, derive(noisy, ANCHORS, Params(industry_filter_levels=0)))
+
+
+def test_a_kept_product_is_filed_under_its_makers_in_the_chains_industries():
+    # Without 采掘 in the relation, 铁矿石 stays through its chemical makers' placeholders (化学制品 is
+    # upstream) and is filed under 化学制品, not under its off-chain main maker's 采掘.
+    rel = [r for r in INDUSTRY_UPSTREAM if "采掘" not in r[:2]]
+    g = build_graph(relation=rel)
+    d = derive(g, ANCHORS, Params())
+    assert on_map(g, d)["铁矿石"] == "up:化学制品"
+    assert "up:采掘" not in {s.key for s in d.segments}
+    assert "industry_filter" not in d.dropped
+
+
+def test_industry_levels_match_along_the_tree_not_across_it():
+    # 金属 is the parent of 钢铁 and 采掘. A relation recorded at the parent level admits both children.
+    industries = [*INDUSTRIES, "金属"]
+    parent = [-1] * len(industries)
+    parent[IND["钢铁"]] = parent[IND["采掘"]] = industries.index("金属")
+    coarse = [r for r in INDUSTRY_UPSTREAM if r[1] not in ("钢铁", "采掘")] + [
+        ("白色家电", "金属", 5)
+    ]
+    g = build_graph(relation=coarse, industry_parent=parent, industries=industries)
+    placed = on_map(g, derive(g, ANCHORS, Params(industry_levels_up=0)))
+    assert placed["冷轧板"] == "up:钢铁" and placed["铁矿石"] == "up:采掘"
+    # A relation naming 钢铁 does not admit its sibling 采掘: 铁矿石 is filed under its chemical makers.
+    fine = [r for r in INDUSTRY_UPSTREAM if r[1] != "采掘"]
+    g = build_graph(relation=fine, industry_parent=parent, industries=industries)
+    placed = on_map(g, derive(g, ANCHORS, Params(industry_levels_up=0)))
+    assert placed["冷轧板"] == "up:钢铁" and placed["铁矿石"] == "up:化学制品"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -588,6 +765,11 @@ def test_adding_a_product_moves_it_out_of_its_derived_segment(graph, derived):
 def test_params_from_dict_validates():
     p = Params.from_dict({"depth_up": 1, "weak_lq": 0.8, "position_weights": {"mid": 2.0}})
     assert (p.depth_up, p.weak_lq, p.position_weights) == (1, 0.8, {"mid": 2.0})
+    p = Params.from_dict(
+        {"industry_filter": False, "industry_min_count": 3, "industry_filter_levels": 2}
+    )
+    assert (p.industry_filter, p.industry_min_count, p.industry_filter_levels) == (False, 3, 2)
+    assert (Params().industry_filter, Params().industry_min_count) == (True, 2)
     for bad in (
         {"depth_upp": 1},
         {"depth_up": -1},
@@ -596,6 +778,9 @@ def test_params_from_dict_validates():
         {"lq_base": "world"},
         {"drop_product_patterns": ["("]},
         {"position_weights": {"side": 1.0}},
+        {"industry_filter": "yes"},
+        {"industry_min_count": -1},
+        {"industry_filter_levels": 1.5},
     ):
         with pytest.raises(ValueError):
             Params.from_dict(bad)
@@ -604,6 +789,29 @@ def test_params_from_dict_validates():
 def test_graph_rejects_bad_edges():
     with pytest.raises(ValueError, match="unknown product"):
         Graph.from_edges(2, ["a", "b"], ([0], [5]), ([], []), ([], []), [], [], [], [], [])
+    args = (1, ["a"], ([], []), ([], []), ([], []), [], [], [], [0], ["x"])
+    with pytest.raises(ValueError, match="unknown industry"):
+        Graph.from_edges(*args, industry_upstream_edges=([0], [1], [2]))
+    with pytest.raises(ValueError, match="counts"):
+        Graph.from_edges(*args, industry_upstream_edges=([0], [0], [-1]))
+
+
+def test_industry_upstream_pairs_are_summed():
+    g = Graph.from_edges(
+        1,
+        ["a"],
+        ([], []),
+        ([], []),
+        ([], []),
+        [],
+        [],
+        [],
+        [0, 1],
+        ["x", "y"],
+        industry_upstream_edges=([0, 0, 1], [1, 1, 0], [1, 2, 4]),
+    )
+    assert g.industry_upstream is not None
+    assert g.industry_upstream.toarray().tolist() == [[0, 3], [4, 0]]
 
 
 def test_duplicate_maker_rows_keep_the_largest_weight():
@@ -722,6 +930,35 @@ def test_real_graph_derives_smart_appliances_with_upstream(real_graph):
     assert national["mid:冰箱"] >= 5 and national["mid:空调"] >= 5
     assert a.completeness == 0.0  # no local firms passed
     assert set(a.status) <= set(cm.STATUSES)
+
+
+@pytest.mark.shared_data
+def test_real_graph_loads_the_industry_upstream_relation(real_graph):
+    assert real_graph.industry_upstream is not None
+    # All 5,256 rows matched (the 2 names industries.csv lacks are companies' industries), no pair twice.
+    assert real_graph.industry_upstream.nnz == 5256
+    assert real_graph.industry_upstream_unmatched == {}
+
+
+@pytest.mark.shared_data
+def test_real_graph_industry_filter_clears_smart_appliance_noise(real_graph):
+    config = cm.load_anchor_config()
+    anchors, params, _ = cm.chains_from_config(real_graph, config)
+    key = "city:智能家电"
+    noise = {"茶叶", "多元金融", "专业连锁", "港口"}
+    before = derive(real_graph, anchors[key], replace(params[key], industry_filter=False))
+    assert noise & {s.name for s in before.segments if s.position == "up"}  # the issue's symptom
+    d = derive(real_graph, anchors[key], params[key])
+    up = [s.name for s in d.segments if s.position == "up"]
+    assert not noise & set(up), up
+    assert len(up) >= 3
+    # Appliance inputs keep industry-named segments (家电零部件, 消费电子 / 光学光电子, 特钢 / 金属制品 ...).
+    assert any(w in name for name in up for w in ("家电零部件", "电机", "钢", "塑料", "电子")), up
+    assert d.dropped["industry_filter"] > 0
+    on_up = {
+        real_graph.product_names[p] for s in d.segments if s.position == "up" for p in s.products
+    }
+    assert "液晶显示屏" in on_up
 
 
 @pytest.mark.shared_data
