@@ -14,7 +14,14 @@ from chainleader.chains.models import Chain
 from chainleader.engines import chain_map
 from chainleader.enterprises.models import Enterprise, EnterpriseProduct, Product, YearFigure
 
-from .models import CompanyLink, CompanyProduct, GraphCompany, GraphIndustry, ProductLink
+from .models import (
+    CompanyLink,
+    CompanyProduct,
+    GraphCompany,
+    GraphIndustry,
+    IndustryUpstream,
+    ProductLink,
+)
 
 
 @dataclass
@@ -58,6 +65,26 @@ def graph_from_db() -> GraphContext:
         rows.append(cindex[company])
         cols.append(pindex[product])
         weights.append(weight)
+    # The source's industry → upstream-industry table names industries without codes; match on the name
+    # (SW repeats a name on two levels with Ⅱ/Ⅲ: the deeper level wins).
+    by_name: dict[str, tuple[int, int]] = {}
+    levels = dict(GraphIndustry.objects.values_list("pk", "level"))
+    for pk, name, _parent in industries:
+        key = name.rstrip("ⅡⅢ")
+        if key not in by_name or levels.get(pk, 0) > by_name[key][1]:
+            by_name[key] = (iindex[pk], levels.get(pk, 0))
+    rel_rows, rel_cols, rel_counts, unmatched = [], [], [], {}
+    for name, upstream, count in IndustryUpstream.objects.values_list(
+        "industry_name", "upstream_name", "count"
+    ):
+        a, b = by_name.get(name.rstrip("ⅡⅢ")), by_name.get(upstream.rstrip("ⅡⅢ"))
+        if a is None or b is None:
+            missing = name if a is None else upstream
+            unmatched[missing] = unmatched.get(missing, 0) + 1
+            continue
+        rel_rows.append(a[0])
+        rel_cols.append(b[0])
+        rel_counts.append(count)
     graph = chain_map.Graph.from_edges(
         len(products),
         [n for _p, n in products],
@@ -72,6 +99,8 @@ def graph_from_db() -> GraphContext:
         company_names=[c[1] for c in companies],
         company_tickers=[c[2] for c in companies],
         industry_parent=[iindex.get(p, -1) if p else -1 for _pk, _n, p in industries],
+        industry_upstream_edges=(rel_rows, rel_cols, rel_counts) if rel_rows else None,
+        industry_upstream_unmatched=unmatched,
     )
     return GraphContext(graph, product_ids, company_ids, pindex, cindex)
 
