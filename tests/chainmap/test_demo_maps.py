@@ -3,6 +3,8 @@ gets a map; 智能家电 shows its chain masters in the midstream as 优势 and 
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -27,7 +29,7 @@ def demo_maps(django_db_setup, django_db_blocker):
         from django.db import transaction
 
         with transaction.atomic():
-            call_command("load_demo", stdout=open("/dev/null", "w"))
+            call_command("load_demo", stdout=io.StringIO())
             load_graph(GRAPH)
             yield
             transaction.set_rollback(True)
