@@ -47,9 +47,16 @@ class UserSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("All")), *Role.choices]
+        role: Any = self.fields["role"]
+        role.choices = [("", _("All")), *Role.choices]
         self.fields["q"].widget.attrs["placeholder"] = _("username, name or unit")
         _style(self)
+
+
+def _choices(form: forms.BaseForm, **querysets: Any) -> None:
+    for name, queryset in querysets.items():
+        field: Any = form.fields[name]
+        field.queryset = queryset
 
 
 def _unit_choices() -> Any:
@@ -78,8 +85,7 @@ class _AccountFields(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = _unit_choices()
-        self.fields["chains"].queryset = _chain_choices()
+        _choices(self, org_unit=_unit_choices(), chains=_chain_choices())
         self.fields["chains"].widget.attrs["size"] = 8
 
     def account_data(self) -> dict[str, Any]:
@@ -212,12 +218,12 @@ class OrgUnitForm(forms.Form):
         parents = _unit_choices()
         if instance is not None and instance.pk:
             parents = parents.exclude(pk=instance.pk)
-        self.fields["parent"].queryset = parents
-        self.fields["region"].queryset = Region.objects.for_user(user).filter(
+        counties = Region.objects.for_user(user).filter(
             level=Region.Level.COUNTY, code__startswith=settings.CHAINLEADER_HOME_REGION
         )
         # Names of firms are not confidential; their figures are. The code is typed, never listed.
-        self.fields["enterprise"].queryset = Enterprise._default_manager.all()
+        firms = Enterprise._default_manager.all()
+        _choices(self, parent=parents, region=counties, enterprise=firms)
         _style(self)
 
     def unit_data(self) -> dict[str, Any]:

@@ -280,19 +280,19 @@ class UserUnlockView(SecurityAdminMixin, View):
 # --- organisation units ------------------------------------------------------------------------------------
 
 
-def units_in_tree_order() -> list[tuple[OrgUnit, int]]:
+def units_in_tree_order() -> list[tuple[Any, int]]:
     """Every unit with its depth, parents before their children, siblings by kind and name."""
-    units = list(
+    units: list[Any] = list(
         OrgUnit.objects.select_related("region", "enterprise")
         .annotate(n_users=Count("users"))
         .order_by("kind", "name", "pk")
     )
     ids = {u.pk for u in units}
-    children: dict[int | None, list[OrgUnit]] = {}
+    children: dict[int | None, list[Any]] = {}
     for unit in units:
         parent = unit.parent_id if unit.parent_id in ids else None
         children.setdefault(parent, []).append(unit)
-    ordered: list[tuple[OrgUnit, int]] = []
+    ordered: list[tuple[Any, int]] = []
     stack = [(u, 0) for u in reversed(children.get(None, []))]
     seen: set[int] = set()
     while stack:
@@ -328,14 +328,15 @@ class UnitEditView(SecurityAdminMixin, View):
         self.unit = get_object_or_404(OrgUnit, pk=pk) if pk is not None else None
 
     def form(self, data: Any = None) -> OrgUnitForm:
-        initial = {}
+        initial: dict[str, Any] = {}
         if self.unit is not None:
+            firm = self.unit.enterprise
             initial = {
                 "name": self.unit.name,
                 "kind": self.unit.kind,
                 "parent": self.unit.parent_id,
                 "region": self.unit.region_id,
-                "enterprise": self.unit.enterprise.uscc if self.unit.enterprise_id else "",
+                "enterprise": firm.uscc if firm is not None else "",
                 "version": self.unit.version,
             }
         form = OrgUnitForm(data=data, initial=initial, user=self.request.user, instance=self.unit)

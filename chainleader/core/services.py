@@ -25,8 +25,14 @@ def ensure_in_scope(obj: models.Model, actor: Any) -> None:
         raise ServiceError(_("This record would be outside your data scope."))
 
 
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+# Values the audit row must not carry (SECURITY.md AC3, DP4): the audit administrator reads the log but is not
+# granted confidential figures or personal data; the row says which field changed, not to what.
+MASKED_FIELDS = {"phone", "email"}
+
+
+def _changes(model: type[models.Model], before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    hidden = set(getattr(model, "CONFIDENTIAL_FIELDS", ())) | MASKED_FIELDS
+    return {k: ("***" if k in hidden else [before.get(k), v]) for k, v in after.items() if before.get(k) != v}
 
 
 @transaction.atomic
@@ -78,7 +84,7 @@ def object_update(
     ensure_in_scope(locked, actor)
     after = audit.snapshot(locked, list(before))
     audit.record(
-        actor=actor, event_type="update", obj=locked, detail={"changes": _changes(before, after)}
+        actor=actor, event_type="update", obj=locked, detail={"changes": _changes(model, before, after)}
     )
     return locked
 

@@ -171,8 +171,10 @@ class ObjectEditView(ScopedMixin, View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.object = self.get_object() if "pk" in kwargs else self.model()
+        # The role decides before any lookup: a read-only role gets 403 whatever the id (TP2), and the answer
+        # never depends on whether an object exists (AC1).
         self.require_editor()
+        self.object = self.get_object() if "pk" in kwargs else self.model()
         return super().dispatch(request, *args, **kwargs)
 
     def render_form(self, form: Any) -> HttpResponse:
@@ -227,8 +229,8 @@ class ObjectDeleteView(ScopedMixin, View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.object = self.get_object()
         self.require_editor()
+        self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -365,6 +367,7 @@ class ChildEditView(ObjectEditView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        self.require_editor()
         self.parent = get_object_or_404(
             self.parent_model.objects.for_user(request.user, write=True),  # type: ignore[attr-defined]
             pk=kwargs["parent_pk"],
@@ -375,7 +378,6 @@ class ChildEditView(ObjectEditView):
             )
         else:
             self.object = self.model(**{self.parent_field: self.parent})
-        self.require_editor()
         return View.dispatch(self, request, *args, **kwargs)
 
     def render_form(self, form: Any) -> HttpResponse:
@@ -412,6 +414,7 @@ class ChildDeleteView(ObjectDeleteView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        self.require_editor()
         self.parent = get_object_or_404(
             self.parent_model.objects.for_user(request.user, write=True),  # type: ignore[attr-defined]
             pk=kwargs["parent_pk"],

@@ -22,3 +22,5 @@ CHAINLEADER_OTP_REQUIRED = False
 # Static files straight from the app folders (the browser tests' live server; no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Throttle counters in memory (the file cache of base settings would leave files in var/cache).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

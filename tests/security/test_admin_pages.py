@@ -115,7 +115,10 @@ def test_the_security_admin_sees_no_business_data(client, security_admin):
     firm = EnterpriseFactory(name="保密企业有限公司")
     client.force_login(security_admin)
     assert client.get(firm.get_absolute_url()).status_code == 404
-    assert "保密企业有限公司" not in client.get(reverse("enterprises:enterprise_list")).content.decode()
+    assert (
+        "保密企业有限公司"
+        not in client.get(reverse("enterprises:enterprise_list")).content.decode()
+    )
 
 
 # --- the account list --------------------------------------------------------------------------------
@@ -202,7 +205,12 @@ def test_a_weak_or_mistyped_initial_password_is_a_form_error(
     client.force_login(security_admin)
     resp = client.post(
         reverse("accounts:user_add"),
-        {"username": "weak", "role": Role.OFFICE, "password": password, "password_confirm": confirm},
+        {
+            "username": "weak",
+            "role": Role.OFFICE,
+            "password": password,
+            "password_confirm": confirm,
+        },
     )
     assert resp.status_code == 200
     assert resp.context["form"].errors
@@ -319,9 +327,7 @@ def test_an_edit_without_the_fingerprint_is_refused(client, security_admin):
     assert account.full_name != "盲改"
 
 
-def test_the_security_admin_cannot_change_its_own_role_or_switch_itself_off(
-    client, security_admin
-):
+def test_the_security_admin_cannot_change_its_own_role_or_switch_itself_off(client, security_admin):
     client.force_login(security_admin)
     url = reverse("accounts:user_edit", args=[security_admin.pk])
     for change in ({"role": Role.OFFICE}, {"is_active": ""}):
@@ -336,7 +342,9 @@ def test_the_security_admin_cannot_change_its_own_role_or_switch_itself_off(
 def test_the_break_glass_superuser_is_not_managed_here(client, security_admin):
     root = UserFactory(username="root", role="", is_superuser=True)
     client.force_login(security_admin)
-    resp = client.post(reverse("accounts:user_edit", args=[root.pk]), user_form(root, role="office"))
+    resp = client.post(
+        reverse("accounts:user_edit", args=[root.pk]), user_form(root, role="office")
+    )
     assert resp.status_code == 200
     resp = client.post(
         reverse("accounts:user_password_reset", args=[root.pk]),
@@ -411,7 +419,9 @@ def test_a_reactivated_stale_account_can_log_in_again(client, security_admin, db
     )
     account.refresh_from_db()
     client.force_login(security_admin)
-    client.post(reverse("accounts:user_edit", args=[account.pk]), user_form(account, is_active="on"))
+    client.post(
+        reverse("accounts:user_edit", args=[account.pk]), user_form(account, is_active="on")
+    )
     row = audit_rows("user_update").get()
     assert row.detail["changes"]["is_active"] == [False, True]
     assert row.detail["idle_clock_restarted"] is True
@@ -468,7 +478,13 @@ def test_unlocking_lifts_a_running_login_lock(client, security_admin, office_use
 
 
 def unit_form(**values) -> dict:
-    base = {"name": "单位", "kind": OrgUnit.Kind.OFFICE, "parent": "", "region": "", "enterprise": ""}
+    base = {
+        "name": "单位",
+        "kind": OrgUnit.Kind.OFFICE,
+        "parent": "",
+        "region": "",
+        "enterprise": "",
+    }
     return {**base, **values}
 
 

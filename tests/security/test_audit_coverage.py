@@ -43,7 +43,9 @@ NEW_PASSWORD = "Init-Passw0rd#7"
 class Case:
     event_type: str
     actor: str  # key of the world's user who acts ("" when nobody is signed in)
-    act: Callable[[Any, Any], Any]  # (client, world) -> the object id the row must name ("" for none)
+    act: Callable[
+        [Any, Any], Any
+    ]  # (client, world) -> the object id the row must name ("" for none)
 
 
 def _xlsx(rows: list[list[object]]) -> SimpleUploadedFile:
@@ -116,7 +118,17 @@ def enterprise_delete_api(client, w):
 
 
 def enterprise_import(client, w):
-    row = [make_uscc(777003), "导入企业有限公司", "", "370211", "", "C3951", 1000, "2018-05-01", "是"]
+    row = [
+        make_uscc(777003),
+        "导入企业有限公司",
+        "",
+        "370211",
+        "",
+        "C3951",
+        1000,
+        "2018-05-01",
+        "是",
+    ]
     resp = client.post(reverse("enterprises:enterprise_import"), {"file": _xlsx([row])})
     _ok(resp, 302)
     return ""
@@ -223,7 +235,9 @@ CASES = {
     "enterprise delete (API)": Case("delete", "office", enterprise_delete_api),
     "enterprise import (xlsx)": Case("import", "office", enterprise_import),
     "enterprise list export (xlsx)": Case("export", "office", enterprise_export),
-    "figures on the enterprise page": Case("view_confidential", "office", figures_on_the_detail_page),
+    "figures on the enterprise page": Case(
+        "view_confidential", "office", figures_on_the_detail_page
+    ),
     "figures, API list": Case("view_confidential", "office", figures_through_the_api_list),
     "figures, API detail": Case("view_confidential", "office", figures_through_the_api_detail),
     "user create": Case("user_create", "secadmin", user_create),

@@ -58,7 +58,7 @@ class ChainViewSet(ScopedModelViewSet):
         summary="The chain's derived map (产业链图谱)",
     )
     @action(detail=True, methods=["get"], url_path="map", filter_backends=[], pagination_class=None)
-    def map(self, request: Any, pk: Any = None) -> Response:
+    def map(self, request: Any, pk: Any = None, **kwargs: Any) -> Response:
         """Segments with status, reason and presence, as the map page shows them to this user."""
         from chainleader.chainmap.models import ChainMap
         from chainleader.chainmap.selectors import scoped_map_segments
