@@ -23,6 +23,7 @@ demo-data: venv
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo_graph
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py mark_lagging --daily
 
 demo: demo-data
 	@echo "启动演示站点 http://127.0.0.1:$(PORT)/ （Ctrl-C 结束）"

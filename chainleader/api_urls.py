@@ -19,6 +19,7 @@ from chainleader.evaluation.api.views import (
     EvaluationRunViewSet,
 )
 from chainleader.parks.api.views import LandZoneViewSet, ParkViewSet
+from chainleader.projects.api.urls import register as register_projects
 from chainleader.reference.api.views import IndustryViewSet, RegionViewSet
 
 app_name = "api"
@@ -38,4 +39,5 @@ router.register("land-zones", LandZoneViewSet)
 router.register("evaluation-runs", EvaluationRunViewSet)
 router.register("evaluation-results", EvaluationResultViewSet)
 router.register("evaluation-appeals", AppealViewSet)
+register_projects(router)
 urlpatterns = router.urls

@@ -27,6 +27,7 @@ from chainleader.reference.models import Industry, Region
 
 from . import chains_data as cd
 from .accounts import DEMO_ACCOUNTS
+from .evaluation_data import load_evaluation
 from .firms import (
     MASTER_TIER_YEAR,
     MASTERS,
@@ -101,6 +102,7 @@ class DemoLoader:
             self.load_synthetic_firms()
             self.load_accounts()
             load_projects(self)
+            load_evaluation(self)
         return self.out
 
     def _unit(self, kind: str, name: str, **values: Any) -> OrgUnit:

@@ -88,6 +88,8 @@ def download(field_file: Any, download_name: str) -> FileResponse:
     ext = Path(field_file.name).suffix.lower()
     name = f"{download_name}{ext}"
     response = FileResponse(handle, as_attachment=True, content_type="application/octet-stream")
-    response["Content-Disposition"] = f"attachment; filename=\"attachment{ext}\"; filename*=UTF-8''{quote(name)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"attachment{ext}\"; filename*=UTF-8''{quote(name)}"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -14,8 +14,16 @@ from matplotlib.figure import Figure
 logger = logging.getLogger(__name__)
 
 # Debian's fonts-noto-cjk first (installed by .ci/run), then what Windows and macOS intranet machines carry.
-CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-             "Microsoft YaHei", "SimHei", "PingFang SC", "Noto Serif CJK SC")
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Noto Serif CJK SC",
+)
 
 
 @cache
@@ -28,28 +36,50 @@ def cjk_font() -> str | None:
     for name in sorted(installed):
         if "CJK" in name or "Hei" in name:
             return name
-    logger.warning("no CJK font found: chart labels in briefs will miss Chinese glyphs (install fonts-noto-cjk)")
+    logger.warning(
+        "no CJK font found: chart labels in briefs will miss Chinese glyphs (install fonts-noto-cjk)"
+    )
     return None
 
 
-def monthly_bars(months: Sequence[str], planned: Sequence[float], completed: Sequence[float | None], *,
-                 title: str, planned_label: str, completed_label: str, unit: str) -> bytes:
+def monthly_bars(
+    months: Sequence[str],
+    planned: Sequence[float],
+    completed: Sequence[float | None],
+    *,
+    title: str,
+    planned_label: str,
+    completed_label: str,
+    unit: str,
+) -> bytes:
     """A PNG: planned and completed investment per month, side by side."""
     font = cjk_font()
     fig = Figure(figsize=(7.2, 3.2), dpi=150)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
-    family = {"fontfamily": font} if font else {}
+    props = font_manager.FontProperties(family=font) if font else None
     x = list(range(len(months)))
     width = 0.38
     ax.bar([i - width / 2 for i in x], planned, width=width, label=planned_label, color="#74a9de")
-    ax.bar([i + width / 2 for i in x], [v or 0 for v in completed], width=width, label=completed_label,
-           color="#206bc4")
+    ax.bar(
+        [i + width / 2 for i in x],
+        [v or 0 for v in completed],
+        width=width,
+        label=completed_label,
+        color="#206bc4",
+    )
     ax.set_xticks(x)
-    ax.set_xticklabels(months, rotation=45 if len(months) > 6 else 0, fontsize=8, ha="right" if len(months) > 6 else "center")
-    ax.set_ylabel(unit, **family)
-    ax.set_title(title, **family)
-    legend = ax.legend(prop={"family": font} if font else None, fontsize=8)
+    ax.set_xticklabels(
+        months,
+        rotation=45 if len(months) > 6 else 0,
+        fontsize=8,
+        ha="right" if len(months) > 6 else "center",
+    )
+    ax.set_ylabel(unit, fontproperties=props)
+    ax.set_title(title, fontproperties=props)
+    legend = ax.legend(
+        prop=font_manager.FontProperties(family=font, size=8) if font else {"size": 8}
+    )
     legend.get_frame().set_linewidth(0)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

@@ -31,14 +31,25 @@ def departments(request: Any) -> QuerySet:
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=scoped_chains, empty_label=_("All"))
-    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=qingdao_counties, empty_label=_("All"))
-    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, empty_label=_("All"))
-    band = django_filters.ChoiceFilter(label=_("Investment band"), choices=Band.choices, method="filter_band",
-                                       empty_label=_("All"))
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Project.Kind.choices, empty_label=_("All"))
+    chain = django_filters.ModelChoiceFilter(
+        label=_("Chain"), queryset=scoped_chains, empty_label=_("All")
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=qingdao_counties, empty_label=_("All")
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"), choices=Stage.choices, empty_label=_("All")
+    )
+    band = django_filters.ChoiceFilter(
+        label=_("Investment band"), choices=Band.choices, method="filter_band", empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Project.Kind.choices, empty_label=_("All")
+    )
     lagging = django_filters.BooleanFilter(label=_("Lagging"), field_name="is_lagging")
-    signed_year = django_filters.NumberFilter(label=_("Signed in year"), field_name="signed_on__year")
+    signed_year = django_filters.NumberFilter(
+        label=_("Signed in year"), field_name="signed_on__year"
+    )
 
     class Meta:
         model = Project
@@ -55,10 +66,15 @@ class ProjectFilter(django_filters.FilterSet):
 class MonthlyReportFilter(django_filters.FilterSet):
     # A number, not a select: a select would list every project in scope on every page load.
     project = django_filters.NumberFilter(label=_("Project id"), field_name="project")
-    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=scoped_chains, field_name="project__chain",
-                                             empty_label=_("All"))
-    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=qingdao_counties,
-                                                field_name="project__district", empty_label=_("All"))
+    chain = django_filters.ModelChoiceFilter(
+        label=_("Chain"), queryset=scoped_chains, field_name="project__chain", empty_label=_("All")
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"),
+        queryset=qingdao_counties,
+        field_name="project__district",
+        empty_label=_("All"),
+    )
     year = django_filters.NumberFilter(label=_("Year"), field_name="month__year")
     month = django_filters.DateFilter(label=_("Month"), field_name="month")
 
@@ -69,9 +85,15 @@ class MonthlyReportFilter(django_filters.FilterSet):
 
 class ProblemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=scoped_chains, empty_label=_("All"))
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Problem.Status.choices, empty_label=_("All"))
-    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=departments, empty_label=_("All"))
+    chain = django_filters.ModelChoiceFilter(
+        label=_("Chain"), queryset=scoped_chains, empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Problem.Status.choices, empty_label=_("All")
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=departments, empty_label=_("All")
+    )
     project = django_filters.NumberFilter(label=_("Project id"), field_name="project")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     escalated = django_filters.BooleanFilter(label=_("Escalated"), method="filter_escalated")
@@ -82,7 +104,9 @@ class ProblemFilter(django_filters.FilterSet):
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        return qs.filter(Q(title__icontains=value) | Q(description__icontains=value)) if value else qs
+        return (
+            qs.filter(Q(title__icontains=value) | Q(description__icontains=value)) if value else qs
+        )
 
     def filter_overdue(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

@@ -55,11 +55,25 @@ class ProjectForm(VersionedModelForm):
     class Meta:
         model = Project
         fields = [
-            "code", "name", "chain", "segment", "district", "park", "investor", "kind", "total_investment_yi",
-            "owner", "signed_on", *(f"planned_{s}_on" for s in STAGE_ORDER), "description",
+            "code",
+            "name",
+            "chain",
+            "segment",
+            "district",
+            "park",
+            "investor",
+            "kind",
+            "total_investment_yi",
+            "owner",
+            "signed_on",
+            *(f"planned_{s}_on" for s in STAGE_ORDER),
+            "description",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "signed_on": DATE,
-                   **{f"planned_{s}_on": DATE for s in STAGE_ORDER}}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "signed_on": DATE,
+            **{f"planned_{s}_on": DATE for s in STAGE_ORDER},
+        }
         help_texts = {"code": _("Leave empty: the next free code is given.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -67,17 +81,31 @@ class ProjectForm(VersionedModelForm):
         self.fields["code"].required = False
         # Choices come from what the user can see; the service then checks the project lands in its writable scope.
         self.fields["chain"].queryset = Chain.objects.for_user(self.user)
-        self.fields["segment"].queryset = Segment.objects.for_user(self.user).select_related("chain")
+        self.fields["segment"].queryset = Segment.objects.for_user(self.user).select_related(
+            "chain"
+        )
         self.fields["district"].queryset = county_regions()
         self.fields["park"].queryset = Park.objects.for_user(self.user)
         self.fields["investor"].queryset = Enterprise.objects.for_user(self.user)
         self.fields["investor"].widget = forms.TextInput(attrs={"class": "form-control"})
         self.fields["investor"].to_field_name = "uscc"
-        self.fields["investor"].help_text = _("Unified social credit code of the investing enterprise.")
-        from chainleader.accounts.models import User
+        self.fields["investor"].help_text = _(
+            "Unified social credit code of the investing enterprise."
+        )
+        from django.db.models import Q
 
-        self.fields["owner"].queryset = User.objects.filter(is_active=True, role__in=[
-            "office", "chain_leader", "team_member", "district"])
+        from chainleader.accounts.models import Role, User
+
+        # A district names an owner from its own unit; the office and chain teams from the editor roles.
+        owners = User.objects.filter(
+            is_active=True,
+            role__in=[Role.OFFICE, Role.CHAIN_LEADER, Role.TEAM_MEMBER, Role.DISTRICT],
+        )
+        if getattr(self.user, "role", "") == Role.DISTRICT:
+            owners = owners.filter(
+                Q(org_unit_id=self.user.org_unit_id) | Q(pk=self.instance.owner_id or 0)
+            )
+        self.fields["owner"].queryset = owners
         if self.instance.pk and self.instance.investor_id and not self.is_bound:
             self.initial["investor"] = self.instance.investor.uscc
 
@@ -93,13 +121,25 @@ class StageChangeForm(forms.Form):
     """One form for the stage workflow: the target stage decides forward (evidence) or back (reason)."""
 
     to_stage = forms.ChoiceField(label=_("to stage"), choices=Stage.choices)
-    happened_on = forms.DateField(label=_("date"), required=False, widget=DATE,
-                                  help_text=_("When the stage was reached (forward only); empty = today."))
-    evidence = forms.CharField(label=_("evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                               help_text=_("Forward: document number, permit, inspection record ..."))
+    happened_on = forms.DateField(
+        label=_("date"),
+        required=False,
+        widget=DATE,
+        help_text=_("When the stage was reached (forward only); empty = today."),
+    )
+    evidence = forms.CharField(
+        label=_("evidence"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Forward: document number, permit, inspection record ..."),
+    )
     evidence_file = AttachmentField(label=_("evidence file"))
-    reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("Back: why the stage was wrong."))
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Back: why the stage was wrong."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
@@ -108,8 +148,13 @@ class StageChangeForm(forms.Form):
         from .services import FORWARD
 
         if not self.is_bound:
-            self.initial.update({"to_stage": FORWARD.get(project.stage, project.stage),
-                                 "happened_on": timezone.localdate(), "version": project.version})
+            self.initial.update(
+                {
+                    "to_stage": FORWARD.get(project.stage, project.stage),
+                    "happened_on": timezone.localdate(),
+                    "version": project.version,
+                }
+            )
         style(self)
 
 
@@ -132,15 +177,22 @@ class StartBatchForm(VersionedModelForm):
     class Meta:
         model = StartBatch
         fields = ["name", "held_on", "region", "note", "projects"]
-        widgets = {"held_on": DATE, "note": forms.Textarea(attrs={"rows": 2}),
-                   "projects": forms.SelectMultiple(attrs={"size": 12})}
+        widgets = {
+            "held_on": DATE,
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "projects": forms.SelectMultiple(attrs={"size": 12}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(code__startswith="37", level__in=[2, 3])
-        self.fields["projects"].queryset = Project.objects.for_user(self.user, write=True).filter(
-            stage__in=[Stage.STARTED, Stage.BUILDING, Stage.REGISTERED, Stage.SIGNED]
-        ).order_by("name")
+        self.fields["region"].queryset = Region.objects.filter(
+            code__startswith="37", level__in=[2, 3]
+        )
+        self.fields["projects"].queryset = (
+            Project.objects.for_user(self.user, write=True)
+            .filter(stage__in=[Stage.STARTED, Stage.BUILDING, Stage.REGISTERED, Stage.SIGNED])
+            .order_by("name")
+        )
         if self.instance.pk and not self.is_bound:
             self.initial["projects"] = list(
                 self.instance.projects.filter(pk__in=self.fields["projects"].queryset.values("pk"))
@@ -151,20 +203,28 @@ class ProblemForm(forms.Form):
     """Raise a problem: on a project (from its page) or on a chain."""
 
     chain = forms.ModelChoiceField(label=_("chain"), queryset=Chain.objects.none(), required=False)
-    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none(), required=False)
+    project = forms.ModelChoiceField(
+        label=_("project"), queryset=Project.objects.none(), required=False
+    )
     title = forms.CharField(label=_("Subject"), max_length=200)
     category = forms.ChoiceField(label=_("category"), choices=Problem.Category.choices)
-    description = forms.CharField(label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     attachment = AttachmentField()
 
-    def __init__(self, *args: Any, user: Any, project: Project | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, project: Project | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user, self.fixed_project = user, project
         if project is not None:
             del self.fields["chain"], self.fields["project"]
         else:
             self.fields["chain"].queryset = Chain.objects.for_user(user)
-            self.fields["project"].queryset = Project.objects.for_user(user, write=True).order_by("name")
+            self.fields["project"].queryset = Project.objects.for_user(user, write=True).order_by(
+                "name"
+            )
         style(self)
 
     def clean(self) -> dict[str, Any]:
@@ -175,10 +235,13 @@ class ProblemForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("department"),
-                                        queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT))
+    department = forms.ModelChoiceField(
+        label=_("department"), queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT)
+    )
     deadline = forms.DateField(label=_("deadline"), widget=DATE)
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -198,11 +261,17 @@ class AnswerForm(forms.Form):
 
 class VerifyForm(forms.Form):
     accepted = forms.TypedChoiceField(
-        label=_("result"), coerce=lambda v: v == "yes",
-        choices=[("yes", _("The answer solves the problem")), ("no", _("Not solved: send it back"))],
+        label=_("result"),
+        coerce=lambda v: v == "yes",
+        choices=[
+            ("yes", _("The answer solves the problem")),
+            ("no", _("Not solved: send it back")),
+        ],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -212,7 +281,9 @@ class VerifyForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 
@@ -12,10 +12,21 @@ from chainleader.core.excel import ExcelColumn
 
 from .models import Project, Stage
 
-KIND_CHOICES = {"新建": Project.Kind.NEW, "扩建": Project.Kind.EXPANSION, "技改": Project.Kind.UPGRADE,
-                "招商引进": Project.Kind.ATTRACTED}
-STAGE_CHOICES = {"签约": Stage.SIGNED, "备案": Stage.REGISTERED, "开工": Stage.STARTED, "在建": Stage.BUILDING,
-                 "竣工": Stage.COMPLETED, "投产": Stage.PRODUCING, "纳统": Stage.COUNTED}
+KIND_CHOICES: dict[str, str] = {
+    "新建": Project.Kind.NEW,
+    "扩建": Project.Kind.EXPANSION,
+    "技改": Project.Kind.UPGRADE,
+    "招商引进": Project.Kind.ATTRACTED,
+}
+STAGE_CHOICES: dict[str, str] = {
+    "签约": Stage.SIGNED,
+    "备案": Stage.REGISTERED,
+    "开工": Stage.STARTED,
+    "在建": Stage.BUILDING,
+    "竣工": Stage.COMPLETED,
+    "投产": Stage.PRODUCING,
+    "纳统": Stage.COUNTED,
+}
 KIND_WORDS = {v: k for k, v in KIND_CHOICES.items()}
 STAGE_WORDS = {v: k for k, v in STAGE_CHOICES.items()}
 PLANNED_HEADERS = {
@@ -29,38 +40,109 @@ PLANNED_HEADERS = {
 }
 
 PROJECT_COLUMNS = [
-    ExcelColumn("项目编号", "code", max_length=32, help=_("Leave empty for a new project: a code is given.")),
+    ExcelColumn(
+        "项目编号",
+        "code",
+        max_length=32,
+        help=cast(str, _("Leave empty for a new project: a code is given.")),
+    ),
     ExcelColumn("项目名称", "name", required=True, max_length=200),
-    ExcelColumn("产业链", "chain", required=True, max_length=64,
-                help=_("Chain name, or region code:name when names repeat (e.g. 370211:智能家电).")),
-    ExcelColumn("所在区（市）", "district", required=True, max_length=64,
-                help=_("District code (e.g. 370211) or name."), aliases=("所在区市", "所在区")),
+    ExcelColumn(
+        "产业链",
+        "chain",
+        required=True,
+        max_length=64,
+        help=cast(
+            str, _("Chain name, or region code:name when names repeat (e.g. 370211:智能家电).")
+        ),
+    ),
+    ExcelColumn(
+        "所在区（市）",
+        "district",
+        required=True,
+        max_length=64,
+        help=cast(str, _("District code (e.g. 370211) or name.")),
+        aliases=("所在区市", "所在区"),
+    ),
     ExcelColumn("所属园区", "park", max_length=100),
-    ExcelColumn("投资方", "investor", max_length=200, help=_("Unified social credit code or exact name.")),
+    ExcelColumn(
+        "投资方",
+        "investor",
+        max_length=200,
+        help=cast(str, _("Unified social credit code or exact name.")),
+    ),
     ExcelColumn("项目类型", "kind", kind="choice", required=True, choices=KIND_CHOICES),
-    ExcelColumn("总投资（亿元）", "total_investment_yi", kind="decimal", required=True,
-                aliases=("总投资(亿元)", "总投资")),
-    ExcelColumn("阶段", "stage", kind="choice", choices=STAGE_CHOICES,
-                help=_("New projects only; afterwards the stage moves through the stage workflow.")),
+    ExcelColumn(
+        "总投资（亿元）",
+        "total_investment_yi",
+        kind="decimal",
+        required=True,
+        aliases=("总投资(亿元)", "总投资"),
+    ),
+    ExcelColumn(
+        "阶段",
+        "stage",
+        kind="choice",
+        choices=STAGE_CHOICES,
+        help=cast(
+            str, _("New projects only; afterwards the stage moves through the stage workflow.")
+        ),
+    ),
     ExcelColumn("签约日期", "signed_on", kind="date"),
     *(ExcelColumn(header, field, kind="date") for field, header in PLANNED_HEADERS.items()),
     ExcelColumn("项目说明", "description", max_length=2000),
 ]
-PROJECT_EXAMPLES = [["", "示例智能工厂项目", "3702:智能家电", "370211", "", "", "新建", 25.5, "签约", "2026-03-01",
-                     "2026-03-01", "2026-05-01", "2026-07-01", "2026-08-01", "2027-12-31", "2028-03-31", "2028-06-30",
-                     ""]]
+PROJECT_EXAMPLES = [
+    [
+        "",
+        "示例智能工厂项目",
+        "3702:智能家电",
+        "370211",
+        "",
+        "",
+        "新建",
+        25.5,
+        "签约",
+        "2026-03-01",
+        "2026-03-01",
+        "2026-05-01",
+        "2026-07-01",
+        "2026-08-01",
+        "2027-12-31",
+        "2028-03-31",
+        "2028-06-30",
+        "",
+    ]
+]
 
 REPORT_COLUMNS = [
     ExcelColumn("项目编号", "code", required=True, max_length=32),
-    ExcelColumn("月份", "month", required=True, max_length=20, help=_("Year and month, e.g. 2026-03."),
-                validator=lambda v: None if parse_month(v) else _("月份 must be a year and month, e.g. 2026-03.")),
-    ExcelColumn("计划投资（亿元）", "planned_yi", kind="decimal", aliases=("计划投资(亿元)", "计划投资")),
-    ExcelColumn("完成投资（亿元）", "completed_yi", kind="decimal", aliases=("完成投资(亿元)", "完成投资")),
+    ExcelColumn(
+        "月份",
+        "month",
+        required=True,
+        max_length=20,
+        help=cast(str, _("Year and month, e.g. 2026-03.")),
+        validator=lambda v: None if parse_month(v) else month_error(),
+    ),
+    ExcelColumn(
+        "计划投资（亿元）", "planned_yi", kind="decimal", aliases=("计划投资(亿元)", "计划投资")
+    ),
+    ExcelColumn(
+        "完成投资（亿元）", "completed_yi", kind="decimal", aliases=("完成投资(亿元)", "完成投资")
+    ),
     ExcelColumn("备注", "note", max_length=500),
 ]
 REPORT_EXAMPLES = [["XM2026-00001", "2026-03", 1.2, 1.05, ""]]
 
-_MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月)?(?:\s*[-/.]\s*\d{1,2}\s*日?)?(?:\s+[\d:]+)?\s*$")
+
+def month_error() -> str:
+    return str(_("月份 must be a year and month, e.g. 2026-03."))
+
+
+_MONTH = re.compile(
+    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月)?(?:\s*[-/.]\s*\d{1,2}\s*日?)?(?:\s+[\d:]+)?\s*$"
+)
 
 
 def parse_month(value: Any) -> date | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -65,19 +66,34 @@ class Project(VersionedModel):
         "chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT, related_name="projects"
     )
     segment = models.ForeignKey(
-        "chains.Segment", verbose_name=_("segment"), null=True, blank=True, on_delete=models.SET_NULL,
+        "chains.Segment",
+        verbose_name=_("segment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="projects",
     )
     district = models.ForeignKey(
-        "reference.Region", verbose_name=_("District"), on_delete=models.PROTECT, related_name="projects"
+        "reference.Region",
+        verbose_name=_("District"),
+        on_delete=models.PROTECT,
+        related_name="projects",
     )
     park = models.ForeignKey(
-        "parks.Park", verbose_name=_("park"), null=True, blank=True, on_delete=models.SET_NULL,
+        "parks.Park",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="projects",
     )
     investor = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("investor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="projects",
+        "enterprises.Enterprise",
+        verbose_name=_("investor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NEW)
     total_investment_yi = models.DecimalField(
@@ -85,8 +101,12 @@ class Project(VersionedModel):
     )
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.SIGNED)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("project owner"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="owned_projects",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("project owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_projects",
     )
     description = models.TextField(_("description"), blank=True)
 
@@ -111,7 +131,9 @@ class Project(VersionedModel):
     lagging_reason = models.TextField(_("why lagging"), blank=True)
     lagging_since = models.DateField(_("lagging since"), null=True, blank=True)
     is_synthetic = models.BooleanField(
-        _("synthetic (demo)"), default=False, help_text=_("Invented for the demo; not a real project.")
+        _("synthetic (demo)"),
+        default=False,
+        help_text=_("Invented for the demo; not a real project."),
     )
 
     objects = ProjectQuerySet.as_manager()
@@ -128,7 +150,8 @@ class Project(VersionedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(total_investment_yi__gte=0), name="project_investment_not_negative"
+                condition=models.Q(total_investment_yi__gte=0),
+                name="project_investment_not_negative",
             )
         ]
 
@@ -154,7 +177,7 @@ class Project(VersionedModel):
     def actual_on(self, stage: str) -> date | None:
         return getattr(self, f"{stage}_on")
 
-    def stage_rows(self) -> list[tuple[str, str, date | None, date | None, bool]]:
+    def stage_rows(self) -> list[tuple[str, Any, date | None, date | None, bool]]:
         """(stage, label, planned, actual, reached) for the stage timeline."""
         current = stage_index(self.stage)
         return [
@@ -184,10 +207,16 @@ class StageChange(models.Model):
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
     happened_on = models.DateField(_("date"), null=True, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
-    evidence_file = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True, max_length=200)
+    evidence_file = models.FileField(
+        _("evidence file"), upload_to=evidence_path, blank=True, max_length=200
+    )
     reason = models.TextField(_("reason"), blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
@@ -209,18 +238,31 @@ class StageChange(models.Model):
 class MonthlyReport(VersionedModel):
     """A project's planned and completed investment for one month (月度投资调度), in 亿元."""
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports"
+    )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     planned_yi = models.DecimalField(
-        _("planned investment (100 million yuan)"), max_digits=14, decimal_places=4, default=Decimal("0")
+        _("planned investment (100 million yuan)"),
+        max_digits=14,
+        decimal_places=4,
+        default=Decimal("0"),
     )
     completed_yi = models.DecimalField(
-        _("completed investment (100 million yuan)"), max_digits=14, decimal_places=4, null=True, blank=True
+        _("completed investment (100 million yuan)"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
@@ -233,13 +275,21 @@ class MonthlyReport(VersionedModel):
         ordering = ["project", "month"]
         constraints = [
             models.UniqueConstraint(fields=["project", "month"], name="uniq_report_project_month"),
-            models.CheckConstraint(condition=models.Q(planned_yi__gte=0), name="report_planned_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(planned_yi__gte=0), name="report_planned_not_negative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(completed_yi__gte=0) | models.Q(completed_yi__isnull=True),
                 name="report_completed_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["month"], name="report_month")]
+        indexes = [
+            models.Index(fields=["month"], name="report_month"),
+            # Covers the per-project sums (totals, lagging check, monthly chart) without touching the table rows.
+            models.Index(
+                fields=["project", "month", "planned_yi", "completed_yi"], name="report_sums"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} {self.month:%Y-%m}"
@@ -258,11 +308,16 @@ class StartBatch(VersionedModel):
     name = models.CharField(_("name"), max_length=100)
     held_on = models.DateField(_("held on"))
     region = models.ForeignKey(
-        "reference.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="start_batches",
+        "reference.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="start_batches",
         help_text=_("The city for a city-wide batch, or a district."),
     )
     note = models.TextField(_("note"), blank=True)
-    projects = models.ManyToManyField(Project, verbose_name=_("projects"), blank=True, related_name="start_batches")
+    projects = models.ManyToManyField(
+        Project, verbose_name=_("projects"), blank=True, related_name="start_batches"
+    )
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
     objects = BatchQuerySet.as_manager()
@@ -299,31 +354,58 @@ class Problem(VersionedModel):
         INFRASTRUCTURE = "infrastructure", _("infrastructure")
         OTHER = "other", _("other")
 
-    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT, related_name="problems")
+    chain = models.ForeignKey(
+        "chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT, related_name="problems"
+    )
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), null=True, blank=True, on_delete=models.PROTECT, related_name="problems"
+        Project,
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
     )
     region = models.ForeignKey(
-        "reference.Region", verbose_name=_("District"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="problems", help_text=_("The project's district, or the district that raised it."),
+        "reference.Region",
+        verbose_name=_("District"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+        help_text=_("The project's district, or the district that raised it."),
     )
     title = models.CharField(_("problem"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.OTHER)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RAISED,
-                              db_index=True)
+    category = models.CharField(
+        _("category"), max_length=16, choices=Category.choices, default=Category.OTHER
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RAISED, db_index=True
+    )
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     raised_by_unit = models.ForeignKey(
-        "accounts.OrgUnit", verbose_name=_("raised by unit"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="raised_problems",
+        "accounts.OrgUnit",
+        verbose_name=_("raised by unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="raised_problems",
     )
     raised_on = models.DateField(_("raised on"))
     department = models.ForeignKey(
-        "accounts.OrgUnit", verbose_name=_("assigned department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="assigned_problems",
+        "accounts.OrgUnit",
+        verbose_name=_("assigned department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_problems",
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True, db_index=True)
     answer = models.TextField(_("answer"), blank=True)
@@ -349,7 +431,11 @@ class Problem(VersionedModel):
         return reverse("projects:problem_detail", args=[self.pk])
 
     def is_overdue(self, today: date) -> bool:
-        return self.status == self.Status.ASSIGNED and self.deadline is not None and self.deadline < today
+        return (
+            self.status == self.Status.ASSIGNED
+            and self.deadline is not None
+            and self.deadline < today
+        )
 
 
 def problem_file_path(instance: models.Model, filename: str) -> str:
@@ -370,14 +456,24 @@ class ProblemEvent(models.Model):
         CLOSE = "close", _("closed out")
         ESCALATE = "escalate", _("escalated")
 
-    problem = models.ForeignKey(Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="events")
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    from_status = models.CharField(_("from status"), max_length=10, choices=Problem.Status.choices, blank=True)
+    from_status = models.CharField(
+        _("from status"), max_length=10, choices=Problem.Status.choices, blank=True
+    )
     to_status = models.CharField(_("to status"), max_length=10, choices=Problem.Status.choices)
     note = models.TextField(_("note"), blank=True)
-    attachment = models.FileField(_("attachment"), upload_to=problem_file_path, blank=True, max_length=200)
+    attachment = models.FileField(
+        _("attachment"), upload_to=problem_file_path, blank=True, max_length=200
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
@@ -400,7 +496,10 @@ class Notification(models.Model):
     """An in-app reminder (我的提醒) for one user: a lagging project, an escalated problem, an item to review."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     text = models.CharField(_("text"), max_length=300)
     link = models.CharField(_("link"), max_length=300, blank=True)
@@ -423,15 +522,23 @@ class Brief(models.Model):
     """A generated chain-meeting brief (链长会议简报): its period and a snapshot to compare the next one with."""
 
     chain = models.ForeignKey(
-        "chains.Chain", verbose_name=_("chain"), null=True, blank=True, on_delete=models.CASCADE,
-        related_name="briefs", help_text=_("Empty: all chains together (general chain leader)."),
+        "chains.Chain",
+        verbose_name=_("chain"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="briefs",
+        help_text=_("Empty: all chains together (general chain leader)."),
     )
     scope_key = models.CharField(_("scope"), max_length=200)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     snapshot = models.JSONField(_("snapshot"), default=dict)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("generated by"), null=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("generated by"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("generated at"), auto_now_add=True)

@@ -119,7 +119,11 @@ class NotificationQuerySet(models.QuerySet):
     """Notifications belong to one user: nobody else sees them, whatever the role."""
 
     def for_user(self, user: Any, *, write: bool = False) -> NotificationQuerySet:
-        if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        if (
+            user is None
+            or not getattr(user, "is_authenticated", False)
+            or not getattr(user, "is_active", False)
+        ):
             return self.none()
         return self.filter(user=user)
 

@@ -54,8 +54,11 @@ class Band:
 
     @staticmethod
     def choices() -> list[tuple[str, str]]:
-        return [(Band.BIG, _("≥ 2 billion yuan")), (Band.ABOVE_100M, _("100 million – 2 billion yuan")),
-                (Band.SMALL, _("below 100 million yuan"))]
+        return [
+            (Band.BIG, _("≥ 2 billion yuan")),
+            (Band.ABOVE_100M, _("100 million – 2 billion yuan")),
+            (Band.SMALL, _("below 100 million yuan")),
+        ]
 
     @staticmethod
     def expression() -> Case:
@@ -71,7 +74,9 @@ class Band:
         if band == Band.BIG:
             return Q(total_investment_yi__gte=BAND_BIG_YI)
         if band == Band.ABOVE_100M:
-            return Q(total_investment_yi__gte=BAND_ABOVE_100M_YI, total_investment_yi__lt=BAND_BIG_YI)
+            return Q(
+                total_investment_yi__gte=BAND_ABOVE_100M_YI, total_investment_yi__lt=BAND_BIG_YI
+            )
         return Q(total_investment_yi__lt=BAND_ABOVE_100M_YI)
 
 
@@ -79,7 +84,10 @@ def completed_in_year(year: int) -> Coalesce:
     """Per project: completed investment in the reported months of `year` (a correlated subquery)."""
     sub = (
         MonthlyReport.objects.filter(project=OuterRef("pk"), month__year=year)
-        .order_by().values("project").annotate(s=Sum("completed_yi")).values("s")
+        .order_by()
+        .values("project")
+        .annotate(s=Sum("completed_yi"))
+        .values("s")
     )
     return Coalesce(Subquery(sub, output_field=YI), ZERO)
 
@@ -115,28 +123,36 @@ def summary_by(qs: QuerySet, group: str, year: int) -> list[dict[str, Any]]:
         base = base.annotate(band=Band.expression())
     done = (
         MonthlyReport.objects.filter(project__in=qs.values("pk"), month__year=year)
-        .order_by().values(f"project__{key}" if group not in ("band",) else "project")
+        .order_by()
+        .values(f"project__{key}" if group not in ("band",) else "project")
     )
     values = [key] + ([label] if label else [])
     rows = list(
         base.values(*values).annotate(
-            count=Count("pk"), total_yi=Coalesce(Sum("total_investment_yi"), ZERO),
+            count=Count("pk"),
+            total_yi=Coalesce(Sum("total_investment_yi"), ZERO),
             big=Count("pk", filter=Q(total_investment_yi__gte=BAND_BIG_YI)),
             lagging=Count("pk", filter=Q(is_lagging=True)),
         )
     )
     if group == "band":
-        per_project = dict(
-            done.annotate(s=Sum("completed_yi")).values_list("project", "s")
-        )
+        per_project = dict(done.annotate(s=Sum("completed_yi")).values_list("project", "s"))
         bands = dict(base.values_list("pk", "band"))
         completed: dict[Any, Decimal] = {}
         for pk, value in per_project.items():
             completed[bands.get(pk)] = completed.get(bands.get(pk), Decimal("0")) + (value or 0)
     else:
         completed = dict(done.annotate(s=Sum("completed_yi")).values_list(f"project__{key}", "s"))
-    labels = dict(Stage.choices) if group == "stage" else dict(Band.choices()) if group == "band" else {}
-    order = STAGE_ORDER if group == "stage" else [b for b, _l in Band.choices()] if group == "band" else None
+    labels = (
+        dict(Stage.choices) if group == "stage" else dict(Band.choices()) if group == "band" else {}
+    )
+    order = (
+        STAGE_ORDER
+        if group == "stage"
+        else [b for b, _l in Band.choices()]
+        if group == "band"
+        else None
+    )
     for row in rows:
         row["key"] = row[key]
         row["label"] = row.get(label) if label else labels.get(row[key], row[key])
@@ -165,9 +181,12 @@ class ChainKpi:
 def chain_kpis(user: Any, year: int, chains: QuerySet | None = None) -> list[ChainKpi]:
     """Per chain in scope: projects of ≥ 20亿 signed this year against the target of 2 (DOMAIN.md)."""
     signed = (
-        Project.objects.for_user(user).filter(chain=OuterRef("pk"), signed_on__year=year,
-                                              total_investment_yi__gte=BAND_BIG_YI)
-        .order_by().values("chain").annotate(n=Count("pk")).values("n")
+        Project.objects.for_user(user)
+        .filter(chain=OuterRef("pk"), signed_on__year=year, total_investment_yi__gte=BAND_BIG_YI)
+        .order_by()
+        .values("chain")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     qs = (chains if chains is not None else Chain.objects.for_user(user)).select_related("region")
     qs = qs.annotate(big_signed=Coalesce(Subquery(signed, output_field=IntegerField()), 0))
@@ -180,12 +199,24 @@ def chain_kpis(user: Any, year: int, chains: QuerySet | None = None) -> list[Cha
 def district_figures(qs: QuerySet) -> list[dict[str, Any]]:
     """Per district (county): count, total investment, lagging count, for the distribution map."""
     rows = (
-        qs.order_by().values("district__code", "district__name")
-        .annotate(count=Count("pk"), total_yi=Coalesce(Sum("total_investment_yi"), ZERO),
-                  lagging=Count("pk", filter=Q(is_lagging=True)))
+        qs.order_by()
+        .values("district__code", "district__name")
+        .annotate(
+            count=Count("pk"),
+            total_yi=Coalesce(Sum("total_investment_yi"), ZERO),
+            lagging=Count("pk", filter=Q(is_lagging=True)),
+        )
     )
-    return [{"code": r["district__code"], "name": r["district__name"], "count": r["count"],
-             "total_yi": r["total_yi"], "lagging": r["lagging"]} for r in rows]
+    return [
+        {
+            "code": r["district__code"],
+            "name": r["district__name"],
+            "count": r["count"],
+            "total_yi": r["total_yi"],
+            "lagging": r["lagging"],
+        }
+        for r in rows
+    ]
 
 
 def map_option(qs: QuerySet, map_name: str, region_names: dict[str, str]) -> dict[str, Any]:
@@ -194,18 +225,37 @@ def map_option(qs: QuerySet, map_name: str, region_names: dict[str, str]) -> dic
     data = []
     for code, geo_name in region_names.items():
         f = figures.get(code, {"count": 0, "total_yi": Decimal("0"), "lagging": 0})
-        data.append({"name": geo_name, "value": float(f["total_yi"]), "count": f["count"], "lagging": f["lagging"],
-                     "code": code})
+        data.append(
+            {
+                "name": geo_name,
+                "value": float(f["total_yi"]),
+                "count": f["count"],
+                "lagging": f["lagging"],
+                "code": code,
+            }
+        )
     top = max([d["value"] for d in data] + [1.0])
     return {
         "tooltip": {"trigger": "item"},
-        "visualMap": {"min": 0, "max": round(top, 2), "left": "left", "bottom": 10, "calculable": True,
-                      "text": [str(_("high")), str(_("low"))],
-                      "inRange": {"color": ["#e8f1fb", "#74a9de", "#206bc4"]}},
-        "series": [{
-            "type": "map", "map": map_name, "roam": True, "name": str(_("Total investment (100 million yuan)")),
-            "label": {"show": True, "fontSize": 11}, "data": data,
-        }],
+        "visualMap": {
+            "min": 0,
+            "max": round(top, 2),
+            "left": "left",
+            "bottom": 10,
+            "calculable": True,
+            "text": [str(_("high")), str(_("low"))],
+            "inRange": {"color": ["#e8f1fb", "#74a9de", "#206bc4"]},
+        },
+        "series": [
+            {
+                "type": "map",
+                "map": map_name,
+                "roam": True,
+                "name": str(_("Total investment (100 million yuan)")),
+                "label": {"show": True, "fontSize": 11},
+                "data": data,
+            }
+        ],
     }
 
 
@@ -216,16 +266,21 @@ def batch_figures(batch: StartBatch, user: Any) -> dict[str, Any]:
     """Headline figures of a 集中开工 batch over the projects the user can see."""
     qs = Project.objects.for_user(user).filter(start_batches=batch)
     figures = qs.order_by().aggregate(
-        count=Count("pk"), total_yi=Coalesce(Sum("total_investment_yi"), ZERO),
+        count=Count("pk"),
+        total_yi=Coalesce(Sum("total_investment_yi"), ZERO),
         above_100m=Count("pk", filter=Q(total_investment_yi__gte=BAND_ABOVE_100M_YI)),
         big=Count("pk", filter=Q(total_investment_yi__gte=BAND_BIG_YI)),
     )
     figures["by_chain"] = list(
-        qs.order_by().values("chain__name").annotate(count=Count("pk"), total_yi=Sum("total_investment_yi"))
+        qs.order_by()
+        .values("chain__name")
+        .annotate(count=Count("pk"), total_yi=Sum("total_investment_yi"))
         .order_by("-total_yi")
     )
     figures["by_district"] = list(
-        qs.order_by().values("district__name").annotate(count=Count("pk"), total_yi=Sum("total_investment_yi"))
+        qs.order_by()
+        .values("district__name")
+        .annotate(count=Count("pk"), total_yi=Sum("total_investment_yi"))
         .order_by("-total_yi")
     )
     return figures
@@ -235,12 +290,20 @@ def batches_with_figures(user: Any) -> QuerySet:
     visible = Project.objects.for_user(user)
     count = (
         StartBatch.projects.through.objects.filter(startbatch=OuterRef("pk"), project__in=visible)
-        .order_by().values("startbatch").annotate(n=Count("project"), s=Sum("project__total_investment_yi"))
+        .order_by()
+        .values("startbatch")
+        .annotate(n=Count("project"), s=Sum("project__total_investment_yi"))
     )
     return (
-        StartBatch.objects.for_user(user).select_related("region")
-        .annotate(project_count=Coalesce(Subquery(count.values("n"), output_field=IntegerField()), 0),
-                  total_yi=Coalesce(Subquery(count.values("s"), output_field=YI), ZERO))
+        StartBatch.objects.for_user(user)
+        .select_related("region")
+        .annotate(
+            project_count=Coalesce(
+                Subquery(count.values("n"), output_field=IntegerField()),  # type: ignore[misc]
+                0,
+            ),
+            total_yi=Coalesce(Subquery(count.values("s"), output_field=YI), ZERO),  # type: ignore[misc]
+        )
     )
 
 
@@ -250,11 +313,15 @@ def batches_with_figures(user: Any) -> QuerySet:
 def monthly_series(qs: QuerySet, start: date, end: date) -> list[dict[str, Any]]:
     """Planned and completed investment per month over [start, end] for a set of projects (one query)."""
     rows = (
-        MonthlyReport.objects.filter(project__in=qs.values("pk"), month__gte=start.replace(day=1), month__lte=end)
-        .order_by().values("month").annotate(planned=Coalesce(Sum("planned_yi"), ZERO),
-                                             completed=Sum("completed_yi")).order_by("month")
+        MonthlyReport.objects.filter(
+            project__in=qs.values("pk"), month__gte=start.replace(day=1), month__lte=end
+        )
+        .order_by()
+        .values("month")
+        .annotate(planned=Coalesce(Sum("planned_yi"), ZERO), completed=Sum("completed_yi"))
+        .order_by("month")
     )
-    return list(rows)
+    return [dict(r) for r in rows]
 
 
 def monthly_chart_option(series: list[dict[str, Any]]) -> dict[str, Any]:
@@ -267,36 +334,62 @@ def monthly_chart_option(series: list[dict[str, Any]]) -> dict[str, Any]:
         "xAxis": {"type": "category", "data": months},
         "yAxis": {"type": "value", "name": str(_("100 million yuan"))},
         "series": [
-            {"name": str(_("planned")), "type": "bar", "data": [float(r["planned"]) for r in series]},
-            {"name": str(_("completed")), "type": "bar",
-             "data": [float(r["completed"]) if r["completed"] is not None else None for r in series]},
+            {
+                "name": str(_("planned")),
+                "type": "bar",
+                "data": [float(r["planned"]) for r in series],
+            },
+            {
+                "name": str(_("completed")),
+                "type": "bar",
+                "data": [
+                    float(r["completed"]) if r["completed"] is not None else None for r in series
+                ],
+            },
         ],
     }
 
 
 def stage_rows(qs: QuerySet) -> list[dict[str, Any]]:
     """Count and investment per stage, every stage listed (zeros too), in workflow order."""
-    found = {r["stage"]: r for r in qs.order_by().values("stage").annotate(
-        count=Count("pk"), total_yi=Coalesce(Sum("total_investment_yi"), ZERO))}
-    return [{"stage": s, "label": label, "count": found.get(s, {}).get("count", 0),
-             "total_yi": found.get(s, {}).get("total_yi", Decimal("0"))} for s, label in Stage.choices]
+    found = {
+        r["stage"]: r
+        for r in qs.order_by()
+        .values("stage")
+        .annotate(count=Count("pk"), total_yi=Coalesce(Sum("total_investment_yi"), ZERO))
+    }
+    return [
+        {
+            "stage": s,
+            "label": label,
+            "count": found.get(s, {}).get("count", 0),
+            "total_yi": found.get(s, {}).get("total_yi", Decimal("0")),
+        }
+        for s, label in Stage.choices
+    ]
 
 
 def problem_counts(qs: QuerySet, today: date) -> dict[str, int]:
     return qs.order_by().aggregate(
         open=Count("pk", filter=~Q(status=Problem.Status.CLOSED)),
         overdue=Count("pk", filter=Q(status=Problem.Status.ASSIGNED, deadline__lt=today)),
-        escalated=Count("pk", filter=Q(escalated_at__isnull=False) & ~Q(status=Problem.Status.CLOSED)),
+        escalated=Count(
+            "pk", filter=Q(escalated_at__isnull=False) & ~Q(status=Problem.Status.CLOSED)
+        ),
         closed=Count("pk", filter=Q(status=Problem.Status.CLOSED)),
         total=Count("pk"),
     )
 
 
 def problems_overdue_first(qs: QuerySet, today: date) -> QuerySet:
-    return qs.annotate(
-        overdue=Case(When(status=Problem.Status.ASSIGNED, deadline__lt=today, then=Value(1)), default=Value(0),
-                     output_field=IntegerField())
+    ordered: QuerySet = qs.annotate(
+        overdue=Case(
+            When(status=Problem.Status.ASSIGNED, deadline__lt=today, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
     ).order_by("-overdue", F("deadline").asc(nulls_last=True), "-raised_on", "pk")
+    return ordered
 
 
 def qingdao_districts() -> dict[str, str]:
@@ -304,4 +397,8 @@ def qingdao_districts() -> dict[str, str]:
     from django.conf import settings
 
     city = getattr(settings, "CHAINLEADER_HOME_REGION", "3702")
-    return dict(Region.objects.filter(code__startswith=city, level=Region.Level.COUNTY).values_list("code", "name"))
+    return dict(
+        Region.objects.filter(code__startswith=city, level=Region.Level.COUNTY).values_list(
+            "code", "name"
+        )
+    )

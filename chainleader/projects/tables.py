@@ -10,8 +10,12 @@ PROJECT_COLUMNS = [
     Column("chain", _("chain"), order_by="chain__name"),
     Column("district", _("District"), order_by="district__code"),
     Column("kind", _("kind"), order_by="kind"),
-    Column("total_investment_yi", _("total investment (100 million yuan)"), order_by="total_investment_yi",
-           numeric=True),
+    Column(
+        "total_investment_yi",
+        _("total investment (100 million yuan)"),
+        order_by="total_investment_yi",
+        numeric=True,
+    ),
     Column("stage", _("stage"), order_by="stage"),
     Column("planned_started_on", _("planned start date"), order_by="planned_started_on"),
     Column("is_lagging", _("lagging"), order_by="is_lagging"),
@@ -28,15 +32,30 @@ PROJECT_EXPORT_COLUMNS = [
     Column("kind", _("kind")),
     Column("total_investment_yi", _("total investment (100 million yuan)")),
     Column("stage", _("stage")),
-    *(Column(f"planned_{s}_on", label) for s, label in [
-        ("signed", _("planned signing date")), ("registered", _("planned registration date")),
-        ("started", _("planned start date")), ("building", _("planned construction date")),
-        ("completed", _("planned completion date")), ("producing", _("planned production date")),
-        ("counted", _("planned statistics date"))]),
-    *(Column(f"{s}_on", label) for s, label in [
-        ("signed", _("signed on")), ("registered", _("registered on")), ("started", _("started on")),
-        ("building", _("under construction since")), ("completed", _("completed on")),
-        ("producing", _("in production since")), ("counted", _("counted in statistics on"))]),
+    *(
+        Column(f"planned_{s}_on", label)
+        for s, label in [
+            ("signed", _("planned signing date")),
+            ("registered", _("planned registration date")),
+            ("started", _("planned start date")),
+            ("building", _("planned construction date")),
+            ("completed", _("planned completion date")),
+            ("producing", _("planned production date")),
+            ("counted", _("planned statistics date")),
+        ]
+    ),
+    *(
+        Column(f"{s}_on", label)
+        for s, label in [
+            ("signed", _("signed on")),
+            ("registered", _("registered on")),
+            ("started", _("started on")),
+            ("building", _("under construction since")),
+            ("completed", _("completed on")),
+            ("producing", _("in production since")),
+            ("counted", _("counted in statistics on")),
+        ]
+    ),
     Column("is_lagging", _("lagging")),
     Column("lagging_reason", _("why lagging")),
 ]
@@ -46,8 +65,18 @@ REPORT_COLUMNS = [
     Column("project", _("project"), order_by="project__name", link=True),
     Column("project.chain", _("chain")),
     Column("month_label", _("month"), order_by="month"),
-    Column("planned_yi", _("planned investment (100 million yuan)"), order_by="planned_yi", numeric=True),
-    Column("completed_yi", _("completed investment (100 million yuan)"), order_by="completed_yi", numeric=True),
+    Column(
+        "planned_yi",
+        _("planned investment (100 million yuan)"),
+        order_by="planned_yi",
+        numeric=True,
+    ),
+    Column(
+        "completed_yi",
+        _("completed investment (100 million yuan)"),
+        order_by="completed_yi",
+        numeric=True,
+    ),
     Column("note", _("note")),
 ]
 

@@ -15,10 +15,20 @@ urlpatterns = [
     path("<int:pk>/delete/", views.ProjectDeleteView.as_view(), name="project_delete"),
     path("<int:pk>/history/", views.ProjectHistoryView.as_view(), name="project_history"),
     path("<int:pk>/stage/", views.ProjectStageView.as_view(), name="project_stage"),
-    path("<int:parent_pk>/stages/<int:pk>/file/", views.StageEvidenceView.as_view(), name="stage_file"),
+    path(
+        "<int:parent_pk>/stages/<int:pk>/file/",
+        views.StageEvidenceView.as_view(),
+        name="stage_file",
+    ),
     path("<int:parent_pk>/reports/add/", views.ReportEditView.as_view(), name="report_add"),
-    path("<int:parent_pk>/reports/<int:pk>/edit/", views.ReportEditView.as_view(), name="report_edit"),
-    path("<int:parent_pk>/problems/add/", views.ProjectProblemRaiseView.as_view(), name="project_problem_add"),
+    path(
+        "<int:parent_pk>/reports/<int:pk>/edit/", views.ReportEditView.as_view(), name="report_edit"
+    ),
+    path(
+        "<int:parent_pk>/problems/add/",
+        views.ProjectProblemRaiseView.as_view(),
+        name="project_problem_add",
+    ),
     path("reports/", views.ReportListView.as_view(), name="report_list"),
     path("reports/import/", views.ReportImportView.as_view(), name="report_import"),
     path("problems/", views.ProblemListView.as_view(), name="problem_list"),
@@ -29,7 +39,11 @@ urlpatterns = [
     path("problems/<int:pk>/answer/", views.ProblemAnswerView.as_view(), name="problem_answer"),
     path("problems/<int:pk>/verify/", views.ProblemVerifyView.as_view(), name="problem_verify"),
     path("problems/<int:pk>/close/", views.ProblemCloseView.as_view(), name="problem_close"),
-    path("problems/<int:parent_pk>/events/<int:pk>/file/", views.ProblemFileView.as_view(), name="problem_file"),
+    path(
+        "problems/<int:parent_pk>/events/<int:pk>/file/",
+        views.ProblemFileView.as_view(),
+        name="problem_file",
+    ),
     path("batches/", views.BatchListView.as_view(), name="batch_list"),
     path("batches/add/", views.BatchEditView.as_view(), name="batch_add"),
     path("batches/<int:pk>/", views.BatchDetailView.as_view(), name="batch_detail"),

@@ -21,10 +21,18 @@ def owner_units(request: Any) -> QuerySet:
 
 class WorkItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    kind = django_filters.ChoiceFilter(label=_("List"), choices=WorkItem.Kind.choices, empty_label=_("All"))
-    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=scoped_chains, empty_label=_("All"))
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=WorkItem.Status.choices, empty_label=_("All"))
-    owner_unit = django_filters.ModelChoiceFilter(label=_("Owner unit"), queryset=owner_units, empty_label=_("All"))
+    kind = django_filters.ChoiceFilter(
+        label=_("List"), choices=WorkItem.Kind.choices, empty_label=_("All")
+    )
+    chain = django_filters.ModelChoiceFilter(
+        label=_("Chain"), queryset=scoped_chains, empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=WorkItem.Status.choices, empty_label=_("All")
+    )
+    owner_unit = django_filters.ModelChoiceFilter(
+        label=_("Owner unit"), queryset=owner_units, empty_label=_("All")
+    )
     year = django_filters.NumberFilter(label=_("Year"))
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     mine = django_filters.BooleanFilter(label=_("My items"), method="filter_mine")
@@ -35,7 +43,9 @@ class WorkItemFilter(django_filters.FilterSet):
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        return qs.filter(Q(title__icontains=value) | Q(description__icontains=value)) if value else qs
+        return (
+            qs.filter(Q(title__icontains=value) | Q(description__icontains=value)) if value else qs
+        )
 
     def filter_overdue(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

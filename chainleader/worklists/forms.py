@@ -22,8 +22,19 @@ from .models import WorkItem
 class WorkItemForm(VersionedModelForm):
     class Meta:
         model = WorkItem
-        fields = ["kind", "chain", "year", "title", "description", "project", "target_firm", "target_investment_yi",
-                  "owner_unit", "owner_user", "deadline"]
+        fields = [
+            "kind",
+            "chain",
+            "year",
+            "title",
+            "description",
+            "project",
+            "target_firm",
+            "target_investment_yi",
+            "owner_unit",
+            "owner_user",
+            "deadline",
+        ]
         widgets = {"deadline": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -37,14 +48,21 @@ class WorkItemForm(VersionedModelForm):
                 self.initial["year"] = timezone.localdate().year
         # A number, not a select: a select would list every project in scope.
         self.fields["project"] = forms.ModelChoiceField(
-            label=_("project code"), queryset=Project.objects.for_user(self.user), required=False,
-            to_field_name="code", widget=forms.TextInput(attrs={"class": "form-control"}),
-            help_text=_("Key construction projects: the project's code, e.g. XM2026-00001."))
+            label=_("project code"),
+            queryset=Project.objects.for_user(self.user),
+            required=False,
+            to_field_name="code",
+            widget=forms.TextInput(attrs={"class": "form-control"}),
+            help_text=_("Key construction projects: the project's code, e.g. XM2026-00001."),
+        )
         if self.instance.pk and self.instance.project_id and not self.is_bound:
             self.initial["project"] = self.instance.project.code
         self.fields["owner_unit"].queryset = OrgUnit.objects.exclude(kind=OrgUnit.Kind.ENTERPRISE)
-        self.fields["owner_user"].queryset = get_user_model().objects.filter(is_active=True).exclude(
-            role__in=["enterprise", "system_admin", "security_admin", "audit_admin"])
+        self.fields["owner_user"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .exclude(role__in=["enterprise", "system_admin", "security_admin", "audit_admin"])
+        )
 
 
 class NoteForm(forms.Form):
@@ -68,9 +86,14 @@ class RequestCloseForm(forms.Form):
 
 class ReviewForm(forms.Form):
     approved = forms.TypedChoiceField(
-        label=_("result"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
-        choices=[("yes", _("Passed: ready to close out")), ("no", _("Not done: send it back"))])
-    text = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        label=_("result"),
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        choices=[("yes", _("Passed: ready to close out")), ("no", _("Not done: send it back"))],
+    )
+    text = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -80,7 +103,9 @@ class ReviewForm(forms.Form):
 
 
 class CloseItemForm(forms.Form):
-    text = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

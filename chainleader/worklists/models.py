@@ -32,26 +32,49 @@ class WorkItem(VersionedModel):
         CLOSED = "closed", _("closed out")
 
     kind = models.CharField(_("list"), max_length=12, choices=Kind.choices, db_index=True)
-    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT,
-                              related_name="work_items")
+    chain = models.ForeignKey(
+        "chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT, related_name="work_items"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("item"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     # Key construction projects are projects of the project scheduling; the link keeps one record per project.
-    project = models.ForeignKey("projects.Project", verbose_name=_("project"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="work_items")
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_items",
+    )
     # Key investment projects: the investment-attraction app (leads) does not exist yet, so the target firm and
     # amount are kept here as text and a number; a `lead` link replaces them when that app lands.
     target_firm = models.CharField(_("target firm"), max_length=200, blank=True)
-    target_investment_yi = models.DecimalField(_("planned investment (100 million yuan)"), max_digits=14,
-                                               decimal_places=4, null=True, blank=True)
-    owner_unit = models.ForeignKey("accounts.OrgUnit", verbose_name=_("owner unit"), on_delete=models.PROTECT,
-                                   related_name="work_items")
-    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="work_items")
+    target_investment_yi = models.DecimalField(
+        _("planned investment (100 million yuan)"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+    )
+    owner_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("owner unit"),
+        on_delete=models.PROTECT,
+        related_name="work_items",
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="work_items",
+    )
     deadline = models.DateField(_("deadline"), db_index=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN,
-                              db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     requested_at = models.DateTimeField(_("close-out requested at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed out at"), null=True, blank=True)
@@ -64,10 +87,13 @@ class WorkItem(VersionedModel):
         verbose_name = _("list item")
         verbose_name_plural = _("list items")
         ordering = ["deadline", "id"]
-        indexes = [models.Index(fields=["chain", "kind", "status"], name="workitem_chain_kind_status")]
+        indexes = [
+            models.Index(fields=["chain", "kind", "status"], name="workitem_chain_kind_status")
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(target_investment_yi__gte=0) | models.Q(target_investment_yi__isnull=True),
+                condition=models.Q(target_investment_yi__gte=0)
+                | models.Q(target_investment_yi__isnull=True),
                 name="workitem_investment_not_negative",
             )
         ]
@@ -83,7 +109,7 @@ class WorkItem(VersionedModel):
 
     @property
     def investment_yi(self) -> Decimal | None:
-        if self.project_id:
+        if self.project_id and self.project is not None:
             return self.project.total_investment_yi
         return self.target_investment_yi
 
@@ -104,12 +130,23 @@ class WorkItemNote(models.Model):
         REJECT = "reject", _("review sent back")
         CLOSE = "close", _("closed out")
 
-    item = models.ForeignKey(WorkItem, verbose_name=_("list item"), on_delete=models.CASCADE, related_name="notes")
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.NOTE)
+    item = models.ForeignKey(
+        WorkItem, verbose_name=_("list item"), on_delete=models.CASCADE, related_name="notes"
+    )
+    action = models.CharField(
+        _("action"), max_length=10, choices=Action.choices, default=Action.NOTE
+    )
     text = models.TextField(_("text"))
-    attachment = models.FileField(_("attachment"), upload_to=note_file_path, blank=True, max_length=200)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    attachment = models.FileField(
+        _("attachment"), upload_to=note_file_path, blank=True, max_length=200
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     author_name = models.CharField(_("author (name)"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 

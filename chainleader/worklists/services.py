@@ -48,14 +48,20 @@ def _may_work(actor: Any, item: WorkItem) -> bool:
     """Owners report progress and ask for close-out; so may an editor who can change the item."""
     if _owner(actor, item):
         return True
-    return is_editor(actor) and WorkItem.objects.for_user(actor, write=True).filter(pk=item.pk).exists()
+    return (
+        is_editor(actor)
+        and WorkItem.objects.for_user(actor, write=True).filter(pk=item.pk).exists()
+    )
 
 
 def _may_review(actor: Any, item: WorkItem) -> bool:
     role = getattr(actor, "role", "")
     if role == Role.OFFICE:
         return True
-    return role in (Role.CHAIN_LEADER, Role.TEAM_MEMBER) and actor.chains.filter(pk=item.chain_id).exists()
+    return (
+        role in (Role.CHAIN_LEADER, Role.TEAM_MEMBER)
+        and actor.chains.filter(pk=item.chain_id).exists()
+    )
 
 
 def _may_close(actor: Any, item: WorkItem) -> bool:
@@ -63,7 +69,9 @@ def _may_close(actor: Any, item: WorkItem) -> bool:
 
 
 ROLE_CHECKS: dict[str, Callable[[Any, WorkItem], bool]] = {
-    "request": _may_work, "review": _may_review, "close": _may_close,
+    "request": _may_work,
+    "review": _may_review,
+    "close": _may_close,
 }
 FROM_STATES = {"request": (S.OPEN,), "review": (S.REQUESTED,), "close": (S.REVIEWED,)}
 
@@ -89,10 +97,16 @@ def _check_links(data: dict[str, Any], actor: Any) -> None:
     if kind == WorkItem.Kind.INVESTMENT and not (data.get("target_firm") or "").strip():
         raise ServiceError(_("Name the firm to attract."), field="target_firm")
     unit = data.get("owner_unit")
-    if unit is not None and unit.kind not in (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.DISTRICT, OrgUnit.Kind.TEAM,
-                                              OrgUnit.Kind.OFFICE):
-        raise ServiceError(_("The owner unit must be a department, a district, a special team or the office."),
-                           field="owner_unit")
+    if unit is not None and unit.kind not in (
+        OrgUnit.Kind.DEPARTMENT,
+        OrgUnit.Kind.DISTRICT,
+        OrgUnit.Kind.TEAM,
+        OrgUnit.Kind.OFFICE,
+    ):
+        raise ServiceError(
+            _("The owner unit must be a department, a district, a special team or the office."),
+            field="owner_unit",
+        )
     owner = data.get("owner_user")
     if owner is not None and unit is not None and owner.org_unit_id not in (None, unit.pk):
         raise ServiceError(_("The owner must belong to the owner unit."), field="owner_user")
@@ -107,13 +121,17 @@ def item_create(*, actor: Any, data: dict[str, Any]) -> WorkItem:
     return core_services.object_create(model=WorkItem, actor=actor, data=data)
 
 
-def item_update(*, item: WorkItem, actor: Any, data: dict[str, Any], expected_version: int | None) -> WorkItem:
+def item_update(
+    *, item: WorkItem, actor: Any, data: dict[str, Any], expected_version: int | None
+) -> WorkItem:
     if not is_editor(actor):
         raise WorkflowForbidden(_("Your role may not change the lists."))
     if item.status == S.CLOSED:
         raise WorkflowConflict(_("A closed-out item cannot be changed."))
     _check_links({"kind": item.kind, "chain": item.chain, **data}, actor)
-    return core_services.object_update(instance=item, actor=actor, data=data, expected_version=expected_version)
+    return core_services.object_update(
+        instance=item, actor=actor, data=data, expected_version=expected_version
+    )
 
 
 def _step(*, item: WorkItem, actor: Any, action: str, expected_version: int | None) -> WorkItem:
@@ -125,38 +143,61 @@ def _step(*, item: WorkItem, actor: Any, action: str, expected_version: int | No
     if locked.status not in FROM_STATES[action]:
         raise WorkflowConflict(
             _("An item in status “%(status)s” cannot take the step “%(action)s”.")
-            % {"status": S(locked.status).label, "action": WorkItemNote.Action(
-                {"request": "request", "review": "approve", "close": "close"}[action]).label}
+            % {
+                "status": S(locked.status).label,
+                "action": WorkItemNote.Action(
+                    {"request": "request", "review": "approve", "close": "close"}[action]
+                ).label,
+            }
         )
     if expected_version is not None and int(expected_version) != locked.version:
-        raise StaleEdit(_("This record was changed by someone else. Reload it to see the newer values."))
+        raise StaleEdit(
+            _("This record was changed by someone else. Reload it to see the newer values.")
+        )
     return locked
 
 
-def _record(locked: WorkItem, *, actor: Any, action: str, text: str, attachment: Any, from_status: str) -> WorkItem:
+def _record(
+    locked: WorkItem, *, actor: Any, action: str, text: str, attachment: Any, from_status: str
+) -> WorkItem:
     locked.version += 1
     locked.save()
-    note = WorkItemNote(item=locked, action=action, text=text, author=actor, author_name=actor_name(actor))
+    note = WorkItemNote(
+        item=locked, action=action, text=text, author=actor, author_name=actor_name(actor)
+    )
     if attachment:
         note.attachment = attachment
     note.save()
-    audit.record(actor=actor, event_type=f"item_{action}", obj=locked,
-                 detail={"from": from_status, "to": locked.status, "file": bool(attachment)})
+    audit.record(
+        actor=actor,
+        event_type=f"item_{action}",
+        obj=locked,
+        detail={"from": from_status, "to": locked.status, "file": bool(attachment)},
+    )
     return locked
 
 
 @transaction.atomic
 def item_add_note(*, item: WorkItem, actor: Any, text: str, attachment: Any = None) -> WorkItemNote:
     """A progress note (进展情况) with an optional attachment, by an owner or an editor in scope."""
-    if not WorkItem.objects.for_user(actor).filter(pk=item.pk).exists() or not _may_work(actor, item):
-        raise WorkflowForbidden(_("Only the owners of the item and its editors add progress notes."))
+    if not WorkItem.objects.for_user(actor).filter(pk=item.pk).exists() or not _may_work(
+        actor, item
+    ):
+        raise WorkflowForbidden(
+            _("Only the owners of the item and its editors add progress notes.")
+        )
     locked = WorkItem.objects.select_for_update().get(pk=item.pk)
     if locked.status == S.CLOSED:
         raise WorkflowConflict(_("A closed-out item takes no more notes."))
     if not (text or "").strip():
         raise ServiceError(_("Write the progress."), field="text")
-    note = WorkItemNote(item=locked, action=WorkItemNote.Action.NOTE, text=text.strip(), author=actor,
-                        author_name=actor_name(actor))
+    note = WorkItemNote(
+        item=locked,
+        action=WorkItemNote.Action.NOTE,
+        text=text.strip(),
+        author=actor,
+        author_name=actor_name(actor),
+    )
     if attachment:
         note.attachment = attachment
     note.save()
@@ -166,7 +207,12 @@ def item_add_note(*, item: WorkItem, actor: Any, text: str, attachment: Any = No
 
 @transaction.atomic
 def item_request_close(
-    *, item: WorkItem, actor: Any, text: str, attachment: Any = None, expected_version: int | None = None
+    *,
+    item: WorkItem,
+    actor: Any,
+    text: str,
+    attachment: Any = None,
+    expected_version: int | None = None,
 ) -> WorkItem:
     """The owner asks to close the item out, saying what was achieved (with evidence)."""
     locked = _step(item=item, actor=actor, action="request", expected_version=expected_version)
@@ -174,36 +220,67 @@ def item_request_close(
         raise ServiceError(_("Say what was achieved."), field="text")
     from_status = locked.status
     locked.status, locked.requested_at = S.REQUESTED, timezone.now()
-    return _record(locked, actor=actor, action=WorkItemNote.Action.REQUEST, text=text.strip(),
-                   attachment=attachment, from_status=from_status)
+    return _record(
+        locked,
+        actor=actor,
+        action=WorkItemNote.Action.REQUEST,
+        text=text.strip(),
+        attachment=attachment,
+        from_status=from_status,
+    )
 
 
 @transaction.atomic
 def item_review(
-    *, item: WorkItem, actor: Any, approved: bool, text: str = "", expected_version: int | None = None
+    *,
+    item: WorkItem,
+    actor: Any,
+    approved: bool,
+    text: str = "",
+    expected_version: int | None = None,
 ) -> WorkItem:
     """Review a close-out request: passed → reviewed (the office then closes it); sent back → open again."""
     locked = _step(item=item, actor=actor, action="review", expected_version=expected_version)
     from_status = locked.status
     if approved:
         locked.status, locked.reviewed_at = S.REVIEWED, timezone.now()
-        return _record(locked, actor=actor, action=WorkItemNote.Action.APPROVE, text=text or _("Review passed."),
-                       attachment=None, from_status=from_status)
+        return _record(
+            locked,
+            actor=actor,
+            action=WorkItemNote.Action.APPROVE,
+            text=text or _("Review passed."),
+            attachment=None,
+            from_status=from_status,
+        )
     if not (text or "").strip():
         raise ServiceError(_("Say why the item goes back."), field="text")
     locked.status, locked.requested_at = S.OPEN, None
-    return _record(locked, actor=actor, action=WorkItemNote.Action.REJECT, text=text.strip(), attachment=None,
-                   from_status=from_status)
+    return _record(
+        locked,
+        actor=actor,
+        action=WorkItemNote.Action.REJECT,
+        text=text.strip(),
+        attachment=None,
+        from_status=from_status,
+    )
 
 
 @transaction.atomic
-def item_close(*, item: WorkItem, actor: Any, text: str = "", expected_version: int | None = None) -> WorkItem:
+def item_close(
+    *, item: WorkItem, actor: Any, text: str = "", expected_version: int | None = None
+) -> WorkItem:
     """销号: the office closes out a reviewed item."""
     locked = _step(item=item, actor=actor, action="close", expected_version=expected_version)
     from_status = locked.status
     locked.status, locked.closed_at = S.CLOSED, timezone.now()
-    return _record(locked, actor=actor, action=WorkItemNote.Action.CLOSE, text=text or _("Closed out."),
-                   attachment=None, from_status=from_status)
+    return _record(
+        locked,
+        actor=actor,
+        action=WorkItemNote.Action.CLOSE,
+        text=text or _("Closed out."),
+        attachment=None,
+        from_status=from_status,
+    )
 
 
 # --------------------------------------------------------------------------------------------- import
@@ -212,7 +289,9 @@ KIND_HEADER = "清单"
 
 
 @transaction.atomic
-def item_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据") -> int:
+def item_import(
+    *, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据"
+) -> int:
     """Import list items (new ones only; they are then worked through the pages); all-or-nothing."""
     if not is_editor(actor):
         raise WorkflowForbidden(_("Your role may not change the lists."))
@@ -225,25 +304,47 @@ def item_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet:
     for unit in OrgUnit.objects.exclude(kind=OrgUnit.Kind.ENTERPRISE):
         units.setdefault(unit.name, []).append(unit)
     projects = {p.code: p for p in Project.objects.for_user(actor)}
-    users = {u.username: u for u in get_user_model().objects.filter(
-        username__in=[str(r.values.get("owner_user") or "") for r in rows], is_active=True)}
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=[str(r.values.get("owner_user") or "") for r in rows], is_active=True
+        )
+    }
     items: list[tuple[ParsedRow, WorkItem]] = []
     for row in rows:
         v = row.values
         found = chains.get(str(v["chain"]).strip(), [])
         if len(found) != 1:
-            errors.add(row.row, "产业链", v["chain"], _("Unknown chain (or outside your data scope).") if not found
-                       else _("Several chains have this name: write it as region code:name, e.g. 370211:智能家电."))
+            errors.add(
+                row.row,
+                "产业链",
+                v["chain"],
+                _("Unknown chain (or outside your data scope).")
+                if not found
+                else _(
+                    "Several chains have this name: write it as region code:name, e.g. 370211:智能家电."
+                ),
+            )
             continue
         unit_list = units.get(str(v["owner_unit"]).strip(), [])
         if len(unit_list) != 1:
-            errors.add(row.row, "责任单位", v["owner_unit"], _("Unknown unit: give the exact name of an organisation unit."))
+            errors.add(
+                row.row,
+                "责任单位",
+                v["owner_unit"],
+                _("Unknown unit: give the exact name of an organisation unit."),
+            )
             continue
         project = None
         if v.get("project"):
             project = projects.get(str(v["project"]).strip())
             if project is None:
-                errors.add(row.row, "项目编号", v["project"], _("Unknown project code (or outside your data scope)."))
+                errors.add(
+                    row.row,
+                    "项目编号",
+                    v["project"],
+                    _("Unknown project code (or outside your data scope)."),
+                )
                 continue
         owner = None
         if v.get("owner_user"):
@@ -255,28 +356,58 @@ def item_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet:
         if amount is not None and amount < Decimal("0"):
             errors.add(row.row, "计划投资（亿元）", amount, _("Investment cannot be negative."))
             continue
-        data = {"kind": v["kind"], "chain": found[0], "year": v.get("year") or timezone.localdate().year,
-                "title": v["title"], "description": v.get("description") or "", "project": project,
-                "target_firm": v.get("target_firm") or "", "target_investment_yi": amount,
-                "owner_unit": unit_list[0], "owner_user": owner, "deadline": v["deadline"]}
+        data = {
+            "kind": v["kind"],
+            "chain": found[0],
+            "year": v.get("year") or timezone.localdate().year,
+            "title": v["title"],
+            "description": v.get("description") or "",
+            "project": project,
+            "target_firm": v.get("target_firm") or "",
+            "target_investment_yi": amount,
+            "owner_unit": unit_list[0],
+            "owner_user": owner,
+            "deadline": v["deadline"],
+        }
         try:
             _check_links(data, actor)
         except ServiceError as exc:
-            errors.add(row.row, {"project": "项目编号", "target_firm": "目标企业", "owner_unit": "责任单位",
-                                 "owner_user": "责任人"}.get(exc.field or "", KIND_HEADER), "", exc.message)
+            errors.add(
+                row.row,
+                {
+                    "project": "项目编号",
+                    "target_firm": "目标企业",
+                    "owner_unit": "责任单位",
+                    "owner_user": "责任人",
+                }.get(exc.field or "", KIND_HEADER),
+                "",
+                exc.message,
+            )
             continue
         items.append((row, WorkItem(**data)))
     errors.raise_if_any()
     bulk_create_with_history([i for _r, i in items], WorkItem, batch_size=1000, default_user=actor)
     # Every item written must be inside the user's writable scope (a district lists items of its own units).
-    ok = set(WorkItem.objects.for_user(actor, write=True).filter(pk__in=[i.pk for _r, i in items])
-             .values_list("pk", flat=True))
+    ok = set(
+        WorkItem.objects.for_user(actor, write=True)
+        .filter(pk__in=[i.pk for _r, i in items])
+        .values_list("pk", flat=True)
+    )
     for row, item in items:
         if item.pk not in ok:
-            errors.add(row.row, "责任单位", row.values["owner_unit"], _("This record would be outside your data scope."))
+            errors.add(
+                row.row,
+                "责任单位",
+                row.values["owner_unit"],
+                _("This record would be outside your data scope."),
+            )
     if errors:
         transaction.set_rollback(True)
         errors.raise_if_any()
-    audit.record(actor=actor, event_type="import", object_type="worklists.workitem",
-                 detail={"file": filename, "rows": len(items)})
+    audit.record(
+        actor=actor,
+        event_type="import",
+        object_type="worklists.workitem",
+        detail={"file": filename, "rows": len(items)},
+    )
     return len(items)

@@ -14,7 +14,9 @@ urlpatterns = [
     path("<int:pk>/delete/", views.ItemDeleteView.as_view(), name="item_delete"),
     path("<int:pk>/history/", views.ItemHistoryView.as_view(), name="item_history"),
     path("<int:pk>/note/", views.ItemNoteView.as_view(), name="item_note"),
-    path("<int:pk>/request-close/", views.ItemRequestCloseView.as_view(), name="item_request_close"),
+    path(
+        "<int:pk>/request-close/", views.ItemRequestCloseView.as_view(), name="item_request_close"
+    ),
     path("<int:pk>/review/", views.ItemReviewView.as_view(), name="item_review"),
     path("<int:pk>/close/", views.ItemCloseView.as_view(), name="item_close"),
     path("<int:parent_pk>/notes/<int:pk>/file/", views.NoteFileView.as_view(), name="note_file"),

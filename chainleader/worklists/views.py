@@ -51,8 +51,11 @@ class ItemListView(ObjectListView):
         return qs, filterset
 
     def extra_context_data(self) -> dict[str, Any]:
-        return {"status": selectors.list_status(self.request.user), "today": timezone.localdate(),
-                "mine": self.request.GET.get("mine") == "true"}
+        return {
+            "status": selectors.list_status(self.request.user),
+            "today": timezone.localdate(),
+            "mine": self.request.GET.get("mine") == "true",
+        }
 
 
 class MyItemListView(ItemListView):
@@ -74,16 +77,27 @@ class ChainListsView(ObjectDetailView):
     def extra_context_data(self) -> dict[str, Any]:
         user, chain, today = self.request.user, self.object, timezone.localdate()
         items = selectors.overdue_first(
-            WorkItem.objects.for_user(user).filter(chain=chain).select_related("owner_unit", "owner_user", "project"),
-            today)
+            WorkItem.objects.for_user(user)
+            .filter(chain=chain)
+            .select_related("owner_unit", "owner_user", "project"),
+            today,
+        )
         grouped = {kind: [] for kind, _l in WorkItem.Kind.choices}
         for item in items[:600]:
             grouped[item.kind].append(item)
         problems = problems_overdue_first(
-            Problem.objects.for_user(user).filter(chain=chain).exclude(status=Problem.Status.CLOSED)
-            .select_related("department", "project"), today)[:100]
-        return {"lists": [(kind, label, grouped[kind]) for kind, label in WorkItem.Kind.choices],
-                "problems": problems, "status": selectors.list_status(user, chain=chain), "today": today}
+            Problem.objects.for_user(user)
+            .filter(chain=chain)
+            .exclude(status=Problem.Status.CLOSED)
+            .select_related("department", "project"),
+            today,
+        )[:100]
+        return {
+            "lists": [(kind, label, grouped[kind]) for kind, label in WorkItem.Kind.choices],
+            "problems": problems,
+            "status": selectors.list_status(user, chain=chain),
+            "today": today,
+        }
 
 
 class ItemDetailView(ObjectDetailView):
@@ -116,8 +130,12 @@ class ItemEditView(ObjectEditView):
     def save(self, form: Any) -> Any:
         data, _m2m = form.data_for_service()
         if self.object.pk:
-            return services.item_update(item=self.object, actor=self.request.user, data=data,
-                                        expected_version=form.cleaned_data.get("version"))
+            return services.item_update(
+                item=self.object,
+                actor=self.request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+            )
         return services.item_create(actor=self.request.user, data=data)
 
 
@@ -152,8 +170,12 @@ class ItemNoteView(ItemStepView):
     title = gettext_lazy("Add a progress note")
 
     def perform(self, form: Any) -> Any:
-        services.item_add_note(item=self.object, actor=self.request.user, text=form.cleaned_data["text"],
-                               attachment=form.cleaned_data.get("attachment"))
+        services.item_add_note(
+            item=self.object,
+            actor=self.request.user,
+            text=form.cleaned_data["text"],
+            attachment=form.cleaned_data.get("attachment"),
+        )
         return self.object
 
 
@@ -164,8 +186,13 @@ class ItemRequestCloseView(ItemStepView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        return services.item_request_close(item=self.object, actor=self.request.user, text=d["text"],
-                                           attachment=d.get("attachment"), expected_version=d.get("version"))
+        return services.item_request_close(
+            item=self.object,
+            actor=self.request.user,
+            text=d["text"],
+            attachment=d.get("attachment"),
+            expected_version=d.get("version"),
+        )
 
 
 class ItemReviewView(ItemStepView):
@@ -175,8 +202,13 @@ class ItemReviewView(ItemStepView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        return services.item_review(item=self.object, actor=self.request.user, approved=d["approved"],
-                                    text=d.get("text") or "", expected_version=d.get("version"))
+        return services.item_review(
+            item=self.object,
+            actor=self.request.user,
+            approved=d["approved"],
+            text=d.get("text") or "",
+            expected_version=d.get("version"),
+        )
 
 
 class ItemCloseView(ItemStepView):
@@ -186,8 +218,12 @@ class ItemCloseView(ItemStepView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        return services.item_close(item=self.object, actor=self.request.user, text=d.get("text") or "",
-                                   expected_version=d.get("version"))
+        return services.item_close(
+            item=self.object,
+            actor=self.request.user,
+            text=d.get("text") or "",
+            expected_version=d.get("version"),
+        )
 
 
 class NoteFileView(ScopedMixin, View):

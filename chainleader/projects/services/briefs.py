@@ -13,6 +13,7 @@ from chainleader.core import audit
 from chainleader.core.exceptions import ServiceError
 from chainleader.core.querysets import scope_for
 
+from ..exceptions import WorkflowForbidden
 from ..models import Brief
 
 
@@ -31,19 +32,36 @@ def brief_generate(*, actor: Any, chain: Chain | None, start: date, end: date) -
     """One click: the .docx brief of a chain (or all chains) for a period, and its file name."""
     from ..briefs import brief_data, render_docx
 
+    if scope_for(actor).nothing:
+        raise WorkflowForbidden(_("Your role sees no business data."))
     if start > end:
         raise ServiceError(_("The period must start before it ends."), field="period_start")
     if chain is not None and not Chain.objects.for_user(actor).filter(pk=chain.pk).exists():
         raise ServiceError(_("This chain is outside your data scope."))
     key = brief_scope_key(actor, chain)
-    previous = Brief.objects.filter(chain=chain, scope_key=key).order_by("-created_at", "-id").first()
+    previous = (
+        Brief.objects.filter(chain=chain, scope_key=key).order_by("-created_at", "-id").first()
+    )
     data = brief_data(actor, chain, start, end, previous)
     content = render_docx(data)
-    Brief.objects.create(chain=chain, scope_key=key, period_start=start, period_end=end,
-                         snapshot=data.snapshot(), created_by=actor if getattr(actor, "pk", None) else None)
-    audit.record(actor=actor, event_type="export", object_type="projects.brief",
-                 object_id=chain.pk if chain is not None else "",
-                 detail={"format": "docx", "period": [start.isoformat(), end.isoformat()],
-                         "rows": data.headline["count"]})
+    Brief.objects.create(
+        chain=chain,
+        scope_key=key,
+        period_start=start,
+        period_end=end,
+        snapshot=data.snapshot(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.record(
+        actor=actor,
+        event_type="export",
+        object_type="projects.brief",
+        object_id=chain.pk if chain is not None else "",
+        detail={
+            "format": "docx",
+            "period": [start.isoformat(), end.isoformat()],
+            "rows": data.headline["count"],
+        },
+    )
     name = chain.name if chain is not None else _("all chains")
     return content, f"{name}-{_('brief')}-{start:%Y%m%d}-{end:%Y%m%d}.docx"

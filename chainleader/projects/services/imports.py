@@ -26,8 +26,18 @@ from .projects import check_report_values, next_code, today
 
 MAX_YI = Decimal("9999999999")  # Decimal(14, 4)
 HEADER = {c.field: c.header for c in REPORT_COLUMNS}
-PROJECT_FIELDS = ["name", "chain_id", "district_id", "park_id", "investor_id", "kind", "total_investment_yi",
-                  "signed_on", *PLANNED_HEADERS, "description"]
+PROJECT_FIELDS = [
+    "name",
+    "chain_id",
+    "district_id",
+    "park_id",
+    "investor_id",
+    "kind",
+    "total_investment_yi",
+    "signed_on",
+    *PLANNED_HEADERS,
+    "description",
+]
 
 
 def _chains(actor: Any) -> dict[str, list[int]]:
@@ -50,7 +60,9 @@ def _districts() -> tuple[dict[str, int], dict[str, list[int]]]:
 
 
 @transaction.atomic
-def project_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据") -> int:
+def project_import(
+    *, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据"
+) -> int:
     """Import projects, upserting by project code; new ones may start in any stage, existing ones keep theirs."""
     errors = RowErrors(sheet)
     chains = _chains(actor)
@@ -60,13 +72,18 @@ def project_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", she
         parks.setdefault(name, pk)
     codes = [str(r.values.get("code") or "").strip() for r in rows]
     existing = {p.code: p for p in Project.objects.filter(code__in=[c for c in codes if c])}
-    writable = set(Project.objects.for_user(actor, write=True).filter(code__in=list(existing))
-                   .values_list("code", flat=True))
+    writable = set(
+        Project.objects.for_user(actor, write=True)
+        .filter(code__in=list(existing))
+        .values_list("code", flat=True)
+    )
     investors = [str(r.values.get("investor") or "").strip() for r in rows]
     firms: dict[str, int] = {}
-    for pk, uscc, name in Enterprise.objects.for_user(actor).filter(
-        Q(uscc__in=investors) | Q(name__in=investors)
-    ).values_list("pk", "uscc", "name"):
+    for pk, uscc, name in (
+        Enterprise.objects.for_user(actor)
+        .filter(Q(uscc__in=investors) | Q(name__in=investors))
+        .values_list("pk", "uscc", "name")
+    ):
         firms[uscc] = pk
         firms.setdefault(name, pk)
     seen: dict[str, int] = {}
@@ -77,7 +94,12 @@ def project_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", she
         v = row.values
         if code:
             if code in seen:
-                errors.add(row.row, "项目编号", code, _("Duplicate project code: also in row %(row)s.") % {"row": seen[code]})
+                errors.add(
+                    row.row,
+                    "项目编号",
+                    code,
+                    _("Duplicate project code: also in row %(row)s.") % {"row": seen[code]},
+                )
                 continue
             seen[code] = row.row
             if code in existing and code not in writable:
@@ -85,39 +107,75 @@ def project_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", she
                 continue
         found = chains.get(str(v["chain"]).strip(), [])
         if len(found) != 1:
-            errors.add(row.row, "产业链", v["chain"], _("Unknown chain (or outside your data scope).") if not found
-                       else _("Several chains have this name: write it as region code:name, e.g. 370211:智能家电."))
+            errors.add(
+                row.row,
+                "产业链",
+                v["chain"],
+                _("Unknown chain (or outside your data scope).")
+                if not found
+                else _(
+                    "Several chains have this name: write it as region code:name, e.g. 370211:智能家电."
+                ),
+            )
         text = str(v["district"]).strip()
-        district = by_code.get(text) or (by_name.get(text, [None, None])[0] if len(by_name.get(text, [])) == 1 else None)
+        district = by_code.get(text) or (
+            by_name.get(text, [None, None])[0] if len(by_name.get(text, [])) == 1 else None
+        )
         if district is None:
-            errors.add(row.row, "所在区（市）", text, _("Unknown district: give its code (e.g. 370211) or a unique name."))
+            errors.add(
+                row.row,
+                "所在区（市）",
+                text,
+                _("Unknown district: give its code (e.g. 370211) or a unique name."),
+            )
         park = None
         if v.get("park"):
             park = parks.get(str(v["park"]).strip())
             if park is None:
-                errors.add(row.row, "所属园区", v["park"], _("Unknown park (or outside your data scope)."))
+                errors.add(
+                    row.row, "所属园区", v["park"], _("Unknown park (or outside your data scope).")
+                )
         investor = None
         if v.get("investor"):
             investor = firms.get(str(v["investor"]).strip())
             if investor is None:
-                errors.add(row.row, "投资方", v["investor"], _("Unknown enterprise (or outside your data scope)."))
+                errors.add(
+                    row.row,
+                    "投资方",
+                    v["investor"],
+                    _("Unknown enterprise (or outside your data scope)."),
+                )
         total = v["total_investment_yi"]
         if total is not None and not (0 <= total <= MAX_YI):
             errors.add(row.row, "总投资（亿元）", total, _("Investment cannot be negative."))
         if v.get("signed_on") and v["signed_on"] > today():
-            errors.add(row.row, "签约日期", v["signed_on"], _("The signing date cannot be in the future."))
+            errors.add(
+                row.row, "签约日期", v["signed_on"], _("The signing date cannot be in the future.")
+            )
         if len(found) != 1 or district is None:
             continue
-        data = {"name": v["name"], "chain_id": found[0], "district_id": district, "park_id": park,
-                "investor_id": investor, "kind": v["kind"], "total_investment_yi": total,
-                "signed_on": v.get("signed_on"), "description": v.get("description") or "",
-                **{f: v.get(f) for f in PLANNED_HEADERS}}
+        data = {
+            "name": v["name"],
+            "chain_id": found[0],
+            "district_id": district,
+            "park_id": park,
+            "investor_id": investor,
+            "kind": v["kind"],
+            "total_investment_yi": total,
+            "signed_on": v.get("signed_on"),
+            "description": v.get("description") or "",
+            **{f: v.get(f) for f in PLANNED_HEADERS},
+        }
         stage = v.get("stage")
         if code in existing:
             project = existing[code]
             if stage and stage != project.stage:
-                errors.add(row.row, "阶段", STAGE_WORDS.get(stage, stage),
-                           _("The stage of an existing project changes only through the stage workflow."))
+                errors.add(
+                    row.row,
+                    "阶段",
+                    STAGE_WORDS.get(stage, stage),
+                    _("The stage of an existing project changes only through the stage workflow."),
+                )
                 continue
             for key, value in data.items():
                 setattr(project, key, value)
@@ -137,30 +195,53 @@ def project_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", she
             number += 1
     bulk_create_with_history(creates, Project, batch_size=1000, default_user=actor)
     if updates:
-        bulk_update_with_history(updates, Project, [*PROJECT_FIELDS, "version"], batch_size=1000,
-                                 default_user=actor)
+        bulk_update_with_history(
+            updates, Project, [*PROJECT_FIELDS, "version"], batch_size=1000, default_user=actor
+        )
     # Every row written must end inside the user's writable scope (a district imports on its territory only).
     written = [p.code for _row, p in pairs]
-    ok = set(Project.objects.for_user(actor, write=True).filter(code__in=written).values_list("code", flat=True))
+    ok = set(
+        Project.objects.for_user(actor, write=True)
+        .filter(code__in=written)
+        .values_list("code", flat=True)
+    )
     for row, project in pairs:
         if project.code not in ok:
-            errors.add(row.row, "所在区（市）", row.values["district"], _("This record would be outside your data scope."))
+            errors.add(
+                row.row,
+                "所在区（市）",
+                row.values["district"],
+                _("This record would be outside your data scope."),
+            )
     if errors:
         transaction.set_rollback(True)
         errors.raise_if_any()
     ids = list(Project.objects.filter(code__in=written).values_list("pk", flat=True))
     projects_refresh_lagging(project_ids=ids)
-    audit.record(actor=actor, event_type="import", object_type="projects.project",
-                 detail={"file": filename, "rows": len(written), "created": len(creates), "updated": len(updates)})
+    audit.record(
+        actor=actor,
+        event_type="import",
+        object_type="projects.project",
+        detail={
+            "file": filename,
+            "rows": len(written),
+            "created": len(creates),
+            "updated": len(updates),
+        },
+    )
     return len(written)
 
 
 @transaction.atomic
-def report_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据") -> int:
+def report_import(
+    *, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据"
+) -> int:
     """Import monthly reports (the office's template), upserting by project code and month."""
     errors = RowErrors(sheet)
     codes = {str(r.values["code"]).strip() for r in rows}
-    projects = dict(Project.objects.for_user(actor, write=True).filter(code__in=codes).values_list("code", "pk"))
+    projects = dict(
+        Project.objects.for_user(actor, write=True).filter(code__in=codes).values_list("code", "pk")
+    )
     seen: dict[tuple[int, date], int] = {}
     prepared: list[tuple[int, date, dict[str, Any]]] = []
     for row in rows:
@@ -168,42 +249,82 @@ def report_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", shee
         code = str(v["code"]).strip()
         project_id = projects.get(code)
         if project_id is None:
-            errors.add(row.row, HEADER["code"], code, _("Unknown project code (or outside your data scope)."))
+            errors.add(
+                row.row,
+                HEADER["code"],
+                code,
+                _("Unknown project code (or outside your data scope)."),
+            )
         month = parse_month(v["month"])
         if month is None:
-            errors.add(row.row, HEADER["month"], v["month"], _("月份 must be a year and month, e.g. 2026-03."))
+            errors.add(
+                row.row,
+                HEADER["month"],
+                v["month"],
+                _("月份 must be a year and month, e.g. 2026-03."),
+            )
         planned, done = v.get("planned_yi"), v.get("completed_yi")
         if planned is None and done is None:
-            errors.add(row.row, HEADER["planned_yi"], "", _("Give the planned or the completed investment."))
+            errors.add(
+                row.row,
+                HEADER["planned_yi"],
+                "",
+                _("Give the planned or the completed investment."),
+            )
         for value, field in ((planned, "planned_yi"), (done, "completed_yi")):
             if value is not None and value > MAX_YI:
-                errors.add(row.row, HEADER[field], value, _("%(column)s is too large.") % {"column": HEADER[field]})
+                errors.add(
+                    row.row,
+                    HEADER[field],
+                    value,
+                    _("%(column)s is too large.") % {"column": HEADER[field]},
+                )
         if month is not None:
-            for field, message in check_report_values(month=month, planned_yi=planned, completed_yi=done):
+            for field, message in check_report_values(
+                month=month, planned_yi=planned, completed_yi=done
+            ):
                 errors.add(row.row, HEADER[field], v.get(field), message)
         if project_id is None or month is None:
             continue
         key = (project_id, month)
         if key in seen:
-            errors.add(row.row, HEADER["month"], v["month"],
-                       _("This project and month are also in row %(row)s.") % {"row": seen[key]})
+            errors.add(
+                row.row,
+                HEADER["month"],
+                v["month"],
+                _("This project and month are also in row %(row)s.") % {"row": seen[key]},
+            )
             continue
         seen[key] = row.row
-        prepared.append((project_id, month, {"planned_yi": planned, "completed_yi": done, "note": v.get("note") or ""}))
+        prepared.append(
+            (
+                project_id,
+                month,
+                {"planned_yi": planned, "completed_yi": done, "note": v.get("note") or ""},
+            )
+        )
     errors.raise_if_any()
     reporter = actor if getattr(actor, "pk", None) else None
     current = {
         (r.project_id, r.month): r
-        for r in MonthlyReport.objects.filter(project_id__in={p for p, _m, _d in prepared},
-                                              month__in={m for _p, m, _d in prepared})
+        for r in MonthlyReport.objects.filter(
+            project_id__in={p for p, _m, _d in prepared}, month__in={m for _p, m, _d in prepared}
+        )
     }
     creates, updates = [], []
     for project_id, month, data in prepared:
         report = current.get((project_id, month))
         if report is None:
-            creates.append(MonthlyReport(project_id=project_id, month=month, reported_by=reporter,
-                                         planned_yi=data["planned_yi"] if data["planned_yi"] is not None else Decimal(0),
-                                         completed_yi=data["completed_yi"], note=data["note"]))
+            creates.append(
+                MonthlyReport(
+                    project_id=project_id,
+                    month=month,
+                    reported_by=reporter,
+                    planned_yi=data["planned_yi"] if data["planned_yi"] is not None else Decimal(0),
+                    completed_yi=data["completed_yi"],
+                    note=data["note"],
+                )
+            )
             continue
         # A blank cell keeps the stored figure: a plan sheet does not erase completed figures, and back.
         if data["planned_yi"] is not None:
@@ -216,9 +337,23 @@ def report_import(*, actor: Any, rows: list[ParsedRow], filename: str = "", shee
         updates.append(report)
     bulk_create_with_history(creates, MonthlyReport, batch_size=1000, default_user=actor)
     if updates:
-        bulk_update_with_history(updates, MonthlyReport, ["planned_yi", "completed_yi", "note", "reported_by", "version"],
-                                 batch_size=1000, default_user=actor)
+        bulk_update_with_history(
+            updates,
+            MonthlyReport,
+            ["planned_yi", "completed_yi", "note", "reported_by", "version"],
+            batch_size=1000,
+            default_user=actor,
+        )
     projects_refresh_lagging(project_ids=sorted({p for p, _m, _d in prepared}))
-    audit.record(actor=actor, event_type="import", object_type="projects.monthlyreport",
-                 detail={"file": filename, "rows": len(prepared), "created": len(creates), "updated": len(updates)})
+    audit.record(
+        actor=actor,
+        event_type="import",
+        object_type="projects.monthlyreport",
+        detail={
+            "file": filename,
+            "rows": len(prepared),
+            "created": len(creates),
+            "updated": len(updates),
+        },
+    )
     return len(prepared)

@@ -15,7 +15,9 @@ from ..models import Notification, Project
 CHAIN_ROLES = (Role.TEAM_MEMBER, Role.CHAIN_LEADER)
 
 
-def chain_people(chain_ids: Iterable[int], roles: tuple[str, ...] = CHAIN_ROLES) -> dict[int, set[int]]:
+def chain_people(
+    chain_ids: Iterable[int], roles: tuple[str, ...] = CHAIN_ROLES
+) -> dict[int, set[int]]:
     """chain id -> active users of the given roles working on it (one query)."""
     out: dict[int, set[int]] = {}
     rows = User.chains.through.objects.filter(
@@ -29,14 +31,19 @@ def chain_people(chain_ids: Iterable[int], roles: tuple[str, ...] = CHAIN_ROLES)
 def district_people() -> list[tuple[str, int]]:
     """(region code, user id) of every active district user."""
     return list(
-        User.objects.filter(role=Role.DISTRICT, is_active=True, org_unit__region__isnull=False)
-        .values_list("org_unit__region__code", "pk")
+        User.objects.filter(
+            role=Role.DISTRICT, is_active=True, org_unit__region__isnull=False
+        ).values_list("org_unit__region__code", "pk")
     )
 
 
 def project_recipients(project_ids: list[int]) -> dict[int, set[int]]:
     """The owners of each project: its owner, its chain's team and leader, its district's users."""
-    rows = list(Project.objects.filter(pk__in=project_ids).values_list("pk", "owner_id", "chain_id", "district__code"))
+    rows = list(
+        Project.objects.filter(pk__in=project_ids).values_list(
+            "pk", "owner_id", "chain_id", "district__code"
+        )
+    )
     by_chain = chain_people({chain for _pk, _o, chain, _d in rows})
     districts = district_people()
     out: dict[int, set[int]] = {}
@@ -54,7 +61,8 @@ def notify(messages: Iterable[tuple[int, str, str]]) -> int:
     """Write (user id, text, link) reminders; a user gets one copy of the same text and link."""
     unique = {(uid, text[:300], link[:300]) for uid, text, link in messages}
     Notification.objects.bulk_create(
-        [Notification(user_id=uid, text=text, link=link) for uid, text, link in sorted(unique)], batch_size=1000
+        [Notification(user_id=uid, text=text, link=link) for uid, text, link in sorted(unique)],
+        batch_size=1000,
     )
     return len(unique)
 

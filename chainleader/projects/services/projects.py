@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,10 +18,18 @@ from chainleader.core import services as core_services
 from chainleader.core.exceptions import ServiceError, StaleEdit
 
 from ..exceptions import WorkflowConflict, WorkflowForbidden
-from ..models import STAGE_ORDER, MonthlyReport, Project, Stage, StageChange, StartBatch, stage_index
+from ..models import (
+    STAGE_ORDER,
+    MonthlyReport,
+    Project,
+    Stage,
+    StageChange,
+    StartBatch,
+    stage_index,
+)
 
 # The only moves the workflow allows: one stage forward (with evidence) or one stage back (with a reason).
-FORWARD: dict[str, str] = dict(zip(STAGE_ORDER, STAGE_ORDER[1:], strict=False))
+FORWARD: dict[str, str] = dict(itertools.pairwise(STAGE_ORDER))
 BACK: dict[str, str] = {after: before for before, after in FORWARD.items()}
 
 
@@ -76,14 +85,18 @@ def project_create(*, actor: Any, data: dict[str, Any]) -> Project:
     return project
 
 
-def project_update(*, project: Project, actor: Any, data: dict[str, Any], expected_version: int | None) -> Project:
+def project_update(
+    *, project: Project, actor: Any, data: dict[str, Any], expected_version: int | None
+) -> Project:
     """Change a project's registry data; stage and actual dates are not part of `data` (workflow only)."""
     blocked = {"stage", *(f"{s}_on" for s in STAGE_ORDER if s != Stage.SIGNED)} & set(data)
     if blocked:
         raise ServiceError(_("The stage changes only through the stage workflow."))
     if data.get("signed_on") and data["signed_on"] > today():
         raise ServiceError(_("The signing date cannot be in the future."), field="signed_on")
-    updated = core_services.object_update(instance=project, actor=actor, data=data, expected_version=expected_version)
+    updated = core_services.object_update(
+        instance=project, actor=actor, data=data, expected_version=expected_version
+    )
     from .lagging import projects_refresh_lagging
 
     projects_refresh_lagging(project_ids=[updated.pk])
@@ -93,7 +106,9 @@ def project_update(*, project: Project, actor: Any, data: dict[str, Any], expect
 def _locked(project: Project, expected_version: int | None) -> Project:
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if expected_version is not None and int(expected_version) != locked.version:
-        raise StaleEdit(_("This record was changed by someone else. Reload it to see the newer values."))
+        raise StaleEdit(
+            _("This record was changed by someone else. Reload it to see the newer values.")
+        )
     return locked
 
 
@@ -122,15 +137,18 @@ def project_advance_stage(
             field="to_stage",
         )
     if not (evidence or "").strip():
-        raise ServiceError(_("Give the evidence for this stage (document number, inspection, photo ...)."),
-                           field="evidence")
+        raise ServiceError(
+            _("Give the evidence for this stage (document number, inspection, photo ...)."),
+            field="evidence",
+        )
     happened_on = happened_on or today()
     if happened_on > today():
         raise ServiceError(_("The date cannot be in the future."), field="happened_on")
     previous = locked.actual_on(locked.stage)
     if previous is not None and happened_on < previous:
         raise ServiceError(
-            _("The date cannot be before the date of the previous stage (%(date)s).") % {"date": previous},
+            _("The date cannot be before the date of the previous stage (%(date)s).")
+            % {"date": previous},
             field="happened_on",
         )
     from_stage = locked.stage
@@ -139,15 +157,30 @@ def project_advance_stage(
     locked.version += 1
     locked.save()
     change = StageChange(
-        project=locked, from_stage=from_stage, to_stage=to_stage, direction=StageChange.Direction.FORWARD,
-        happened_on=happened_on, evidence=evidence.strip(), actor=actor, actor_name=actor_name(actor),
+        project=locked,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        direction=StageChange.Direction.FORWARD,
+        happened_on=happened_on,
+        evidence=evidence.strip(),
+        actor=actor,
+        actor_name=actor_name(actor),
     )
     if evidence_file:
         change.evidence_file = evidence_file
     change.save()
-    audit.record(actor=actor, event_type="stage_advance", obj=locked,
-                 detail={"from": from_stage, "to": to_stage, "date": happened_on, "evidence": evidence.strip()[:200],
-                         "file": bool(evidence_file)})
+    audit.record(
+        actor=actor,
+        event_type="stage_advance",
+        obj=locked,
+        detail={
+            "from": from_stage,
+            "to": to_stage,
+            "date": happened_on,
+            "evidence": evidence.strip()[:200],
+            "file": bool(evidence_file),
+        },
+    )
     from .lagging import projects_refresh_lagging
 
     projects_refresh_lagging(project_ids=[locked.pk])
@@ -176,11 +209,25 @@ def project_move_back(
     locked.version += 1
     locked.save()
     StageChange.objects.create(
-        project=locked, from_stage=from_stage, to_stage=to_stage, direction=StageChange.Direction.BACK,
-        reason=reason.strip(), actor=actor, actor_name=actor_name(actor),
+        project=locked,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        direction=StageChange.Direction.BACK,
+        reason=reason.strip(),
+        actor=actor,
+        actor_name=actor_name(actor),
     )
-    audit.record(actor=actor, event_type="stage_back", obj=locked,
-                 detail={"from": from_stage, "to": to_stage, "reason": reason.strip()[:200], "cleared": cleared})
+    audit.record(
+        actor=actor,
+        event_type="stage_back",
+        obj=locked,
+        detail={
+            "from": from_stage,
+            "to": to_stage,
+            "reason": reason.strip()[:200],
+            "cleared": cleared,
+        },
+    )
     from .lagging import projects_refresh_lagging
 
     projects_refresh_lagging(project_ids=[locked.pk])
@@ -195,7 +242,10 @@ def project_change_stage(*, project: Project, actor: Any, to_stage: str, **kwarg
         kwargs.pop("reason", None)
         return project_advance_stage(project=project, actor=actor, to_stage=to_stage, **kwargs)
     return project_move_back(
-        project=project, actor=actor, to_stage=to_stage, reason=kwargs.get("reason", ""),
+        project=project,
+        actor=actor,
+        to_stage=to_stage,
+        reason=kwargs.get("reason", ""),
         expected_version=kwargs.get("expected_version"),
     )
 
@@ -203,7 +253,9 @@ def project_change_stage(*, project: Project, actor: Any, to_stage: str, **kwarg
 # --------------------------------------------------------------------------------------------- monthly reports
 
 
-def check_report_values(*, month: date, planned_yi: Decimal | None, completed_yi: Decimal | None) -> list[tuple[str, str]]:
+def check_report_values(
+    *, month: date, planned_yi: Decimal | None, completed_yi: Decimal | None
+) -> list[tuple[str, str]]:
     """(field, message) for each problem with one month's figures; shared by the form path and the import."""
     problems = []
     if planned_yi is not None and planned_yi < 0:
@@ -211,7 +263,12 @@ def check_report_values(*, month: date, planned_yi: Decimal | None, completed_yi
     if completed_yi is not None and completed_yi < 0:
         problems.append(("completed_yi", _("Investment cannot be negative.")))
     if completed_yi is not None and month_start(month) > month_start(today()):
-        problems.append(("completed_yi", _("Completed investment can only be reported for past or current months.")))
+        problems.append(
+            (
+                "completed_yi",
+                _("Completed investment can only be reported for past or current months."),
+            )
+        )
     return problems
 
 
@@ -229,17 +286,25 @@ def report_save(
     """Report one month's planned and completed investment (月度投资调度); one row per project and month."""
     require_project_writer(project, actor)
     month = month_start(month)
-    for field, message in check_report_values(month=month, planned_yi=planned_yi, completed_yi=completed_yi):
+    for field, message in check_report_values(
+        month=month, planned_yi=planned_yi, completed_yi=completed_yi
+    ):
         raise ServiceError(message, field=field)
-    data = {"planned_yi": planned_yi if planned_yi is not None else Decimal("0"), "completed_yi": completed_yi,
-            "note": note or "", "reported_by": actor if getattr(actor, "pk", None) else None}
+    data = {
+        "planned_yi": planned_yi if planned_yi is not None else Decimal("0"),
+        "completed_yi": completed_yi,
+        "note": note or "",
+        "reported_by": actor if getattr(actor, "pk", None) else None,
+    }
     existing = MonthlyReport.objects.filter(project=project, month=month).first()
     if existing is None:
-        report = core_services.object_create(model=MonthlyReport, actor=actor,
-                                             data={"project": project, "month": month, **data})
+        report = core_services.object_create(
+            model=MonthlyReport, actor=actor, data={"project": project, "month": month, **data}
+        )
     else:
-        report = core_services.object_update(instance=existing, actor=actor, data=data,
-                                             expected_version=expected_version)
+        report = core_services.object_update(
+            instance=existing, actor=actor, data=data, expected_version=expected_version
+        )
     from .lagging import projects_refresh_lagging
 
     projects_refresh_lagging(project_ids=[project.pk])
@@ -250,16 +315,31 @@ def report_save(
 
 
 def batch_save(
-    *, batch: StartBatch, actor: Any, data: dict[str, Any], projects: list[Project], expected_version: int | None
+    *,
+    batch: StartBatch,
+    actor: Any,
+    data: dict[str, Any],
+    projects: list[Project],
+    expected_version: int | None,
 ) -> StartBatch:
     """Create or change a 集中开工 batch; its projects must be writable by the user (in its territory or chains)."""
-    writable = set(Project.objects.for_user(actor, write=True).filter(pk__in=[p.pk for p in projects])
-                   .values_list("pk", flat=True))
+    writable = set(
+        Project.objects.for_user(actor, write=True)
+        .filter(pk__in=[p.pk for p in projects])
+        .values_list("pk", flat=True)
+    )
     if len(writable) != len({p.pk for p in projects}):
         raise ServiceError(_("Some projects are outside your data scope."), field="projects")
     if batch.pk:
         # Keep the projects the user cannot see: they replace only their own part of the batch.
         hidden = list(batch.projects.exclude(pk__in=Project.objects.for_user(actor).values("pk")))
-        return core_services.object_update(instance=batch, actor=actor, data=data, expected_version=expected_version,
-                                           m2m={"projects": [*projects, *hidden]})
-    return core_services.object_create(model=StartBatch, actor=actor, data=data, m2m={"projects": projects})
+        return core_services.object_update(
+            instance=batch,
+            actor=actor,
+            data=data,
+            expected_version=expected_version,
+            m2m={"projects": [*projects, *hidden]},
+        )
+    return core_services.object_create(
+        model=StartBatch, actor=actor, data=data, m2m={"projects": projects}
+    )

@@ -48,7 +48,13 @@ class WorkflowStepView(ScopedMixin, View):
         raise NotImplementedError
 
     def context(self, form: Any) -> dict[str, Any]:
-        return {**self.meta(), "object": self.object, "form": form, "title": self.title, "allowed": self.allowed()}
+        return {
+            **self.meta(),
+            "object": self.object,
+            "form": form,
+            "title": self.title,
+            "allowed": self.allowed(),
+        }
 
     def render_form(self, form: Any) -> HttpResponse:
         return render(self.request, self.template_name, self.context(form))

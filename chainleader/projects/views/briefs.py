@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +18,7 @@ from django.views import View
 
 from chainleader.chains.models import Chain
 from chainleader.core.exceptions import ServiceError
+from chainleader.core.querysets import scope_for
 from chainleader.core.views import ScopedMixin
 
 from .. import services
@@ -29,7 +31,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def docx_response(content: bytes, filename: str) -> HttpResponse:
     cleaned = re.sub(r'[\x00-\x1f\x7f/\\"]+', "_", filename)
     response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename=\"brief.docx\"; filename*=UTF-8''{quote(cleaned)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"brief.docx\"; filename*=UTF-8''{quote(cleaned)}"
+    )
     response["Content-Length"] = str(len(content))
     add_never_cache_headers(response)
     return response
@@ -42,6 +46,12 @@ class BriefMixin:
     def chain(self) -> Chain | None:
         return None
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The three administrators and role-less accounts see no business data (TP1): no brief either.
+        if request.user.is_authenticated and scope_for(request.user).nothing:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return render(request, self.template_name, {"form": BriefForm(), "chain": self.chain()})
 
@@ -50,8 +60,11 @@ class BriefMixin:
         if form.is_valid():
             try:
                 content, name = services.brief_generate(
-                    actor=request.user, chain=self.chain(), start=form.cleaned_data["period_start"],
-                    end=form.cleaned_data["period_end"])
+                    actor=request.user,
+                    chain=self.chain(),
+                    start=form.cleaned_data["period_start"],
+                    end=form.cleaned_data["period_end"],
+                )
             except ServiceError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -67,6 +80,8 @@ class ChainBriefView(BriefMixin, ScopedMixin, View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        if scope_for(request.user).nothing:  # administrators: 403 before any lookup (TP2)
+            raise PermissionDenied
         self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
@@ -84,8 +99,14 @@ class NotificationListView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         qs = Notification.objects.for_user(request.user).order_by("read_at", "-created_at", "-id")
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
-        return render(request, "projects/notification_list.html", {
-            "page_obj": page, "unread": Notification.objects.for_user(request.user).unread().count()})
+        return render(
+            request,
+            "projects/notification_list.html",
+            {
+                "page_obj": page,
+                "unread": Notification.objects.for_user(request.user).unread().count(),
+            },
+        )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         raw = request.POST.get("id", "")

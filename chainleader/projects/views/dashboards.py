@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from chainleader.chains.models import Chain
+from chainleader.core.tables import Column
 from chainleader.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -21,7 +22,6 @@ from chainleader.core.views import (
     ObjectHistoryView,
     ObjectListView,
 )
-from chainleader.core.tables import Column
 from chainleader.reference.models import Region
 
 from .. import selectors, services
@@ -37,18 +37,23 @@ def worklist_status(user: Any, **where: Any) -> list[dict[str, Any]]:
     return list_status(user, **where)
 
 
-def page_context(user: Any, projects: Any, problems: Any, *, worklists: dict[str, Any]) -> dict[str, Any]:
+def page_context(
+    user: Any, projects: Any, problems: Any, *, worklists: dict[str, Any]
+) -> dict[str, Any]:
     today = timezone.localdate()
     start = today.replace(month=1, day=1)
     series = selectors.monthly_series(projects, start, today.replace(month=12, day=31))
     return {
         "totals": selectors.totals(projects, today.year),
         "stage_rows": selectors.stage_rows(projects),
-        "lagging": projects.filter(is_lagging=True).select_related("district", "chain")
+        "lagging": projects.filter(is_lagging=True)
+        .select_related("district", "chain")
         .order_by("-total_investment_yi", "pk")[:50],
         "problem_counts": selectors.problem_counts(problems, today),
         "problems": selectors.problems_overdue_first(
-            problems.exclude(status=Problem.Status.CLOSED).select_related("department", "project"), today)[:20],
+            problems.exclude(status=Problem.Status.CLOSED).select_related("department", "project"),
+            today,
+        )[:20],
         "chart": json.dumps(selectors.monthly_chart_option(series), ensure_ascii=False),
         "worklists": worklist_status(user, **worklists),
         "today": today,
@@ -67,8 +72,12 @@ class ChainDashboardView(ObjectDetailView):
         problems = Problem.objects.for_user(user).filter(chain=chain)
         year = timezone.localdate().year
         kpi = selectors.chain_kpis(user, year, Chain.objects.for_user(user).filter(pk=chain.pk))
-        return {**page_context(user, projects, problems, worklists={"chain": chain}),
-                "kpi": kpi[0] if kpi else None, "year": year, "list_query": f"chain={chain.pk}"}
+        return {
+            **page_context(user, projects, problems, worklists={"chain": chain}),
+            "kpi": kpi[0] if kpi else None,
+            "year": year,
+            "list_query": f"chain={chain.pk}",
+        }
 
 
 class DistrictDashboardView(LoginRequiredMixin, View):
@@ -80,9 +89,12 @@ class DistrictDashboardView(LoginRequiredMixin, View):
             raise Http404
         projects = Project.objects.for_user(request.user).filter(district__code__startswith=code)
         problems = Problem.objects.for_user(request.user).filter(region__code__startswith=code)
-        context = {**page_context(request.user, projects, problems, worklists={"region_code": code}),
-                   "region": region, "by_chain": selectors.summary_by(projects, "chain", timezone.localdate().year),
-                   "list_query": f"district={region.pk}"}
+        context = {
+            **page_context(request.user, projects, problems, worklists={"region_code": code}),
+            "region": region,
+            "by_chain": selectors.summary_by(projects, "chain", timezone.localdate().year),
+            "list_query": f"district={region.pk}",
+        }
         return render(request, "projects/district_dashboard.html", context)
 
 
@@ -93,7 +105,12 @@ BATCH_COLUMNS = [
     Column("held_on", gettext_lazy("held on"), order_by="held_on"),
     Column("region", gettext_lazy("region"), order_by="region__code"),
     Column("project_count", gettext_lazy("projects"), order_by="project_count", numeric=True),
-    Column("total_yi", gettext_lazy("total investment (100 million yuan)"), order_by="total_yi", numeric=True),
+    Column(
+        "total_yi",
+        gettext_lazy("total investment (100 million yuan)"),
+        order_by="total_yi",
+        numeric=True,
+    ),
 ]
 
 
@@ -118,8 +135,10 @@ class BatchDetailView(ObjectDetailView):
         user = self.request.user
         return {
             "figures": selectors.batch_figures(self.object, user),
-            "projects": Project.objects.for_user(user).filter(start_batches=self.object)
-            .select_related("chain", "district").order_by("-total_investment_yi", "pk"),
+            "projects": Project.objects.for_user(user)
+            .filter(start_batches=self.object)
+            .select_related("chain", "district")
+            .order_by("-total_investment_yi", "pk"),
         }
 
 
@@ -129,9 +148,13 @@ class BatchEditView(ObjectEditView):
 
     def save(self, form: Any) -> Any:
         data, m2m = form.data_for_service()
-        return services.batch_save(batch=self.object, actor=self.request.user, data=data,
-                                   projects=list(m2m.get("projects", [])),
-                                   expected_version=form.cleaned_data.get("version"))
+        return services.batch_save(
+            batch=self.object,
+            actor=self.request.user,
+            data=data,
+            projects=list(m2m.get("projects", [])),
+            expected_version=form.cleaned_data.get("version"),
+        )
 
 
 class BatchDeleteView(ObjectDeleteView):

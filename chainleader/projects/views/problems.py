@@ -43,7 +43,10 @@ class ProblemListView(ObjectListView):
 
     def extra_context_data(self) -> dict[str, Any]:
         qs, _f = self.filtered()
-        return {"counts": selectors.problem_counts(qs, timezone.localdate()), "today": timezone.localdate()}
+        return {
+            "counts": selectors.problem_counts(qs, timezone.localdate()),
+            "today": timezone.localdate(),
+        }
 
 
 class ProblemDetailView(ObjectDetailView):
@@ -51,12 +54,16 @@ class ProblemDetailView(ObjectDetailView):
     template_name = "projects/problem_detail.html"
 
     def get_queryset(self) -> Any:
-        return self.scoped().select_related("chain", "project", "department", "raised_by_unit", "region")
+        return self.scoped().select_related(
+            "chain", "project", "department", "raised_by_unit", "region"
+        )
 
     def extra_context_data(self) -> dict[str, Any]:
         problem = self.object
         return {
-            "events": ProblemEvent.objects.for_user(self.request.user).filter(problem=problem).select_related("actor"),
+            "events": ProblemEvent.objects.for_user(self.request.user)
+            .filter(problem=problem)
+            .select_related("actor"),
             "actions": services.allowed_actions(problem, self.request.user),
             "overdue": problem.is_overdue(timezone.localdate()),
         }
@@ -80,7 +87,9 @@ class ProblemRaiseView(ScopedMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def render_form(self, form: Any) -> HttpResponse:
-        return render(self.request, self.template_name, {**self.meta(), "form": form, "project": self.project})
+        return render(
+            self.request, self.template_name, {**self.meta(), "form": form, "project": self.project}
+        )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.render_form(ProblemForm(user=request.user, project=self.project))
@@ -93,8 +102,12 @@ class ProblemRaiseView(ScopedMixin, View):
         project = self.project or data.get("project")
         try:
             problem = services.problem_raise(
-                actor=request.user, chain=project.chain if project else data["chain"], project=project,
-                title=data["title"], description=data.get("description") or "", category=data["category"],
+                actor=request.user,
+                chain=project.chain if project else data["chain"],
+                project=project,
+                title=data["title"],
+                description=data.get("description") or "",
+                category=data["category"],
                 attachment=data.get("attachment"),
             )
         except ServiceError as exc:
@@ -113,7 +126,9 @@ class ProjectProblemRaiseView(ProblemRaiseView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.project = get_object_or_404(Project.objects.for_user(request.user, write=True), pk=kwargs["parent_pk"])
+        self.project = get_object_or_404(
+            Project.objects.for_user(request.user, write=True), pk=kwargs["parent_pk"]
+        )
         self.require_editor()
         return View.dispatch(self, request, *args, **kwargs)
 
@@ -136,9 +151,14 @@ class ProblemAssignView(ProblemStepView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        return services.problem_assign(problem=self.object, actor=self.request.user, department=d["department"],
-                                       deadline=d["deadline"], note=d.get("note") or "",
-                                       expected_version=d.get("version"))
+        return services.problem_assign(
+            problem=self.object,
+            actor=self.request.user,
+            department=d["department"],
+            deadline=d["deadline"],
+            note=d.get("note") or "",
+            expected_version=d.get("version"),
+        )
 
 
 class ProblemAnswerView(ProblemStepView):
@@ -148,8 +168,13 @@ class ProblemAnswerView(ProblemStepView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        return services.problem_answer(problem=self.object, actor=self.request.user, answer=d["answer"],
-                                       attachment=d.get("attachment"), expected_version=d.get("version"))
+        return services.problem_answer(
+            problem=self.object,
+            actor=self.request.user,
+            answer=d["answer"],
+            attachment=d.get("attachment"),
+            expected_version=d.get("version"),
+        )
 
 
 class ProblemVerifyView(ProblemStepView):
@@ -159,8 +184,13 @@ class ProblemVerifyView(ProblemStepView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        return services.problem_verify(problem=self.object, actor=self.request.user, accepted=d["accepted"],
-                                       note=d.get("note") or "", expected_version=d.get("version"))
+        return services.problem_verify(
+            problem=self.object,
+            actor=self.request.user,
+            accepted=d["accepted"],
+            note=d.get("note") or "",
+            expected_version=d.get("version"),
+        )
 
 
 class ProblemCloseView(ProblemStepView):
@@ -170,8 +200,12 @@ class ProblemCloseView(ProblemStepView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        return services.problem_close(problem=self.object, actor=self.request.user, note=d.get("note") or "",
-                                      expected_version=d.get("version"))
+        return services.problem_close(
+            problem=self.object,
+            actor=self.request.user,
+            note=d.get("note") or "",
+            expected_version=d.get("version"),
+        )
 
 
 class ProblemFileView(ScopedMixin, View):

@@ -60,25 +60,38 @@ class ProjectDetailView(ObjectDetailView):
     template_name = "projects/project_detail.html"
 
     def get_queryset(self) -> Any:
-        return self.scoped().select_related("chain", "segment", "district", "park", "investor", "owner")
+        return self.scoped().select_related(
+            "chain", "segment", "district", "park", "investor", "owner"
+        )
 
     def extra_context_data(self) -> dict[str, Any]:
         user, project = self.request.user, self.object
         today = timezone.localdate()
-        reports = list(MonthlyReport.objects.for_user(user).filter(project=project).order_by("-month")[:36])
-        series = [{"month": r.month, "planned": r.planned_yi, "completed": r.completed_yi} for r in reversed(reports)]
+        reports = list(
+            MonthlyReport.objects.for_user(user).filter(project=project).order_by("-month")[:36]
+        )
+        series = [
+            {"month": r.month, "planned": r.planned_yi, "completed": r.completed_yi}
+            for r in reversed(reports)
+        ]
         problems = selectors.problems_overdue_first(
-            Problem.objects.for_user(user).filter(project=project).select_related("department"), today)
+            Problem.objects.for_user(user).filter(project=project).select_related("department"),
+            today,
+        )
         can_write = Project.objects.for_user(user, write=True).filter(pk=project.pk).exists()
         return {
             "stage_rows": project.stage_rows(),
-            "changes": StageChange.objects.for_user(user).filter(project=project).select_related("actor")[:50],
+            "changes": StageChange.objects.for_user(user)
+            .filter(project=project)
+            .select_related("actor")[:50],
             "reports": reports,
             "chart": json.dumps(selectors.monthly_chart_option(series), ensure_ascii=False),
             "problems": problems,
             "batches": StartBatch.objects.for_user(user).filter(projects=project),
             "can_write": can_write and self.can_edit(),
-            "stage_form": StageChangeForm(project=project) if can_write and self.can_edit() else None,
+            "stage_form": StageChangeForm(project=project)
+            if can_write and self.can_edit()
+            else None,
             "today": today,
         }
 
@@ -90,8 +103,12 @@ class ProjectEditView(ObjectEditView):
     def save(self, form: Any) -> Any:
         data, _m2m = form.data_for_service()
         if self.object.pk:
-            return services.project_update(project=self.object, actor=self.request.user, data=data,
-                                           expected_version=form.cleaned_data.get("version"))
+            return services.project_update(
+                project=self.object,
+                actor=self.request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+            )
         return services.project_create(actor=self.request.user, data=data)
 
 
@@ -125,21 +142,32 @@ class ProjectStageView(WorkflowStepView):
         return {"project": self.object}
 
     def allowed(self) -> bool:
-        return self.can_edit() and Project.objects.for_user(self.request.user, write=True).filter(
-            pk=self.object.pk).exists()
+        return (
+            self.can_edit()
+            and Project.objects.for_user(self.request.user, write=True)
+            .filter(pk=self.object.pk)
+            .exists()
+        )
 
     def perform(self, form: Any) -> Any:
         data = form.cleaned_data
         return services.project_change_stage(
-            project=self.object, actor=self.request.user, to_stage=data["to_stage"],
-            happened_on=data.get("happened_on"), evidence=data.get("evidence") or "",
-            evidence_file=data.get("evidence_file"), reason=data.get("reason") or "",
+            project=self.object,
+            actor=self.request.user,
+            to_stage=data["to_stage"],
+            happened_on=data.get("happened_on"),
+            evidence=data.get("evidence") or "",
+            evidence_file=data.get("evidence_file"),
+            reason=data.get("reason") or "",
             expected_version=data.get("version"),
         )
 
     def context(self, form: Any) -> dict[str, Any]:
-        return {**super().context(form), "forward": services.FORWARD.get(self.object.stage),
-                "back": services.BACK.get(self.object.stage)}
+        return {
+            **super().context(form),
+            "forward": services.FORWARD.get(self.object.stage),
+            "back": services.BACK.get(self.object.stage),
+        }
 
 
 class StageEvidenceView(ScopedMixin, View):
@@ -169,8 +197,12 @@ class ReportEditView(ChildEditView):
     def save(self, form: Any) -> Any:
         data = form.cleaned_data
         services.report_save(
-            project=self.parent, actor=self.request.user, month=data["month"], planned_yi=data.get("planned_yi"),
-            completed_yi=data.get("completed_yi"), note=data.get("note") or "",
+            project=self.parent,
+            actor=self.request.user,
+            month=data["month"],
+            planned_yi=data.get("planned_yi"),
+            completed_yi=data.get("completed_yi"),
+            note=data.get("note") or "",
             expected_version=data.get("version") if self.object.pk else None,
         )
         return self.parent
@@ -208,8 +240,11 @@ class ProjectSummaryView(LoginRequiredMixin, View):
             ("district", _("By district"), selectors.summary_by(qs, "district", year)),
             ("chain", _("By chain"), selectors.summary_by(qs, "chain", year)),
         ]
-        return render(request, "projects/project_summary.html",
-                      {"totals": selectors.totals(qs, year), "groups": groups, "year": year})
+        return render(
+            request,
+            "projects/project_summary.html",
+            {"totals": selectors.totals(qs, year), "groups": groups, "year": year},
+        )
 
 
 class ProjectMapView(LoginRequiredMixin, View):
@@ -218,16 +253,26 @@ class ProjectMapView(LoginRequiredMixin, View):
     MAP_NAME = "qingdao"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        filterset = ProjectFilter(request.GET or None, queryset=Project.objects.for_user(request.user),
-                                  request=request)
+        filterset = ProjectFilter(
+            request.GET or None, queryset=Project.objects.for_user(request.user), request=request
+        )
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
         regions = selectors.qingdao_districts()
-        option = selectors.map_option(qs, self.MAP_NAME, {code: geo_name(code, name) for code, name in regions.items()})
+        option = selectors.map_option(
+            qs, self.MAP_NAME, {code: geo_name(code, name) for code, name in regions.items()}
+        )
         figures = sorted(selectors.district_figures(qs), key=lambda f: f["code"])
-        return render(request, "projects/project_map.html", {
-            "filter": filterset, "option": json.dumps(option, ensure_ascii=False), "figures": figures,
-            "map_name": self.MAP_NAME, "totals": selectors.totals(qs, timezone.localdate().year),
-        })
+        return render(
+            request,
+            "projects/project_map.html",
+            {
+                "filter": filterset,
+                "option": json.dumps(option, ensure_ascii=False),
+                "figures": figures,
+                "map_name": self.MAP_NAME,
+                "totals": selectors.totals(qs, timezone.localdate().year),
+            },
+        )
 
 
 def geo_name(code: str, name: str) -> str:
@@ -242,7 +287,13 @@ class ChainKpiView(LoginRequiredMixin, View):
         raw = request.GET.get("year", "")
         year = min(max(int(raw), 2000), 2100) if raw.isdigit() else timezone.localdate().year
         kpis = selectors.chain_kpis(request.user, year)
-        return render(request, "projects/chain_kpi.html", {
-            "kpis": kpis, "year": year, "met": sum(1 for k in kpis if k.met), "target": kpis[0].target if kpis else 2,
-        })
-
+        return render(
+            request,
+            "projects/chain_kpi.html",
+            {
+                "kpis": kpis,
+                "year": year,
+                "met": sum(1 for k in kpis if k.met),
+                "target": kpis[0].target if kpis else 2,
+            },
+        )

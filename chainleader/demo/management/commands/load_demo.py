@@ -29,6 +29,12 @@ MODEL_ZH = {
     "Contact": "联系人",
     "Placement": "企业落位",
     "User": "账号",
+    "Project": "项目",
+    "StageChange": "阶段变更",
+    "MonthlyReport": "月度报表",
+    "StartBatch": "集中开工批次",
+    "Problem": "问题",
+    "WorkItem": "清单事项",
 }
 ORDER = list(MODEL_ZH)
 

@@ -11,13 +11,21 @@ class Command(BaseCommand):
     help = "标记滞后项目并提醒责任人，逾期问题上报链长（每日运行；--enqueue 交给任务进程，--daily 每日自动排程）。"
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--enqueue", action="store_true", help="交给后台任务进程执行（django-tasks）。")
-        parser.add_argument("--daily", action="store_true", help="由任务进程每日 01:30 自动运行（排好下一次）。")
+        parser.add_argument(
+            "--enqueue", action="store_true", help="交给后台任务进程执行（django-tasks）。"
+        )
+        parser.add_argument(
+            "--daily", action="store_true", help="由任务进程每日 01:30 自动运行（排好下一次）。"
+        )
 
     def handle(self, *args, **options) -> None:
         if options["daily"]:
             queued = tasks.schedule_next()
-            self.stdout.write("已排程：每日 01:30 运行。" if queued else "已有待运行的排程，或任务后端不支持定时。")
+            self.stdout.write(
+                "已排程：每日 01:30 运行。"
+                if queued
+                else "已有待运行的排程，或任务后端不支持定时。"
+            )
             return
         if options["enqueue"]:
             result = tasks.mark_lagging_daily.enqueue()

@@ -1,0 +1,549 @@
+"""Demo project data: ~330 synthetic projects over the 33 chains, in every stage, with monthly reports for
+2025–2026, two 集中开工 batches, problems in every state and items on all four lists.
+
+Deterministic (one `random.Random` with a fixed seed, everything generated before anything is written, dates
+relative to the fixed REFERENCE month, not to the clock) and idempotent (rows are looked up by natural key:
+project code, batch name, problem chain + title, item chain + list + title, report project + month). The lagging
+flags are then set by the same daily check the site runs (`projects_mark_lagging`), as of the real date.
+
+Source figures (DOMAIN.md): Qingdao's 342 chain projects total ≈ 8,000亿; this demo scales that down to 10
+projects a chain with plausible invented figures; every row is flagged `is_synthetic`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from chainleader.accounts.models import OrgUnit, User
+from chainleader.chains.models import Chain, Placement, Segment
+from chainleader.projects.models import (
+    STAGE_ORDER,
+    MonthlyReport,
+    Problem,
+    ProblemEvent,
+    Project,
+    StageChange,
+    StartBatch,
+)
+from chainleader.projects.services import problems_escalate_overdue, projects_mark_lagging
+from chainleader.reference.models import Region
+from chainleader.worklists.models import WorkItem, WorkItemNote
+
+from .firms import DISTRICT_WEIGHTS
+
+SEED = "20210606-projects"
+REFERENCE = date(
+    2026, 11, 1
+)  # the demo's figures are "as of" this month: completed investment up to October
+PER_CHAIN = 10
+SUFFIXES = (
+    "产业化项目",
+    "生产基地项目",
+    "扩建项目",
+    "技改项目",
+    "研发中心项目",
+    "智能工厂项目",
+    "产业园项目",
+)
+KIND_BY_SUFFIX = {"扩建项目": Project.Kind.EXPANSION, "技改项目": Project.Kind.UPGRADE}
+# Months from one stage to the next (签约→备案→开工→在建→竣工→投产→纳统), as ranges.
+GAPS = ((1, 3), (1, 4), (1, 2), (10, 26), (1, 4), (1, 3))
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    return date(year, month % 12 + 1, min(day.day, 28))
+
+
+@dataclass
+class ProjectSpec:
+    code: str
+    name: str
+    chain_pk: int
+    segment_pk: int | None
+    district: str
+    park_pk: int | None
+    investor_pk: int | None
+    kind: str
+    total_yi: Decimal
+    stage: str
+    planned: dict[str, date]
+    actual: dict[str, date]
+    investment_lag: bool = False
+    reports: list[tuple[date, Decimal, Decimal | None]] = field(default_factory=list)
+
+
+def _total(rng: random.Random) -> Decimal:
+    roll = rng.random()
+    if roll < 0.12:
+        value = rng.uniform(20, 120)  # ≥ 20亿
+    elif roll < 0.85:
+        value = rng.lognormvariate(1.6, 0.6)  # mostly 2–15亿
+    else:
+        value = rng.uniform(0.3, 0.99)  # below 1亿
+    return Decimal(str(round(value, 2)))
+
+
+def _stage_for(i: int, rng: random.Random) -> str:
+    # The first seven of each chain cover every stage; the rest lean to construction, as offices' lists do.
+    if i < len(STAGE_ORDER):
+        return STAGE_ORDER[i]
+    return rng.choices(STAGE_ORDER, weights=(2, 2, 2, 4, 2, 2, 1))[0]
+
+
+def _dates(rng: random.Random, stage: str, lag: bool) -> tuple[dict[str, date], dict[str, date]]:
+    """Planned dates of every stage and actual dates of the reached ones, never after REFERENCE."""
+    reached = STAGE_ORDER.index(stage)
+    # Start far enough back for the reached stages to fit before REFERENCE.
+    back = sum(hi for _lo, hi in GAPS[:reached]) + rng.randint(0, 6)
+    signed = add_months(REFERENCE, -min(back, 34))
+    planned = {"signed": signed}
+    day = signed
+    for (lo, hi), s in zip(GAPS, STAGE_ORDER[1:], strict=True):
+        day = add_months(day, rng.randint(lo, hi))
+        planned[s] = day
+    actual: dict[str, date] = {}
+    previous = signed
+    for s in STAGE_ORDER[: reached + 1]:
+        when = min(planned[s] + timedelta(days=rng.randint(-10, 20)), REFERENCE - timedelta(days=3))
+        when = max(when, previous)
+        actual[s] = previous = when
+    nxt = reached + 1
+    if nxt < len(STAGE_ORDER):
+        if lag:  # the next stage was due a while ago
+            planned[STAGE_ORDER[nxt]] = REFERENCE - timedelta(days=rng.randint(20, 120))
+        elif planned[STAGE_ORDER[nxt]] <= REFERENCE + timedelta(days=10):
+            planned[STAGE_ORDER[nxt]] = REFERENCE + timedelta(days=rng.randint(25, 150))
+        for s_prev, s in zip(STAGE_ORDER[nxt:], STAGE_ORDER[nxt + 1 :], strict=False):
+            if planned[s] <= planned[s_prev]:
+                planned[s] = add_months(planned[s_prev], 2)
+    return planned, actual
+
+
+def _reports(rng: random.Random, spec: ProjectSpec) -> list[tuple[date, Decimal, Decimal | None]]:
+    """Monthly plan over the construction months in 2025–2026; completed figures up to the reference month."""
+    start = spec.actual.get("started") or spec.planned["started"]
+    end = spec.actual.get("completed") or spec.planned["completed"]
+    months = []
+    day = date(max(start.year, 2025), start.month if start.year >= 2025 else 1, 1)
+    while day <= date(2026, 12, 1) and day <= end.replace(day=1):
+        months.append(day)
+        day = add_months(day, 1)
+    if not months:
+        return []
+    span = max((end.year - start.year) * 12 + end.month - start.month, 1)
+    monthly = spec.total_yi * Decimal("0.8") / span  # 80 % of the total goes into construction
+    rows = []
+    for month in months:
+        planned = (monthly * Decimal(str(rng.uniform(0.8, 1.2)))).quantize(Decimal("0.0001"))
+        done: Decimal | None = None
+        if month < REFERENCE and STAGE_ORDER.index(spec.stage) >= STAGE_ORDER.index("started"):
+            factor = rng.uniform(0.45, 0.65) if spec.investment_lag else rng.uniform(0.88, 1.1)
+            done = (planned * Decimal(str(factor))).quantize(Decimal("0.0001"))
+        rows.append((month, planned, done))
+    return rows
+
+
+class ProjectDemo:
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.out = loader.out
+        self.rng = random.Random(SEED)  # noqa: S311 — demo data, not security
+        self.regions = {r.code: r for r in Region.objects.filter(code__startswith="3702")}
+
+    # ------------------------------------------------------------------------------------------ generate
+    def generate(self) -> list[ProjectSpec]:
+        rng = self.rng
+        chains = list(
+            Chain.objects.filter(region__code__startswith="3702").order_by("level", "order", "pk")
+        )
+        segments: dict[int, list[tuple[int, str]]] = {}
+        for pk, chain_id, name in (
+            Segment.objects.filter(children__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "chain_id", "name")
+        ):
+            segments.setdefault(chain_id, []).append((pk, name))
+        investors: dict[int, list[tuple[int, str, str]]] = {}
+        for chain_id, pk, name, code in Placement.objects.order_by("pk").values_list(
+            "segment__chain_id", "enterprise_id", "enterprise__name", "enterprise__region__code"
+        ):
+            investors.setdefault(chain_id, []).append((pk, name, code))
+        parks: dict[tuple[int, str], int] = {}
+        for park_pk, chain_id, code in Chain.parks.through.objects.order_by("pk").values_list(
+            "park_id", "chain_id", "park__region__code"
+        ):
+            parks.setdefault((chain_id, code), park_pk)
+        districts = list(DISTRICT_WEIGHTS)
+        weights = list(DISTRICT_WEIGHTS.values())
+        specs: list[ProjectSpec] = []
+        number = 0
+        for index, chain in enumerate(chains):
+            firms = investors.get(chain.pk, [])
+            segs = segments.get(chain.pk, [])
+            for i in range(PER_CHAIN):
+                number += 1
+                stage = _stage_for(i, rng)
+                district = (
+                    "370211"
+                    if chain.level == "district"
+                    else rng.choices(districts, weights=weights)[0]
+                )
+                local = [f for f in firms if f[2] == district]
+                firm = (
+                    rng.choice(local or firms) if (local or firms) and rng.random() < 0.75 else None
+                )
+                seg = rng.choice(segs) if segs else None
+                suffix = rng.choice(SUFFIXES)
+                who = (
+                    firm[1]
+                    .replace("股份有限公司", "")
+                    .replace("有限公司", "")
+                    .replace("集团", "")[:8]
+                    if firm
+                    else self.regions[district].name.replace("区", "").replace("市", "")
+                )
+                lag_date = stage != "counted" and rng.random() < 0.12
+                lag_money = (
+                    not lag_date
+                    and stage in ("started", "building", "completed")
+                    and rng.random() < 0.15
+                )
+                planned, actual = _dates(rng, stage, lag_date)
+                spec = ProjectSpec(
+                    code=f"QD{planned['signed'].year}-{number:04d}",
+                    name=f"{who}{seg[1] if seg else chain.name}{suffix}",
+                    chain_pk=chain.pk,
+                    segment_pk=seg[0] if seg else None,
+                    district=district,
+                    park_pk=parks.get((chain.pk, district)),
+                    investor_pk=firm[0] if firm else None,
+                    kind=KIND_BY_SUFFIX.get(
+                        suffix, Project.Kind.ATTRACTED if rng.random() < 0.3 else Project.Kind.NEW
+                    ),
+                    total_yi=_total(rng),
+                    stage=stage,
+                    planned=planned,
+                    actual=actual,
+                    investment_lag=lag_money,
+                )
+                # The ≥ 20亿 target (2 a chain a year): some chains reach it, some half, some not yet.
+                if (i == 0 and index % 2 == 0) or (i == 1 and index % 3 == 0):
+                    spec.total_yi = Decimal(str(round(rng.uniform(20, 60), 2)))
+                spec.reports = _reports(rng, spec)
+                specs.append(spec)
+        return specs
+
+    # ------------------------------------------------------------------------------------------ write
+    def run(self) -> None:
+        specs = self.generate()
+        team = User.objects.filter(username="team").first()
+        team_chains = set(team.chains.values_list("pk", flat=True)) if team else set()
+        existing = set(
+            Project.objects.filter(code__in=[s.code for s in specs]).values_list("code", flat=True)
+        )
+        new = [s for s in specs if s.code not in existing]
+        Project.objects.bulk_create(
+            [
+                Project(
+                    code=s.code,
+                    name=s.name,
+                    chain_id=s.chain_pk,
+                    segment_id=s.segment_pk,
+                    district=self.regions[s.district],
+                    park_id=s.park_pk,
+                    investor_id=s.investor_pk,
+                    kind=s.kind,
+                    total_investment_yi=s.total_yi,
+                    stage=s.stage,
+                    is_synthetic=True,
+                    owner=team if s.chain_pk in team_chains else None,
+                    description="演示用合成项目：名称、投资额、日期与月度数据均为虚构。",
+                    **{f"planned_{k}_on": v for k, v in s.planned.items()},
+                    **{f"{k}_on": v for k, v in s.actual.items()},
+                )
+                for s in new
+            ],
+            batch_size=500,
+        )
+        self.out.created["Project"] += len(new)
+        ids = dict(
+            Project.objects.filter(code__in=[s.code for s in specs]).values_list("code", "pk")
+        )
+        self._stage_changes(new, ids)
+        self._reports(specs, ids)
+        self._batches(specs, ids)
+        self._problems(specs, ids)
+        self._items(specs, ids)
+        projects_mark_lagging()
+        problems_escalate_overdue()
+
+    def _stage_changes(self, new: list[ProjectSpec], ids: dict[str, int]) -> None:
+        rows = []
+        for s in new:
+            reached = list(s.actual)
+            for before, after in itertools.pairwise(reached):
+                rows.append(
+                    StageChange(
+                        project_id=ids[s.code],
+                        from_stage=before,
+                        to_stage=after,
+                        direction=StageChange.Direction.FORWARD,
+                        happened_on=s.actual[after],
+                        evidence="演示数据：批复文件（合成）",
+                        actor_name="演示数据",
+                    )
+                )
+        StageChange.objects.bulk_create(rows, batch_size=1000)
+        for (
+            row
+        ) in rows:  # auto_now_add stamped the load time; the demo's history happened on its dates
+            row.created_at = timezone.make_aware(datetime.combine(row.happened_on, time(10)))
+        StageChange.objects.bulk_update(rows, ["created_at"], batch_size=1000)
+        self.out.created["StageChange"] += len(rows)
+
+    def _reports(self, specs: list[ProjectSpec], ids: dict[str, int]) -> None:
+        have = set(
+            MonthlyReport.objects.filter(project_id__in=ids.values()).values_list(
+                "project_id", "month"
+            )
+        )
+        rows = [
+            MonthlyReport(
+                project_id=ids[s.code], month=m, planned_yi=p, completed_yi=d, is_synthetic=True
+            )
+            for s in specs
+            for m, p, d in s.reports
+            if (ids[s.code], m) not in have
+        ]
+        MonthlyReport.objects.bulk_create(rows, batch_size=2000)
+        self.out.created["MonthlyReport"] += len(rows)
+
+    def _batches(self, specs: list[ProjectSpec], ids: dict[str, int]) -> None:
+        batches = (
+            (
+                "2026年西海岸新区第一季度重点项目集中开工",
+                date(2026, 3, 18),
+                "370211",
+                lambda s: s.district == "370211",
+            ),
+            ("2026年青岛市重点产业链项目集中开工", date(2026, 4, 8), "3702", lambda s: True),
+        )
+        for name, held_on, region, pick in batches:
+            batch = StartBatch.objects.filter(name=name).first()
+            if batch is None:
+                batch = StartBatch.objects.create(
+                    name=name,
+                    held_on=held_on,
+                    region=self.regions[region],
+                    is_synthetic=True,
+                    note="演示数据：批次与所含项目为虚构。",
+                )
+                self.out.created["StartBatch"] += 1
+            started = [
+                s
+                for s in specs
+                if pick(s)
+                and "started" in s.actual
+                and abs((s.actual["started"] - held_on).days) <= 75
+            ]
+            batch.projects.add(*[ids[s.code] for s in started[:30]])
+
+    def _unit(self, kind: str, name: str) -> OrgUnit | None:
+        return OrgUnit.objects.filter(kind=kind, name=name).first()
+
+    def _problems(self, specs: list[ProjectSpec], ids: dict[str, int]) -> None:
+        rng = self.rng
+        departments = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("pk"))
+        city_dept = self._unit(OrgUnit.Kind.DEPARTMENT, "市工业和信息化局") or departments[0]
+        topics = (
+            ("land", "用地指标未落实，影响开工"),
+            ("finance", "项目贷款审批进度慢"),
+            ("energy", "用电增容未批复"),
+            ("approval", "环评审批周期长"),
+            ("infrastructure", "园区配套道路未建成"),
+            ("talent", "技术工人招聘困难"),
+            ("land", "土地征收补偿未完成"),
+            ("energy", "能耗指标不足"),
+        )
+        statuses = (
+            ["raised"] * 8
+            + ["assigned"] * 10
+            + ["answered"] * 6
+            + ["verified"] * 5
+            + ["closed"] * 11
+        )
+        candidates = [
+            s for s in specs if s.stage in ("signed", "registered", "started", "building")
+        ]
+        by_region = {u.region_id: u for u in OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)}
+        have = set(Problem.objects.values_list("chain_id", "title"))
+        created = 0
+        for i, status in enumerate(statuses):
+            s = candidates[(i * 7) % len(candidates)]
+            category, text = topics[i % len(topics)]
+            title = f"{s.name}：{text}"
+            dept = city_dept if i % 3 == 0 else rng.choice(departments)
+            raised_on = REFERENCE - timedelta(days=rng.randint(20, 150))
+            if (s.chain_pk, title) in have:
+                continue
+            region = self.regions[s.district]
+            problem = Problem(
+                chain_id=s.chain_pk,
+                project_id=ids[s.code],
+                region=region,
+                title=title,
+                category=category,
+                description=f"演示数据：{text}，请协调解决。",
+                status=status,
+                raised_on=raised_on,
+                raised_by_unit=by_region.get(region.pk),
+                is_synthetic=True,
+            )
+            events = [("raise", "", "raised", raised_on)]
+            if status != "raised":
+                problem.department = dept
+                # Some assigned problems are overdue (they escalate to the chain leader).
+                late = status == "assigned" and i % 2 == 0
+                problem.deadline = (
+                    REFERENCE - timedelta(days=rng.randint(5, 40))
+                    if late
+                    else REFERENCE + timedelta(days=rng.randint(30, 90))
+                )
+                if status != "assigned":
+                    problem.deadline = raised_on + timedelta(days=45)
+                events.append(("assign", "raised", "assigned", raised_on + timedelta(days=3)))
+            if status in ("answered", "verified", "closed"):
+                problem.answer = (
+                    f"{dept.name}已牵头协调：{text.split('，')[0]}问题已形成解决方案并落实。"
+                )
+                events.append(("answer", "assigned", "answered", raised_on + timedelta(days=20)))
+            if status in ("verified", "closed"):
+                events.append(("verify", "answered", "verified", raised_on + timedelta(days=25)))
+            if status == "closed":
+                events.append(("close", "verified", "closed", raised_on + timedelta(days=28)))
+            stamp = {
+                a: timezone.make_aware(datetime.combine(d, time(10))) for a, _f, _t, d in events
+            }
+            problem.answered_at, problem.verified_at = stamp.get("answer"), stamp.get("verify")
+            problem.closed_at = stamp.get("close")
+            problem.save()
+            created += 1
+            names = {
+                "raise": problem.raised_by_unit.name if problem.raised_by_unit else "演示数据",
+                "assign": "链长制办公室",
+                "answer": dept.name,
+                "verify": "链长制办公室",
+                "close": "链长制办公室",
+            }
+            rows = ProblemEvent.objects.bulk_create(
+                [
+                    ProblemEvent(
+                        problem=problem,
+                        action=a,
+                        from_status=f,
+                        to_status=t,
+                        actor_name=names[a],
+                        note=problem.answer if a == "answer" else "",
+                    )
+                    for a, f, t, _d in events
+                ]
+            )
+            for row in rows:
+                row.created_at = stamp[row.action]
+            ProblemEvent.objects.bulk_update(rows, ["created_at"])
+        self.out.created["Problem"] += created
+
+    def _items(self, specs: list[ProjectSpec], ids: dict[str, int]) -> None:
+        rng = self.rng
+        office = self._unit(OrgUnit.Kind.OFFICE, "青岛市链长制办公室")
+        have = set(WorkItem.objects.values_list("chain_id", "kind", "title"))
+        by_chain: dict[int, list[ProjectSpec]] = {}
+        for s in specs:
+            by_chain.setdefault(s.chain_pk, []).append(s)
+        rows: list[tuple[WorkItem, str]] = []
+        statuses = ("open", "open", "open", "requested", "reviewed", "closed")
+        for chain in Chain.objects.filter(region__code__startswith="3702").select_related(
+            "lead_department", "team"
+        ):
+            owner = chain.lead_department or office
+            plans = [
+                (WorkItem.Kind.TASK, f"{chain.name}产业链图谱更新", None, ""),
+                (WorkItem.Kind.TASK, f"{chain.name}链主企业培育与配套对接", None, ""),
+                (
+                    WorkItem.Kind.INVESTMENT,
+                    f"{chain.name}补链招商：引进关键环节企业",
+                    None,
+                    "某头部企业（演示）",
+                ),
+            ]
+            big = sorted(by_chain.get(chain.pk, []), key=lambda s: -s.total_yi)[:2]
+            plans += [(WorkItem.Kind.CONSTRUCTION, f"推进{s.name}", ids[s.code], "") for s in big]
+            for kind, title, project, target in plans:
+                status = rng.choice(
+                    statuses
+                )  # drawn before the lookup, so a rerun draws the same stream
+                deadline = REFERENCE + timedelta(days=rng.randint(-60, 200))
+                amount = Decimal(str(round(rng.uniform(5, 60), 1)))
+                if (chain.pk, kind, title) in have:
+                    continue
+                unit = chain.team if kind == WorkItem.Kind.INVESTMENT and chain.team else owner
+                item = WorkItem(
+                    kind=kind,
+                    chain=chain,
+                    year=2026,
+                    title=title,
+                    project_id=project,
+                    target_firm=target,
+                    target_investment_yi=amount if target else None,
+                    owner_unit=unit,
+                    deadline=deadline,
+                    status=status,
+                    is_synthetic=True,
+                    description="演示数据：事项与进展为虚构。",
+                )
+                rows.append((item, status))
+        WorkItem.objects.bulk_create([i for i, _s in rows], batch_size=500)
+        notes = []
+        for item, status in rows:
+            notes.append(
+                WorkItemNote(
+                    item=item, text="演示数据：已完成阶段性工作。", author_name=item.owner_unit.name
+                )
+            )
+            if status in ("requested", "reviewed", "closed"):
+                notes.append(
+                    WorkItemNote(
+                        item=item,
+                        action="request",
+                        text="演示数据：申请销号。",
+                        author_name=item.owner_unit.name,
+                    )
+                )
+            if status in ("reviewed", "closed"):
+                notes.append(
+                    WorkItemNote(
+                        item=item, action="approve", text="审核通过。", author_name="产业专班"
+                    )
+                )
+            if status == "closed":
+                notes.append(
+                    WorkItemNote(
+                        item=item, action="close", text="同意销号。", author_name="链长制办公室"
+                    )
+                )
+        WorkItemNote.objects.bulk_create(notes, batch_size=1000)
+        self.out.created["WorkItem"] += len(rows)
+
+
+def load_projects(loader: Any) -> None:
+    """Called at the end of DemoLoader.run(), inside its transaction."""
+    ProjectDemo(loader).run()

@@ -1,0 +1,252 @@
+"""Project endpoints: projects (with the stage workflow), monthly reports and the problem ledger; every write goes
+through the same services as the pages, so the scopes and workflow rules are the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from chainleader.core.api import ScopedModelViewSet
+
+from .. import services
+from ..exceptions import WorkflowConflict, WorkflowForbidden
+from ..filters import MonthlyReportFilter, ProblemFilter, ProjectFilter
+from ..models import MonthlyReport, Problem, Project
+from .serializers import (
+    AnswerSerializer,
+    AssignSerializer,
+    MonthlyReportSerializer,
+    NoteSerializer,
+    ProblemSerializer,
+    ProjectSerializer,
+    StageAdvanceSerializer,
+    StageBackSerializer,
+    VerifySerializer,
+    WorkflowErrorSerializer,
+)
+
+WORKFLOW_ERRORS = {
+    400: OpenApiResponse(WorkflowErrorSerializer, description="Invalid data."),
+    403: OpenApiResponse(WorkflowErrorSerializer, description="Your role may not take this step."),
+    404: OpenApiResponse(
+        WorkflowErrorSerializer, description="Not found, or outside your data scope."
+    ),
+    409: OpenApiResponse(
+        WorkflowErrorSerializer,
+        description="The record's state does not allow this step, or stale version.",
+    ),
+}
+
+
+class WorkflowErrorsMixin:
+    """A wrong state is 409 and a wrong role 403 (SECURITY.md AC5); other errors as core.drf maps them."""
+
+    def get_exception_handler(self) -> Any:
+        base = super().get_exception_handler()  # type: ignore[misc]
+
+        def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+            if isinstance(exc, WorkflowConflict):
+                return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+            if isinstance(exc, WorkflowForbidden):
+                return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
+            return base(exc, context)
+
+        return handler
+
+    def step(self, request: Request, serializer_class: Any, run: Any) -> Response:
+        """Validate the step's body, run the service on the object (found in the user's scope), answer with it."""
+        obj = self.get_object()  # type: ignore[attr-defined]
+        body = serializer_class(data=request.data, context=self.get_serializer_context())  # type: ignore[attr-defined]
+        body.is_valid(raise_exception=True)
+        result = run(obj, body.validated_data)
+        return Response(self.get_serializer(self.reload(result)).data)  # type: ignore[attr-defined]
+
+
+class ProjectViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
+    """Chain projects (产业链重点项目) in the caller's scope; the stage moves only through advance / move-back."""
+
+    model = Project
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilter
+    select_related = ("chain", "district")
+    ordering_fields = ("name", "code", "total_investment_yi", "stage", "signed_on")
+
+    def create_object(self, *, data: dict[str, Any], m2m: dict[str, Any]) -> Project:
+        return services.project_create(actor=self.request.user, data=data)
+
+    def update_object(
+        self,
+        *,
+        instance: Any,
+        data: dict[str, Any],
+        m2m: dict[str, Any],
+        expected_version: int | None,
+    ) -> Project:
+        return services.project_update(
+            project=instance, actor=self.request.user, data=data, expected_version=expected_version
+        )
+
+    @extend_schema(
+        request=StageAdvanceSerializer, responses={200: ProjectSerializer, **WORKFLOW_ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="advance")
+    def advance(self, request: Request, pk: str | None = None) -> Response:
+        """Move the project one stage forward with the evidence (签约 → 备案 → 开工 → 在建 → 竣工 → 投产 → 纳统)."""
+        return self.step(
+            request,
+            StageAdvanceSerializer,
+            lambda obj, d: services.project_advance_stage(
+                project=obj,
+                actor=request.user,
+                to_stage=d["to_stage"],
+                happened_on=d.get("happened_on"),
+                evidence=d["evidence"],
+                expected_version=d.get("version"),
+            ),
+        )
+
+    @extend_schema(
+        request=StageBackSerializer, responses={200: ProjectSerializer, **WORKFLOW_ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="move-back")
+    def move_back(self, request: Request, pk: str | None = None) -> Response:
+        """Move the project one stage back, with the reason."""
+        return self.step(
+            request,
+            StageBackSerializer,
+            lambda obj, d: services.project_move_back(
+                project=obj,
+                actor=request.user,
+                to_stage=d["to_stage"],
+                reason=d["reason"],
+                expected_version=d.get("version"),
+            ),
+        )
+
+
+class MonthlyReportViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
+    """Planned and completed investment per project and month (亿元); a second report of a month updates it."""
+
+    model = MonthlyReport
+    serializer_class = MonthlyReportSerializer
+    filterset_class = MonthlyReportFilter
+    select_related = ("project",)
+    ordering_fields = ("month", "planned_yi", "completed_yi")
+
+    def create_object(self, *, data: dict[str, Any], m2m: dict[str, Any]) -> MonthlyReport:
+        return services.report_save(
+            project=data["project"],
+            actor=self.request.user,
+            month=data["month"],
+            planned_yi=data.get("planned_yi"),
+            completed_yi=data.get("completed_yi"),
+            note=data.get("note") or "",
+        )
+
+    def update_object(
+        self,
+        *,
+        instance: Any,
+        data: dict[str, Any],
+        m2m: dict[str, Any],
+        expected_version: int | None,
+    ) -> MonthlyReport:
+        return services.report_save(
+            project=instance.project,
+            actor=self.request.user,
+            month=instance.month,
+            planned_yi=data.get("planned_yi", instance.planned_yi),
+            completed_yi=data.get("completed_yi", instance.completed_yi),
+            note=data.get("note", instance.note),
+            expected_version=expected_version,
+        )
+
+
+class ProblemViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
+    """The problem ledger (问题台账): raise, then assign → answer → verify → close out, each by its roles."""
+
+    model = Problem
+    serializer_class = ProblemSerializer
+    filterset_class = ProblemFilter
+    select_related = ("chain", "project", "region")
+    ordering_fields = ("raised_on", "deadline", "status")
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_object(self, *, data: dict[str, Any], m2m: dict[str, Any]) -> Problem:
+        project = data.get("project")
+        return services.problem_raise(
+            actor=self.request.user,
+            chain=project.chain if project else data["chain"],
+            project=project,
+            title=data["title"],
+            description=data.get("description") or "",
+            category=data.get("category") or Problem.Category.OTHER,
+        )
+
+    @extend_schema(request=AssignSerializer, responses={200: ProblemSerializer, **WORKFLOW_ERRORS})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def assign(self, request: Request, pk: str | None = None) -> Response:
+        """Assign to a department with a deadline (the office, or the chain's leader and special team)."""
+        return self.step(
+            request,
+            AssignSerializer,
+            lambda obj, d: services.problem_assign(
+                problem=obj,
+                actor=request.user,
+                department=d["department"],
+                deadline=d["deadline"],
+                note=d.get("note") or "",
+                expected_version=d.get("version"),
+            ),
+        )
+
+    @extend_schema(request=AnswerSerializer, responses={200: ProblemSerializer, **WORKFLOW_ERRORS})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def answer(self, request: Request, pk: str | None = None) -> Response:
+        """The assigned department answers."""
+        return self.step(
+            request,
+            AnswerSerializer,
+            lambda obj, d: services.problem_answer(
+                problem=obj,
+                actor=request.user,
+                answer=d["answer"],
+                expected_version=d.get("version"),
+            ),
+        )
+
+    @extend_schema(request=VerifySerializer, responses={200: ProblemSerializer, **WORKFLOW_ERRORS})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        """The office verifies the answer (or sends it back)."""
+        return self.step(
+            request,
+            VerifySerializer,
+            lambda obj, d: services.problem_verify(
+                problem=obj,
+                actor=request.user,
+                accepted=d["accepted"],
+                note=d.get("note") or "",
+                expected_version=d.get("version"),
+            ),
+        )
+
+    @extend_schema(request=NoteSerializer, responses={200: ProblemSerializer, **WORKFLOW_ERRORS})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """销号: the office closes out a verified problem; any other state is 409."""
+        return self.step(
+            request,
+            NoteSerializer,
+            lambda obj, d: services.problem_close(
+                problem=obj,
+                actor=request.user,
+                note=d.get("note") or "",
+                expected_version=d.get("version"),
+            ),
+        )
