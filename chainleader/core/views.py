@@ -25,6 +25,22 @@ from .exceptions import ImportRejected, ServiceError, StaleEdit
 from .tables import Column
 
 
+def style_form(form: Any) -> None:
+    """Tabler classes on a form's widgets (filter forms are built by django-filter, not by our ModelForms)."""
+    from django import forms as dj_forms
+
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, dj_forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(
+            widget, dj_forms.Select | dj_forms.SelectMultiple | dj_forms.NullBooleanSelect
+        ):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
 class ScopedMixin(LoginRequiredMixin):
     """The one choke point: the queryset is always the user's scoped set."""
 
@@ -86,6 +102,7 @@ class ObjectListView(ScopedMixin, TemplateView):
             filterset = self.filterset_class(
                 self.request.GET or None, queryset=qs, request=self.request
             )
+            style_form(filterset.form)
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
         return qs, filterset
 

@@ -22,6 +22,7 @@ from chainleader.core.views import (
     ObjectImportView,
     ObjectListView,
     ScopedMixin,
+    style_form,
 )
 
 from .. import importers, selectors, services
@@ -256,6 +257,7 @@ class ProjectMapView(LoginRequiredMixin, View):
         filterset = ProjectFilter(
             request.GET or None, queryset=Project.objects.for_user(request.user), request=request
         )
+        style_form(filterset.form)
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
         regions = selectors.qingdao_districts()
         option = selectors.map_option(
