@@ -68,7 +68,7 @@ class GraphCompany(models.Model):
 
     ticker = models.CharField(_("ticker"), max_length=12, unique=True)
     name = models.CharField(_("short name"), max_length=64, db_index=True)
-    fullname = models.CharField(_("full name"), max_length=200, blank=True, db_index=True)
+    fullname = models.CharField(_("company full name"), max_length=200, blank=True, db_index=True)
     other_fullnames = models.TextField(_("other full names"), blank=True)
     exchange = models.CharField(_("exchange"), max_length=32, blank=True)
     list_date = models.DateField(_("listing date"), null=True, blank=True)

@@ -112,6 +112,7 @@ class ChainMapView(LoginRequiredMixin, View):
             "snapshot": snapshot,
             "segments": segments,
             "counts": counts,
+            "completeness_pct": round(snapshot.completeness * 100, 1) if snapshot else None,
             "colours": STATUS_COLOURS,
             "option": _layout(segments) if segments else None,
             "can_edit": _editor(request.user),

@@ -362,7 +362,7 @@ def render_docx(data: BriefData) -> bytes:
             [float(r["completed"]) if r["completed"] is not None else None for r in data.monthly],
             title=_("Planned and completed investment per month"),
             planned_label=_("planned"),
-            completed_label=_("completed"),
+            completed_label=_("completed investment"),
             unit=_("100 million yuan"),
         )
         document.add_picture(io.BytesIO(png), width=Cm(16))

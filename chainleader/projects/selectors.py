@@ -328,7 +328,7 @@ def monthly_chart_option(series: list[dict[str, Any]]) -> dict[str, Any]:
     months = [r["month"].strftime("%Y-%m") for r in series]
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [str(_("planned")), str(_("completed"))], "top": 0, "right": 10},
+        "legend": {"data": [str(_("planned")), str(_("completed investment"))], "top": 0, "right": 10},
         "color": ["#74a9de", "#206bc4"],
         "grid": {"left": 50, "right": 20, "top": 50, "bottom": 30},
         "xAxis": {"type": "category", "data": months},
@@ -340,7 +340,7 @@ def monthly_chart_option(series: list[dict[str, Any]]) -> dict[str, Any]:
                 "data": [float(r["planned"]) for r in series],
             },
             {
-                "name": str(_("completed")),
+                "name": str(_("completed investment")),
                 "type": "bar",
                 "data": [
                     float(r["completed"]) if r["completed"] is not None else None for r in series
