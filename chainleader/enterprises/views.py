@@ -16,6 +16,7 @@ from chainleader.core.views import (
     ObjectImportView,
     ObjectListView,
 )
+from chainleader.evaluation.selectors import latest_result_for
 
 from . import importers, services
 from .filters import EnterpriseFilter
@@ -62,6 +63,7 @@ class EnterpriseDetailView(ObjectDetailView):
             "contacts": Contact.objects.for_user(user).filter(enterprise=ent),
             "products": ent.products.select_related("product").order_by("-revenue_share")[:50],
             "placements": ent.placements.for_user(user).select_related("segment__chain__region"),
+            "mu_result": latest_result_for(ent, user),
         }
 
 

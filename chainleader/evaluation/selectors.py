@@ -1,0 +1,335 @@
+"""Reads of the evaluation: the engine's input columns (one query), chart series, a firm's result.
+
+Every selector that returns data to a user takes the user and starts from for_user(), so totals and chart
+series are computed on the user's scoped set (STYLE.md 3.3). The two exceptions say so in their names and
+docstrings: ``figure_columns`` (the run's input, read by the service for every firm of the city) and
+``classes_for`` (for the policy features, which apply their own scope).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db.models import Count, FloatField, QuerySet, Sum
+from django.db.models.functions import Cast, ExtractYear
+
+from chainleader.chains.models import Chain
+from chainleader.engines import mu_yield
+from chainleader.enterprises.models import Enterprise, YearFigure
+
+from .models import EvaluationResult, EvaluationRun, Grade
+
+FIGURES = mu_yield.FIGURE_COLUMNS
+GRADES = tuple(Grade.values)  # "A" … "D"
+UNGRADED = ""
+ABOVE_SIZE_LABEL = "规上"  # the scheme's group whose per-mu tax the seeds compare (MU_SCHEME.md)
+HISTOGRAM_STEP = 10  # score bins: 0–10, 10–20, … (a firm at every benchmark scores 100)
+
+
+@dataclass
+class FigureColumns:
+    """The engine's input for one year: enterprise ids beside mu_yield.INPUT_COLUMNS, in id order."""
+
+    enterprise_ids: npt.NDArray[np.int64]
+    columns: dict[str, Any]
+
+    def __len__(self) -> int:
+        return len(self.enterprise_ids)
+
+
+def figure_columns(*, year: int) -> FigureColumns:
+    """Every firm's figures of ``year`` joined to its registry data, in ONE values_list query.
+
+    Not scoped: this is the run's input (a run always covers the whole city; scope applies to reads).
+    The production start year (投产年份) is not in the registry; the founding year stands in for it
+    (docs/decisions/0009-mu-evaluation.md), so a firm founded last year counts as newly producing.
+    Decimal figures are cast to floats in SQL: 100,000 rows × 8 Decimal objects would cost seconds.
+    """
+    casts = {f"f_{name}": Cast(name, FloatField()) for name in FIGURES}
+    rows = list(
+        YearFigure.objects.filter(year=year)
+        .annotate(**casts, start_year=ExtractYear("enterprise__founded_on"))
+        .order_by("enterprise_id")
+        .values_list(
+            "enterprise_id",
+            "enterprise__uscc",
+            "enterprise__above_size",
+            "enterprise__industry__code",
+            "start_year",
+            *casts,
+        )
+    )
+    n = len(rows)
+    parts: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if n else [()] * (5 + len(FIGURES))
+    ids, usccs, above, industry, start = parts[:5]
+    columns: dict[str, Any] = {
+        "uscc": np.array(usccs, dtype=str) if n else np.zeros(0, dtype=str),
+        "year": np.full(n, float(year)),
+        "above_size": np.array(above, dtype=np.float64),
+        "industry_code": np.array([code or "" for code in industry], dtype=str)
+        if n
+        else np.zeros(0, dtype=str),
+        "production_start_year": np.array(start, dtype=np.float64),
+    }
+    for name, values in zip(FIGURES, parts[5:], strict=True):
+        columns[name] = np.array(values, dtype=np.float64)  # None → NaN: missing, not 0
+    return FigureColumns(enterprise_ids=np.array(ids, dtype=np.int64), columns=columns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoped reads for pages, charts and the API
+# ---------------------------------------------------------------------------------------------
+
+
+def scoped_results(run: EvaluationRun, user: Any) -> QuerySet[EvaluationResult]:
+    return EvaluationResult.objects.for_user(user).filter(run=run)
+
+
+def previous_published_run(run: EvaluationRun, user: Any) -> EvaluationRun | None:
+    """The published run of the year before, when the user may see it."""
+    return (
+        EvaluationRun.objects.for_user(user).filter(year=run.year - 1, status="published").first()
+    )
+
+
+def grade_counts(run: EvaluationRun, user: Any) -> dict[str, int]:
+    """Firms per class ("" = not graded) in the user's scope."""
+    counts = dict(scoped_results(run, user).values_list("grade").annotate(n=Count("id")).order_by())
+    return {g: int(counts.get(g, 0)) for g in (*GRADES, UNGRADED)}
+
+
+def grades_by_district(run: EvaluationRun, user: Any) -> list[dict[str, Any]]:
+    """[{"code", "name", "A": n, …, "D": n, "total": graded n}] per district, in code order."""
+    rows = (
+        scoped_results(run, user)
+        .filter(graded=True)
+        .values(
+            "enterprise__region_id", "enterprise__region__code", "enterprise__region__name", "grade"
+        )
+        .annotate(n=Count("id"))
+        .order_by("enterprise__region__code")
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        code = row["enterprise__region__code"]
+        entry = out.setdefault(
+            code,
+            {
+                "id": row["enterprise__region_id"],
+                "code": code,
+                "name": row["enterprise__region__name"],
+                "total": 0,
+            },
+        )
+        entry[row["grade"]] = row["n"]
+        entry["total"] += row["n"]
+    for entry in out.values():
+        for g in GRADES:
+            entry.setdefault(g, 0)
+        entry["cells"] = [(g, entry[g]) for g in GRADES]
+    return list(out.values())
+
+
+def grades_by_chain(run: EvaluationRun, user: Any) -> list[dict[str, Any]]:
+    """[{"id", "name", "A": n, …, "total"}] per chain the user can see; a firm counts once per chain."""
+    chains = Chain.objects.for_user(user).values("pk")
+    rows = (
+        scoped_results(run, user)
+        .filter(graded=True, enterprise__placements__segment__chain__in=chains)
+        .values(
+            "enterprise__placements__segment__chain__id",
+            "enterprise__placements__segment__chain__name",
+            "enterprise__placements__segment__chain__level",
+            "enterprise__placements__segment__chain__region__name",
+            "grade",
+        )
+        .annotate(n=Count("id", distinct=True))
+        .order_by(
+            "enterprise__placements__segment__chain__level",
+            "enterprise__placements__segment__chain__id",
+        )
+    )
+    out: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        key = row["enterprise__placements__segment__chain__id"]
+        entry = out.setdefault(
+            key,
+            {
+                "id": key,
+                # A district's chain can share its name with a city chain: the district tells them apart.
+                "name": row["enterprise__placements__segment__chain__name"]
+                if row["enterprise__placements__segment__chain__level"] == Chain.Level.CITY
+                else f"{row['enterprise__placements__segment__chain__name']}"
+                f"（{row['enterprise__placements__segment__chain__region__name']}）",
+                "level": row["enterprise__placements__segment__chain__level"],
+                "total": 0,
+            },
+        )
+        entry[row["grade"]] = row["n"]
+        entry["total"] += row["n"]
+    for entry in out.values():
+        for g in GRADES:
+            entry.setdefault(g, 0)
+        entry["cells"] = [(g, entry[g]) for g in GRADES]
+    return list(out.values())
+
+
+def score_histogram(run: EvaluationRun, user: Any) -> dict[str, Any]:
+    """Graded firms per score bin and group: {"bins": ["0–10", …], "groups": {label: [n, …]}}."""
+    pairs = list(scoped_results(run, user).filter(graded=True).values_list("group", "score"))
+    top = max((s for _g, s in pairs if s is not None), default=100.0)
+    n_bins = max(math.ceil((top + 1e-9) / HISTOGRAM_STEP), 10)
+    groups: dict[str, list[int]] = {}
+    for group, score in pairs:
+        if score is None:
+            continue
+        index = min(int(max(score, 0.0) // HISTOGRAM_STEP), n_bins - 1)
+        groups.setdefault(group, [0] * n_bins)[index] += 1
+    bins = [f"{i * HISTOGRAM_STEP}–{(i + 1) * HISTOGRAM_STEP}" for i in range(n_bins)]
+    return {"bins": bins, "groups": groups}
+
+
+def tax_per_mu_by_district(run: EvaluationRun, user: Any) -> dict[str, Any]:
+    """亩均税收 of graded 规上 firms per district (Σ tax / Σ land over the user's scope) and the city's.
+
+    The city average is the run's published 规上 benchmark of 亩均税收, stored with the run: one
+    city-wide figure, not a sum over firms the user cannot see (docs/decisions/0009-mu-evaluation.md).
+    """
+    city = (run.benchmarks.get(ABOVE_SIZE_LABEL) or {}).get("tax_per_mu")
+    rows = (
+        scoped_results(run, user)
+        .filter(graded=True, group=ABOVE_SIZE_LABEL, land_mu__gt=0)
+        .values("enterprise__region_id", "enterprise__region__code", "enterprise__region__name")
+        .annotate(tax=Sum("tax_wan"), land=Sum("land_mu"), firms=Count("id"))
+        .order_by("enterprise__region__code")
+    )
+    districts = []
+    for row in rows:
+        per_mu = (row["tax"] or 0.0) / row["land"] if row["land"] else None
+        districts.append(
+            {
+                "id": row["enterprise__region_id"],
+                "code": row["enterprise__region__code"],
+                "name": row["enterprise__region__name"],
+                "firms": row["firms"],
+                "tax_wan": row["tax"] or 0.0,
+                "land_mu": row["land"],
+                "tax_per_mu": per_mu,
+                "vs_city_pct": (per_mu / city - 1) * 100 if per_mu is not None and city else None,
+            }
+        )
+    return {"city": city, "districts": districts}
+
+
+def grade_movement(run: EvaluationRun, user: Any) -> dict[str, Any] | None:
+    """Class last year → class this year for the user's firms in both runs (None: no earlier run)."""
+    before = previous_published_run(run, user)
+    if before is None:
+        return None
+    then = dict(scoped_results(before, user).values_list("enterprise_id", "grade"))
+    now = (
+        scoped_results(run, user)
+        .filter(enterprise_id__in=list(then))
+        .values_list("enterprise_id", "grade")
+    )
+    labels = (*GRADES, UNGRADED)
+    cells = Counter((then[ent], grade) for ent, grade in now)
+    matrix = [[cells.get((a, b), 0) for b in labels] for a in labels]
+    same = sum(matrix[i][i] for i in range(len(GRADES)))
+    up = sum(
+        matrix[i][j] for i in range(len(GRADES)) for j in range(len(GRADES)) if j < i
+    )  # a better class has a lower index
+    down = sum(matrix[i][j] for i in range(len(GRADES)) for j in range(len(GRADES)) if j > i)
+    return {"run": before, "labels": labels, "matrix": matrix, "same": same, "up": up, "down": down}
+
+
+def result_contributions(result: EvaluationResult) -> list[dict[str, Any]]:
+    """The firm's indicators with weight, value, benchmark, ratio and score (points), in scheme order."""
+    scheme = result.run.scheme.scheme()
+    group = next((g for g in scheme.groups if g.label == result.group), None)
+    if group is None:
+        return []
+    benchmarks = result.run.benchmarks.get(result.group) or {}
+    out = []
+    for ind in group.indicators:
+        part = result.indicators.get(ind.key) or {}
+        out.append(
+            {
+                "key": ind.key,
+                "name": ind.name,
+                "weight": ind.weight,
+                "value": part.get("value"),
+                "benchmark": benchmarks.get(ind.key),
+                "ratio": part.get("ratio"),
+                "score": part.get("score"),
+            }
+        )
+    return out
+
+
+def previous_result(result: EvaluationResult, user: Any) -> EvaluationResult | None:
+    """The same firm's result of the year before: the published run's, else the latest visible run's."""
+    earlier = (
+        EvaluationResult.objects.for_user(user)
+        .filter(enterprise_id=result.enterprise_id, run__year=result.run.year - 1)
+        .select_related("run")
+        .order_by("-run_id")
+    )
+    found: EvaluationResult | None = earlier.filter(run__status="published").first()
+    return found if found is not None else earlier.first()
+
+
+def latest_result_for(enterprise: Enterprise, user: Any) -> EvaluationResult | None:
+    """The firm's most recent result the user may see (a published run first within a year)."""
+    results = (
+        EvaluationResult.objects.for_user(user)
+        .filter(enterprise=enterprise)
+        .select_related("run__scheme")
+    )
+    published: EvaluationResult | None = (
+        results.filter(run__status="published").order_by("-run__year", "-run_id").first()
+    )
+    newest: EvaluationResult | None = results.order_by("-run__year", "-run_id").first()
+    if newest is not None and (published is None or newest.run.year > published.run.year):
+        return newest
+    return published
+
+
+def classes_for(enterprise_ids: Any, year: int) -> dict[int, tuple[str, int]]:
+    """{enterprise id: (class, consecutive years in it)} from the published runs, for policy features.
+
+    Not scoped (the policy features read it for their own rules and apply their own scope). A firm
+    without a class in ``year``'s published run is absent. The count stops at the first earlier year
+    whose published run gave the firm another class, no class, or was not published at all:
+    "consecutive" means consecutive years of evaluation.
+    """
+    ids = list(enterprise_ids)
+    runs = dict(
+        EvaluationRun.objects.filter(status="published", year__lte=year).values_list("year", "id")
+    )
+    if year not in runs:
+        return {}
+    current = dict(
+        EvaluationResult.objects.filter(run_id=runs[year], enterprise_id__in=ids)
+        .exclude(grade="")
+        .values_list("enterprise_id", "grade")
+    )
+    streak = dict.fromkeys(current, 1)
+    alive = set(current)
+    back = year - 1
+    while alive and back in runs:
+        earlier = dict(
+            EvaluationResult.objects.filter(
+                run_id=runs[back], enterprise_id__in=list(alive)
+            ).values_list("enterprise_id", "grade")
+        )
+        alive = {e for e in alive if earlier.get(e) == current[e]}
+        for e in alive:
+            streak[e] += 1
+        back -= 1
+    return {e: (current[e], streak[e]) for e in current}
