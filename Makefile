@@ -34,7 +34,7 @@ demo: demo-data
 
 test: venv
 	mkdir -p var/static
-	$(PY) -m pytest $(or $(TEST),tests) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(or $(JOBS),2) $(or $(TEST),tests) $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

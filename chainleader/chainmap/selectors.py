@@ -73,7 +73,10 @@ def graph_from_db() -> GraphContext:
         key = name.rstrip("ⅡⅢ")
         if key not in by_name or levels.get(pk, 0) > by_name[key][1]:
             by_name[key] = (iindex[pk], levels.get(pk, 0))
-    rel_rows, rel_cols, rel_counts, unmatched = [], [], [], {}
+    rel_rows: list[int] = []
+    rel_cols: list[int] = []
+    rel_counts: list[int] = []
+    unmatched: dict[str, int] = {}
     for name, upstream, count in IndustryUpstream.objects.values_list(
         "industry_name", "upstream_name", "count"
     ):
@@ -151,7 +154,7 @@ def local_presence(ctx: GraphContext) -> Presence:
         enterprise_id__in=findex, revenue_wan__isnull=False
     ).values_list("enterprise_id", "year", "revenue_wan"):
         if latest.get(ent) == year:
-            revenue[findex[ent]] = float(value)
+            revenue[findex[ent]] = float(value or 0)
     return Presence(firm_ids, [n for _f, n in firms], matrix, firm_company, revenue)
 
 

@@ -22,7 +22,7 @@ from .models import ChainMap, GraphImport, MapConfig, MapOverride
 # would be choke points. One national producer and none local is the default here (docs/decisions/0008).
 BASE_PARAMS = {"choke_max_national": 1}
 
-REQUIRED = {
+REQUIRED: dict[str, tuple[str, ...]] = {
     MapOverride.Kind.RENAME: ("name",),
     MapOverride.Kind.MERGE: ("into",),
     MapOverride.Kind.MOVE: (),

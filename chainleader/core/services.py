@@ -30,9 +30,15 @@ def ensure_in_scope(obj: models.Model, actor: Any) -> None:
 MASKED_FIELDS = {"phone", "email"}
 
 
-def _changes(model: type[models.Model], before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+def _changes(
+    model: type[models.Model], before: dict[str, Any], after: dict[str, Any]
+) -> dict[str, Any]:
     hidden = set(getattr(model, "CONFIDENTIAL_FIELDS", ())) | MASKED_FIELDS
-    return {k: ("***" if k in hidden else [before.get(k), v]) for k, v in after.items() if before.get(k) != v}
+    return {
+        k: ("***" if k in hidden else [before.get(k), v])
+        for k, v in after.items()
+        if before.get(k) != v
+    }
 
 
 @transaction.atomic
@@ -64,7 +70,7 @@ def object_update(
 ) -> M:
     """Update one record if nobody changed it since `expected_version` was read (else StaleEdit, HTTP 409)."""
     model = type(instance)
-    locked = model._base_manager.select_for_update().get(pk=instance.pk)
+    locked: Any = model._base_manager.select_for_update().get(pk=instance.pk)
     current = locked.version
     if expected_version is not None and int(expected_version) != current:
         raise StaleEdit(
@@ -84,9 +90,13 @@ def object_update(
     ensure_in_scope(locked, actor)
     after = audit.snapshot(locked, list(before))
     audit.record(
-        actor=actor, event_type="update", obj=locked, detail={"changes": _changes(model, before, after)}
+        actor=actor,
+        event_type="update",
+        obj=locked,
+        detail={"changes": _changes(model, before, after)},
     )
-    return locked
+    updated: M = locked
+    return updated
 
 
 @transaction.atomic

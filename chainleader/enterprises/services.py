@@ -87,7 +87,7 @@ def enterprise_import(
     errors = RowErrors(sheet)
     industries = _industry_lookup()
     regions_by_code, regions_by_name = _region_lookup()
-    parks = {}
+    parks: dict[str, int] = {}
     for pk, name in Park.objects.for_user(actor).values_list("pk", "name"):
         parks.setdefault(name, pk)
     visible = dict(Enterprise.objects.for_user(actor, write=True).values_list("uscc", "pk"))

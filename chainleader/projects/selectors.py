@@ -328,7 +328,11 @@ def monthly_chart_option(series: list[dict[str, Any]]) -> dict[str, Any]:
     months = [r["month"].strftime("%Y-%m") for r in series]
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [str(_("planned")), str(_("completed investment"))], "top": 0, "right": 10},
+        "legend": {
+            "data": [str(_("planned")), str(_("completed investment"))],
+            "top": 0,
+            "right": 10,
+        },
         "color": ["#74a9de", "#206bc4"],
         "grid": {"left": 50, "right": 20, "top": 50, "bottom": 30},
         "xAxis": {"type": "category", "data": months},

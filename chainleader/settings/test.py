@@ -9,7 +9,7 @@ SECRET_KEY = "test-only-key"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
     # A file DB (not Django's in-memory default) so WAL, IMMEDIATE transactions and threads are real (RL4).
     # One file per test process, so parallel runs (several developers, pytest-xdist) never share it.
     DATABASES["default"]["TEST"] = {

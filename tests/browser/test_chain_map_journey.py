@@ -40,7 +40,9 @@ def test_office_user_clicks_a_segment_and_sees_its_firms(page: Page, live_server
     page.get_by_label(re.compile("密码|Password")).fill("Test-Passw0rd!")
     page.get_by_role("button", name=re.compile("登录|Log in")).click()
     page.goto(f"{live_server.url}/chains/{derived_map.pk}/")
-    page.locator(".page-wrapper").get_by_role("link", name=re.compile("^(产业链图谱|Chain map)$")).click()
+    page.locator(".page-wrapper").get_by_role(
+        "link", name=re.compile("^(产业链图谱|Chain map)$")
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("智能家电")
     expect(page.locator("#chain-map canvas")).to_be_visible()
     page.locator(".segment-link", has_text="空调").click()

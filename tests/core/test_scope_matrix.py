@@ -12,8 +12,8 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from chainleader.accounts.models import OrgUnit, Role
-from chainleader.core.querysets import scope_for
 from chainleader.chains.models import ChainTarget
+from chainleader.core.querysets import scope_for
 from chainleader.enterprises.models import Contact
 from tests.factories import (
     ChainFactory,
@@ -139,11 +139,16 @@ def test_out_of_scope_objects_are_404_on_every_route_and_posts_change_nothing(cl
         # A write route answers a read-only role 403 before any lookup (TP2): the same for every id, so it
         # reveals nothing either. Everything else: 404.
         is_write = any(name.endswith(s) for s in ("_edit", "_delete", "_add"))
-        refused = (is_write and user.role not in settings.CHAINLEADER_EDITOR_ROLES) or scope_for(user).nothing
+        refused = (is_write and user.role not in settings.CHAINLEADER_EDITOR_ROLES) or scope_for(
+            user
+        ).nothing
         denied = (403, 404) if refused else (404,)
         assert client.get(url).status_code in denied, (role, name)
         # A read-only route answers 405 to POST whatever the object; every other route 404 (nothing revealed).
-        assert client.post(url, {"name": "x", "version": 1}).status_code in (*denied, 405), (role, name)
+        assert client.post(url, {"name": "x", "version": 1}).status_code in (*denied, 405), (
+            role,
+            name,
+        )
         assert [state(m) for m in (view.model, target_model)] == before, (role, name)
         checked += 1
     if role != "office":

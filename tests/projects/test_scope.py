@@ -223,7 +223,9 @@ def role_refused_before_lookup(user, name):
     from chainleader.core.querysets import scope_for
 
     is_write = any(name.endswith(s) for s in ("_edit", "_delete", "_add"))
-    return scope_for(user).nothing or (is_write and user.role not in settings.CHAINLEADER_EDITOR_ROLES)
+    return scope_for(user).nothing or (
+        is_write and user.role not in settings.CHAINLEADER_EDITOR_ROLES
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)

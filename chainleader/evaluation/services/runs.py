@@ -171,7 +171,7 @@ def _insert_results(rows: list[tuple[Any, ...]]) -> None:
         json_slot if name in ("indicators", "inputs") else "%s" for name in INSERT_FIELDS
     )
     # Table and column names come from the model's meta; every value is a parameter.
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({slots})"  # noqa: S608
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({slots})"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
