@@ -237,3 +237,32 @@ def map_derive(
     )
     report(100, _("Done"))
     return done
+
+
+@transaction.atomic
+def company_link_decide(*, link: Any, actor: Any, accept: bool) -> Any:
+    """Review a similar-name match (相似名称待确认): confirm it (the firm takes the listed company's products,
+    and its other pending candidates are rejected) or reject it."""
+    from .linking import link_products
+    from .models import CompanyLink
+
+    link = CompanyLink.objects.select_for_update().get(pk=link.pk)
+    if link.status != CompanyLink.Status.PENDING:
+        raise ServiceError(_("This match has already been decided."))
+    link.status = CompanyLink.Status.CONFIRMED if accept else CompanyLink.Status.REJECTED
+    link.decided_by, link.decided_at = actor, timezone.now()
+    link.save(update_fields=["status", "decided_by", "decided_at"])
+    if accept:
+        CompanyLink.objects.filter(
+            enterprise_id=link.enterprise_id, status=CompanyLink.Status.PENDING
+        ).exclude(pk=link.pk).update(
+            status=CompanyLink.Status.REJECTED, decided_by=actor, decided_at=timezone.now()
+        )
+        link_products(enterprises=[link.enterprise], actor=actor)
+    audit.record(
+        actor=actor,
+        event_type="company_link_" + ("confirm" if accept else "reject"),
+        obj=link,
+        detail={"enterprise": link.enterprise_id, "company": link.company_id},
+    )
+    return link

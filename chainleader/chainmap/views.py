@@ -313,6 +313,50 @@ class OverrideRemoveView(LoginRequiredMixin, View):
         return redirect(f"{reverse('chainmap:chain_map', args=[chain.pk])}?job={job.pk}")
 
 
+class LinkReviewView(LoginRequiredMixin, View):
+    """Review screen: registry firms matched to a listed company only by a similar name (待确认)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        from django.core.paginator import Paginator
+
+        from .models import CompanyLink
+
+        pending = (
+            CompanyLink.objects.for_user(request.user)
+            .filter(status=CompanyLink.Status.PENDING)
+            .select_related("enterprise__region", "company__industry")
+            .order_by("-score", "enterprise__name")
+        )
+        page = Paginator(pending, 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "chainmap/link_review.html",
+            {"page_obj": page, "can_edit": _editor(request.user)},
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        from .models import CompanyLink
+
+        if not _editor(request.user):
+            raise PermissionDenied
+        link = get_object_or_404(
+            CompanyLink.objects.for_user(request.user, write=True), pk=request.POST.get("link")
+        )
+        try:
+            services.company_link_decide(
+                link=link, actor=request.user, accept=request.POST.get("decision") == "confirm"
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Decision saved."))
+            if request.POST.get("decision") == "confirm":
+                # The firm's products changed: every chain map is derived again in the background.
+                job = job_create(kind="map_derive", actor=request.user)
+                tasks.map_derive_task.enqueue(None, request.user.pk, job.pk)
+        return redirect("chainmap:link_review")
+
+
 class GraphImportView(LoginRequiredMixin, View):
     """The admin page of the product graph: import from a folder in the background, then re-derive all maps."""
 

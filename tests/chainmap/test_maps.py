@@ -206,3 +206,35 @@ def test_local_firms_outside_the_users_scope_are_not_named(client, mapped, distr
         reverse("chainmap:segment_panel", args=[chain.pk]), {"key": "mid:空调"}
     ).content.decode()
     assert haier.name not in panel
+
+
+def test_a_similar_name_match_is_reviewed_on_its_own_screen(
+    client, db, tmp_path, office_user, department_user
+):
+    from chainleader.chainmap.models import CompanyLink
+
+    graph_import(path=graph_with(tmp_path))
+    firm = EnterpriseFactory(name="海信家电集团有限公司", region=region("370212"))
+    link_companies()
+    link = CompanyLink.objects.get(enterprise=firm)
+    assert link.status == CompanyLink.Status.PENDING and link.method == CompanyLink.Method.FUZZY
+    client.force_login(department_user)
+    assert (
+        client.post(
+            reverse("chainmap:link_review"), {"link": link.pk, "decision": "confirm"}
+        ).status_code
+        == 403
+    )
+    client.force_login(office_user)
+    assert firm.name in client.get(reverse("chainmap:link_review")).content.decode()
+    client.post(reverse("chainmap:link_review"), {"link": link.pk, "decision": "confirm"})
+    link.refresh_from_db()
+    assert link.status == CompanyLink.Status.CONFIRMED and link.decided_by == office_user
+    assert firm.products.filter(product__name="空调").exists()
+    assert AuditEvent.objects.filter(event_type="company_link_confirm").count() == 1
+    resp = client.post(
+        reverse("chainmap:link_review"), {"link": link.pk, "decision": "reject"}, follow=True
+    )
+    assert resp.status_code == 200  # refused with a message: a decided match stays decided
+    link.refresh_from_db()
+    assert link.status == CompanyLink.Status.CONFIRMED
