@@ -66,7 +66,7 @@ def test_district_reports_and_raises_department_answers_office_closes_out(
     log_in(page, base, "district")
     page.goto(f"{base}{project.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("智能家电互联工厂项目")
-    page.get_by_role("link", name=re.compile("Report a month|月度")).first.click()
+    page.get_by_role("link", name=re.compile("Report a month|填报月度投资")).first.click()
     page.locator("[name=month]").fill(last_month.strftime("%Y-%m"))
     page.locator("[name=planned_yi]").fill("1.5")
     page.locator("[name=completed_yi]").fill("1.35")
@@ -90,11 +90,11 @@ def test_district_reports_and_raises_department_answers_office_closes_out(
     # The office assigns it to the department with a deadline.
     log_in(page, base, "office")
     page.goto(problem_url)
-    page.get_by_role("link", name=re.compile("Assign to a department|指派")).click()
+    page.get_by_role("link", name=re.compile("Assign to a department|交办部门")).click()
     page.locator("[name=department]").select_option(label="市工业和信息化局")
     page.locator("[name=deadline]").fill((timezone.localdate() + timedelta(days=10)).isoformat())
-    page.get_by_role("button", name=re.compile("Assign to a department|指派")).click()
-    expect(page.get_by_test_id("status")).to_have_text(re.compile("assigned|已指派"))
+    page.get_by_role("button", name=re.compile("Assign to a department|交办部门")).click()
+    expect(page.get_by_test_id("status")).to_have_text(re.compile("assigned|已交办"))
     log_out(page)
 
     # The department answers.
@@ -109,9 +109,9 @@ def test_district_reports_and_raises_department_answers_office_closes_out(
     # The office verifies the answer and closes the problem out (销号).
     log_in(page, base, "office")
     page.goto(problem_url)
-    page.get_by_role("link", name=re.compile("Verify the answer|核实")).click()
+    page.get_by_role("link", name=re.compile("Verify the answer|核实答复")).click()
     page.locator("[name=accepted][value=yes]").check()
-    page.get_by_role("button", name=re.compile("Verify the answer|核实")).click()
+    page.get_by_role("button", name=re.compile("Verify the answer|核实答复")).click()
     page.get_by_role("link", name=re.compile("Close out|销号")).click()
     page.get_by_role("button", name=re.compile("Close out|销号")).click()
     expect(page.get_by_test_id("status")).to_have_text(re.compile("closed out|已销号"))
