@@ -37,3 +37,19 @@ def job_finish(job_id: int | None, *, ok: bool, message: str = "", result_url: s
             result_url=result_url,
             finished_at=timezone.now(),
         )
+
+
+def refresh_planner_statistics(*tables: str) -> None:
+    """After a bulk load, let PostgreSQL's planner see the new rows (autovacuum would, later): without this,
+    the empty-table estimates pick nested loops that turn a chart aggregate over a few thousand rows into
+    minutes. ANALYZE may run inside a transaction and counts the transaction's own new rows. No-op on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if tables:
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")  # nosec B608
+        else:
+            cursor.execute("ANALYZE")

@@ -67,6 +67,8 @@ def _without_triggers(sql: str, params: list) -> None:
             cur.execute("""CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent
                            BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END""")
         else:
+            # Fire the deferred foreign-key checks first: ALTER TABLE refuses a table with pending trigger events.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cur.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_guard")
             cur.execute(sql, params)
             cur.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_guard")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from chainleader.core import audit
 from chainleader.core.exceptions import ServiceError
-from chainleader.core.jobs import job_create
+from chainleader.core.jobs import job_create, refresh_planner_statistics
 from chainleader.engines import mu_yield
 from chainleader.enterprises.models import YearFigure
 from chainleader.projects.exceptions import WorkflowConflict
@@ -174,6 +174,7 @@ def _insert_results(rows: list[tuple[Any, ...]]) -> None:
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({slots})"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+    refresh_planner_statistics(meta.db_table)
 
 
 def _result_objects(rows: list[tuple[Any, ...]]) -> list[EvaluationResult]:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chainleader.accounts.models import Role
 from chainleader.chains.models import Chain, Placement, Segment
+from chainleader.core.jobs import refresh_planner_statistics
 from chainleader.demo.accounts import DEFAULT_PASSWORD, PASSWORD_ENV, ROLE_ZH
 from chainleader.demo.loader import SEED, DemoLoader
 from chainleader.enterprises.models import Enterprise, YearFigure
@@ -72,6 +73,7 @@ class Command(BaseCommand):
         password = env_password or DEFAULT_PASSWORD
         try:
             out = DemoLoader(password, reset_passwords=options["reset_passwords"]).run()
+            refresh_planner_statistics()
         except ValidationError as exc:
             raise CommandError(f"{PASSWORD_ENV} 不符合密码规则：{'；'.join(exc.messages)}") from exc
         except RuntimeError as exc:
