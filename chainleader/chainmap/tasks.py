@@ -88,3 +88,21 @@ def graph_import_job_task(path: str, actor_id: int | None, job_id: int | None) -
         raise
     job_finish(job_id, ok=True, message=str(record))
     return record.pk
+
+
+@task()
+def registry_changed_task(enterprise_ids: list[int], actor_id: int | None) -> int:
+    """After a registry import: link the new or changed firms to listed companies, take over their products,
+    and derive the chain maps again (when a product graph has been imported)."""
+    from chainleader.enterprises.models import Enterprise
+
+    from .linking import link_companies, link_products
+    from .services import map_derive
+
+    if not GraphImport.objects.filter(status=GraphImport.Status.DONE).exists():
+        return 0
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
+    firms = Enterprise.objects.filter(pk__in=enterprise_ids)
+    link_companies(actor=actor, enterprises=firms)
+    link_products(actor=actor, enterprises=firms)
+    return map_derive(actor=actor)

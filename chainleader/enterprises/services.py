@@ -198,6 +198,9 @@ def enterprise_import(
     if errors:
         transaction.set_rollback(True)
         errors.raise_if_any()
+    written_ids = list(Enterprise.objects.filter(uscc__in=written).values_list("pk", flat=True))
+    # The chain maps follow the registry: link the firms and derive again once this import is committed.
+    transaction.on_commit(lambda: _registry_changed(written_ids, actor))
     audit.record(
         actor=actor,
         event_type="import",
@@ -210,6 +213,14 @@ def enterprise_import(
         },
     )
     return len(prepared)
+
+
+def _registry_changed(enterprise_ids: list[int], actor: Any) -> None:
+    from chainleader.chainmap.tasks import (
+        registry_changed_task,  # the maps depend on the registry, not back
+    )
+
+    registry_changed_task.enqueue(enterprise_ids, getattr(actor, "pk", None))
 
 
 _HOME: set[int] = set()

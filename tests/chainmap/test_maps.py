@@ -238,3 +238,39 @@ def test_a_similar_name_match_is_reviewed_on_its_own_screen(
     assert resp.status_code == 200  # refused with a message: a decided match stays decided
     link.refresh_from_db()
     assert link.status == CompanyLink.Status.CONFIRMED
+
+
+def test_an_enterprise_import_links_new_firms_and_derives_the_maps_again(
+    mapped, django_capture_on_commit_callbacks, office_user
+):
+    from chainleader.chainmap.models import CompanyLink
+    from chainleader.core.excel import ParsedRow
+    from chainleader.enterprises.models import Enterprise
+    from chainleader.enterprises.services import enterprise_import
+    from tests.factories import make_uscc
+
+    chain, _haier = mapped
+    before = ChainMap.objects.get(chain=chain).derived_at
+    row = ParsedRow(
+        row=2,
+        values={
+            "uscc": make_uscc(4242),
+            "name": "海信家电集团股份有限公司",
+            "region": "370212",
+            "industry": None,
+            "park": None,
+            "former_names": "",
+            "above_size": True,
+            "registered_capital_wan": None,
+            "founded_on": None,
+            "ticker": "000921.SZ",
+            "address": "",
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        enterprise_import(actor=office_user, rows=[row], filename="t.xlsx")
+    firm = Enterprise.objects.get(name="海信家电集团股份有限公司")
+    assert CompanyLink.objects.get(enterprise=firm).status == CompanyLink.Status.CONFIRMED
+    aircon = segment(chain, "mid:空调")
+    assert {f["name"] for f in aircon["local_firms"]} >= {"海信家电集团股份有限公司"}
+    assert ChainMap.objects.get(chain=chain).derived_at > before
