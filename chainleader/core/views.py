@@ -465,3 +465,73 @@ class JobProgressView(LoginRequiredMixin, TemplateView):
 
         job = get_object_or_404(Job.objects.for_user(self.request.user), pk=self.kwargs["pk"])
         return {**super().get_context_data(**kwargs), "job": job}
+
+
+class WorkflowStepView(ScopedMixin, View):
+    """A workflow step page (交办, 答复, 销号, 申诉裁定 ...): GET shows the step's form, POST calls one service.
+
+    The record is found through the user's scoped queryset first (out of scope: 404). Whether the user may take
+    the step is the service's rule; a refusal (wrong state, wrong role, stale version) comes back as a form error,
+    with 200, since htmx 2 swaps no 4xx (STYLE.md 3.1). Subclasses set model, form_class, template_name, title and
+    perform(); refuse() may reject a request before any lookup (TP2).
+    """
+
+    form_class: Any = None
+    template_name = ""
+    title: Any = ""
+    success_message: Any = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.refuse(request)
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def refuse(self, request: HttpRequest) -> None:
+        """Raise PermissionDenied for a request refused whatever the record (default: none)."""
+
+    def allowed(self) -> bool:
+        """Whether the page offers the form; the service decides again on POST."""
+        return True
+
+    def get_form(self, data: Any = None, files: Any = None) -> Any:
+        form = self.form_class(data=data, files=files, **self.form_kwargs())
+        if data is None and "version" in form.fields:
+            form.initial.setdefault("version", getattr(self.object, "version", None))
+        return form
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def perform(self, form: Any) -> Any:
+        raise NotImplementedError
+
+    def extra_context(self) -> dict[str, Any]:
+        return {}
+
+    def render_form(self, form: Any) -> HttpResponse:
+        context = {
+            **self.meta(),
+            "object": self.object,
+            "form": form,
+            "title": self.title,
+            "allowed": self.allowed(),
+            **self.extra_context(),
+        }
+        return render(self.request, self.template_name, context)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_form(self.get_form())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.get_form(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(form)
+        try:
+            result = self.perform(form)
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return self.render_form(form)
+        messages.success(request, self.success_message or _("Saved."))
+        return redirect(result or self.object)

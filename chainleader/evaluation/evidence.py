@@ -11,44 +11,26 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-ZIP = b"PK\x03\x04"
-# extension -> accepted leading bytes
-ALLOWED = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".docx": (ZIP,),
-    ".xlsx": (ZIP,),
-}
+from chainleader.core import files
+from chainleader.core.files import file_problem
+
+ALLOWED = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx")
 FOLDER = "evaluation/evidence"
 
 
 def evidence_problem(upload: Any) -> str | None:
     """None when the file may be stored, else why not (translated)."""
-    name = str(getattr(upload, "name", "") or "")
-    ext = Path(name).suffix.lower()
-    if ext not in ALLOWED:
-        return _("Only PDF, PNG, JPEG, Word (.docx) and Excel (.xlsx) files are accepted.")
-    size = getattr(upload, "size", None)
-    if size is None or size > MAX_EVIDENCE_BYTES:
-        return _("The file is larger than 10 MB.")
-    if size == 0:
-        return _("The file is empty.")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in ALLOWED[ext]):
-        return _("The file's content does not match its extension.")
-    return None
+    return file_problem(
+        upload,
+        allowed=ALLOWED,
+        wrong_type=_("Only PDF, PNG, JPEG, Word (.docx) and Excel (.xlsx) files are accepted."),
+    )
 
 
 def store(upload: Any) -> tuple[str, str]:
@@ -68,20 +50,5 @@ def store(upload: Any) -> tuple[str, str]:
 
 
 def download(field_file: Any, download_name: str) -> FileResponse:
-    """Serve stored evidence as a download (never inline, so no stored HTML or SVG can run)."""
-    if not field_file:
-        raise Http404
-    try:
-        handle = field_file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    ext = Path(field_file.name).suffix.lower()
-    stem = Path(download_name).stem or "evidence"
-    name = f"{stem}{ext}"
-    response = FileResponse(handle, as_attachment=True, content_type="application/octet-stream")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"evidence{ext}\"; filename*=UTF-8''{quote(name)}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    """Serve stored evidence as a download (never inline)."""
+    return files.download(field_file, Path(download_name).stem or "evidence", fallback="evidence")

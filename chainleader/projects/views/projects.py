@@ -163,9 +163,8 @@ class ProjectStageView(WorkflowStepView):
             expected_version=data.get("version"),
         )
 
-    def context(self, form: Any) -> dict[str, Any]:
+    def extra_context(self) -> dict[str, Any]:
         return {
-            **super().context(form),
             "forward": services.FORWARD.get(self.object.stage),
             "back": services.BACK.get(self.object.stage),
         }

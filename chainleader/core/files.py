@@ -1,0 +1,66 @@
+"""Uploaded evidence files (attachments, appeal evidence): what may be stored and how it is served.
+
+An upload is checked before anything is stored (SECURITY.md IN1): an allowed extension, at most 10 MB, not
+empty, and leading bytes that match the extension (a renamed .exe is refused). Stored files are served only
+through views that first find the owning record in the user's scope, and always as a download, never inline,
+so no stored HTML or SVG can run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+ZIP = b"PK\x03\x04"
+# extension -> accepted leading bytes (the documents offices exchange: scans, photos, Office files)
+MAGIC = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (ZIP,),
+    ".xlsx": (ZIP,),
+    ".pptx": (ZIP,),
+}
+
+
+def file_problem(upload: Any, *, allowed: Iterable[str], wrong_type: str) -> str | None:
+    """None when the upload may be stored, else the reason (translated); `wrong_type` names the allowed kinds."""
+    ext = Path(str(getattr(upload, "name", "") or "")).suffix.lower()
+    if ext not in set(allowed) or ext not in MAGIC:
+        return wrong_type
+    size = getattr(upload, "size", None)
+    if size is None or size > MAX_FILE_BYTES:
+        return _("The file is larger than 10 MB.")
+    if size == 0:
+        return _("The file is empty.")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in MAGIC[ext]):
+        return _("The file's content does not match its extension.")
+    return None
+
+
+def download(field_file: Any, download_name: str, *, fallback: str = "attachment") -> FileResponse:
+    """Serve a stored file as a download named `download_name` + its extension (ASCII `fallback` too)."""
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    ext = Path(field_file.name).suffix.lower()
+    response = FileResponse(handle, as_attachment=True, content_type="application/octet-stream")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}{ext}\"; filename*=UTF-8''{quote(download_name + ext)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
