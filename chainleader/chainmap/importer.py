@@ -14,8 +14,8 @@ Rules worth knowing:
   updated). Rows in the database that the new files no longer contain are LEFT in place (not deleted):
   chain maps, overrides and registry links may point at them.
 * Product names are normalised before use, in every file: stray double quotes (bare ``"`` and the dump's
-  escaped ``\\"``) are removed, then every whitespace run (line breaks from PDF extraction included) is
-  collapsed to one space and the name is stripped. So ``合成维生素\\nE系列`` becomes ``合成维生素 E系列``
+  escaped ``\\"``) are removed, a line break (a PDF-extraction artefact) joins the two halves, any other
+  whitespace run becomes one space and the name is stripped. So ``合成维生素\\nE系列`` becomes ``合成维生素E系列``
   and ``防伪"碘盐标志"`` / ``防伪\\"碘盐标志\\"`` both become ``防伪碘盐标志``. Names used only by
   company_product.csv / product_product.csv become products as well.
 * company_industry.csv: tickers missing from companies.csv (103 in the staged data) are skipped and
@@ -47,6 +47,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chainleader.engines.chain_map.text import normalise_product_name as _normalise_product_name
 from chainleader.core import audit
 from chainleader.core.exceptions import ImportRejected
 from chainleader.enterprises.models import Product
@@ -118,9 +119,9 @@ _WS = re.compile(r"\s+")
 VALIDATE_SHARE = 35  # percent of the progress bar spent reading and checking the files
 
 
-def normalise_product_name(raw: str) -> str:
-    """Graph product name as stored: stray quotes removed, whitespace runs collapsed to one space, stripped."""
-    return _WS.sub(" ", raw.replace('\\"', "").replace('"', "")).strip()
+# One normalisation for the importer and the engine (engines/chain_map/text.py): ``合成维生素\nE系列`` is
+# ``合成维生素E系列`` in the database and in every derivation.
+normalise_product_name = _normalise_product_name
 
 
 def format_error(error: dict[str, Any]) -> str:

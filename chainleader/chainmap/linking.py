@@ -38,6 +38,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 
+from chainleader.engines.chain_map.text import is_noise
 from chainleader.core import audit
 from chainleader.enterprises.models import Enterprise, EnterpriseProduct
 
@@ -61,8 +62,6 @@ _NAME_SEPARATORS = re.compile(r"[\n\r、，,;；|]+")
 _CODE = re.compile(r"\d{6}")
 
 # Accounting lines of revenue breakdowns, not products (README: 平衡项目, 分部间抵销, 调整项目, 抵销 ...).
-PSEUDO_PRODUCT_NAMES = frozenset({"平衡项目", "调整项目"})
-_PSEUDO_PRODUCT = re.compile(r"抵销|抵銷|抵消|抵减|抵減")
 PLACEHOLDER_WEIGHT = (
     0.001  # the source's weight for items from business-scope text, not a revenue share
 )
@@ -104,7 +103,8 @@ def ticker_code(ticker: str) -> str:
 
 
 def is_pseudo_product(name: str) -> bool:
-    return name in PSEUDO_PRODUCT_NAMES or bool(_PSEUDO_PRODUCT.search(name))
+    """Accounting lines and generic words: the engine's one noise filter (engines/chain_map/text.py)."""
+    return is_noise(name)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Chain maps (产业链图谱): the imported product graph, registry links to it, map configs, overrides and snapshots."""
+"""Chain maps (产业链图谱): the imported product graph, registry links to it, and the derived map snapshots."""
 
 from __future__ import annotations
 
@@ -225,89 +225,9 @@ class CompanyLink(models.Model):
         return f"{self.enterprise_id} ↔ {self.company_id}"
 
 
-class MapConfig(models.Model):
-    """A chain's map configuration (anchor products, depth, rules), versioned: a change is a new row."""
-
-    chain = models.ForeignKey(
-        "chains.Chain",
-        verbose_name=_("chain"),
-        on_delete=models.CASCADE,
-        related_name="map_configs",
-    )
-    version = models.PositiveIntegerField(_("version"))
-    anchors = models.JSONField(_("anchor products"), default=list)
-    params = models.JSONField(_("parameters"), default=dict, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    objects = ChainChildQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("chain map configuration")
-        verbose_name_plural = _("chain map configurations")
-        ordering = ["chain", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["chain", "version"], name="uniq_map_config_version")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.chain} v{self.version}"
-
-
-class MapOverride(models.Model):
-    """A team's correction of a derived map (rename, merge, move, add, hide, flag a choke point); survives re-derivation."""
-
-    class Kind(models.TextChoices):
-        RENAME = "rename", _("rename segment")
-        MERGE = "merge", _("merge segments")
-        MOVE = "move", _("move segment")
-        ADD = "add", _("add segment")
-        HIDE = "hide", _("hide segment")
-        HIDE_PRODUCT = "hide_product", _("hide product")
-        ADD_PRODUCT = "add_product", _("add product")
-        CHOKE = "choke", _("flag as choke point")
-
-    chain = models.ForeignKey(
-        "chains.Chain",
-        verbose_name=_("chain"),
-        on_delete=models.CASCADE,
-        related_name="map_overrides",
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    segment_key = models.CharField(_("segment key"), max_length=200)
-    value = models.JSONField(_("value"), default=dict, blank=True)
-    active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    objects = ChainChildQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("map override")
-        verbose_name_plural = _("map overrides")
-        ordering = ["chain", "created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.chain} {self.kind} {self.segment_key}"
-
-
 class ChainMap(models.Model):
-    """The derived map of a chain (a snapshot): segments with status and reasons, as served to pages and the API."""
+    """The derived map of a chain (a snapshot): per segment of the chain's tree its presence, status and reasons,
+    and the links between segments, as served to pages and the API."""
 
     chain = models.OneToOneField(
         "chains.Chain",
@@ -316,7 +236,7 @@ class ChainMap(models.Model):
         related_name="derived_map",
     )
     derived_at = models.DateTimeField(_("derived at"))
-    config_version = models.PositiveIntegerField(_("configuration version"))
+    tree_version = models.PositiveIntegerField(_("tree version"), default=0)
     graph_import = models.ForeignKey(
         GraphImport,
         verbose_name=_("graph data"),
@@ -325,7 +245,8 @@ class ChainMap(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    segments = models.JSONField(_("segments"), default=list)
+    segments = models.JSONField(_("segments"), default=list)  # one MapSegment (payload.py) per Segment
+    edges = models.JSONField(_("links between segments"), default=list, blank=True)
     completeness = models.FloatField(_("completeness"), default=0)
     dropped = models.JSONField(_("what the derivation dropped"), default=dict, blank=True)
 

@@ -1,4 +1,4 @@
-"""Reads that feed the chain-map engine: the product graph and the local presence, as plain columns."""
+"""Reads that feed the chain-map engine: the product graph, the trees' leaves and the local firms, as plain columns."""
 
 from __future__ import annotations
 
@@ -6,29 +6,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from django.conf import settings
 from django.db.models import Max
 
-from chainleader.chains.models import Chain
-from chainleader.engines import chain_map
-from chainleader.enterprises.models import Enterprise, EnterpriseProduct, Product, YearFigure
+from chainleader.chains.models import Chain, Placement, Segment
+from chainleader.engines.chain_map.graph import Graph
+from chainleader.engines.chain_map.placement import Firm, Leaf, manufacturing_code
+from chainleader.engines.chain_map.text import split_terms
+from chainleader.enterprises.models import Enterprise, EnterpriseProduct, YearFigure
 
-from .models import (
-    CompanyLink,
-    CompanyProduct,
-    GraphCompany,
-    GraphIndustry,
-    IndustryUpstream,
-    ProductLink,
-)
-
+from .models import CompanyLink, CompanyProduct, GraphCompany, GraphIndustry, ProductLink
 
 @dataclass
 class GraphContext:
     """The engine's graph plus the maps between engine indices and database ids."""
 
-    graph: chain_map.Graph
+    graph: Graph
     product_ids: np.ndarray  # engine product index → Product.pk
     company_ids: np.ndarray  # engine company index → GraphCompany.pk
     product_index: dict[int, int]
@@ -36,131 +29,166 @@ class GraphContext:
 
 
 def graph_from_db() -> GraphContext:
-    """Load the whole product graph with a handful of values_list() queries (no per-row ORM work)."""
-    products = list(Product.objects.order_by("pk").values_list("pk", "name"))
+    """Load the whole product graph with a handful of values_list() queries (no per-row ORM work).
+
+    Products are the ones the graph uses (made by a listed company or linked to another product)."""
+    from chainleader.enterprises.models import Product
+
+    made = list(
+        CompanyProduct.objects.values_list("company_id", "product_id", "weight").iterator(
+            chunk_size=20000
+        )
+    )
+    links = list(
+        ProductLink.objects.exclude(rel=ProductLink.Rel.SUBCLASS)
+        .values_list("source_id", "rel", "target_id")
+        .iterator(chunk_size=20000)
+    )
+    used = {p for _c, p, _w in made} | {s for s, _r, _t in links} | {t for _s, _r, t in links}
+    products = sorted(Product.objects.filter(pk__in=used).values_list("pk", "name")) if used else []
     product_ids = np.array([p for p, _n in products], dtype=np.int64)
     pindex = {int(p): i for i, p in enumerate(product_ids)}
-    industries = list(GraphIndustry.objects.order_by("pk").values_list("pk", "name", "parent_id"))
-    iindex = {pk: i for i, (pk, _n, _p) in enumerate(industries)}
+    parents = dict(GraphIndustry.objects.values_list("pk", "parent_id"))
+    names = dict(GraphIndustry.objects.values_list("pk", "name"))
+
+    def top(pk: int | None) -> str:
+        seen = 0
+        while pk is not None and parents.get(pk) is not None and seen < 5:
+            pk, seen = parents[pk], seen + 1
+        return names.get(pk, "") if pk is not None else ""
+
     companies = list(
         GraphCompany.objects.order_by("pk").values_list("pk", "name", "ticker", "industry_id")
     )
     company_ids = np.array([c[0] for c in companies], dtype=np.int64)
     cindex = {int(c): i for i, c in enumerate(company_ids)}
-
-    edges: dict[str, tuple[list[int], list[int]]] = {
-        "up": ([], []),
-        "sub": ([], []),
-        "down": ([], []),
-    }
-    for src, rel, dst in ProductLink.objects.values_list("source_id", "rel", "target_id").iterator(
-        chunk_size=20000
-    ):
-        edges[rel][0].append(pindex[src])
-        edges[rel][1].append(pindex[dst])
-    rows, cols, weights = [], [], []
-    for company, product, weight in CompanyProduct.objects.values_list(
-        "company_id", "product_id", "weight"
-    ).iterator(chunk_size=20000):
-        rows.append(cindex[company])
-        cols.append(pindex[product])
-        weights.append(weight)
-    # The source's industry → upstream-industry table names industries without codes; match on the name
-    # (SW repeats a name on two levels with Ⅱ/Ⅲ: the deeper level wins).
-    by_name: dict[str, tuple[int, int]] = {}
-    levels = dict(GraphIndustry.objects.values_list("pk", "level"))
-    for pk, name, _parent in industries:
-        key = name.rstrip("ⅡⅢ")
-        if key not in by_name or levels.get(pk, 0) > by_name[key][1]:
-            by_name[key] = (iindex[pk], levels.get(pk, 0))
-    rel_rows: list[int] = []
-    rel_cols: list[int] = []
-    rel_counts: list[int] = []
-    unmatched: dict[str, int] = {}
-    for name, upstream, count in IndustryUpstream.objects.values_list(
-        "industry_name", "upstream_name", "count"
-    ):
-        a, b = by_name.get(name.rstrip("ⅡⅢ")), by_name.get(upstream.rstrip("ⅡⅢ"))
-        if a is None or b is None:
-            missing = name if a is None else upstream
-            unmatched[missing] = unmatched.get(missing, 0) + 1
-            continue
-        rel_rows.append(a[0])
-        rel_cols.append(b[0])
-        rel_counts.append(count)
-    graph = chain_map.Graph.from_edges(
-        len(products),
+    up: tuple[list[int], list[int]] = ([], [])
+    down: tuple[list[int], list[int]] = ([], [])
+    for src, rel, dst in links:
+        side = up if rel == ProductLink.Rel.UPSTREAM else down
+        side[0].append(pindex[src])
+        side[1].append(pindex[dst])
+    graph = Graph.from_edges(
         [n for _p, n in products],
-        edges["up"],
-        edges["sub"],
-        edges["down"],
-        rows,
-        cols,
-        weights,
-        [iindex.get(c[3], -1) if c[3] else -1 for c in companies],
-        [n for _pk, n, _p in industries],
-        company_names=[c[1] for c in companies],
-        company_tickers=[c[2] for c in companies],
-        industry_parent=[iindex.get(p, -1) if p else -1 for _pk, _n, p in industries],
-        industry_upstream_edges=(rel_rows, rel_cols, rel_counts) if rel_rows else None,
-        industry_upstream_unmatched=unmatched,
+        [c[1] for c in companies],
+        [c[2] for c in companies],
+        [top(c[3]) for c in companies],
+        (
+            [cindex[c] for c, _p, _w in made],
+            [pindex[p] for _c, p, _w in made],
+            [w for _c, _p, w in made],
+        ),
+        up,
+        down,
     )
     return GraphContext(graph, product_ids, company_ids, pindex, cindex)
 
 
+def tree_leaves(chains: list[Chain] | None = None) -> list[Leaf]:
+    """Every leaf segment (a segment without children) of the given chains (all by default)."""
+    qs = Segment.objects.all()
+    if chains is not None:
+        qs = qs.filter(chain__in=chains)
+    rows = list(
+        qs.order_by("chain_id", "position", "order", "pk").values_list(
+            "pk", "chain_id", "name", "position", "kind", "key_products", "synonyms",
+            "industry_codes", "keywords", "strategic", "parent_id", "excludes",
+        )
+    )
+    parents = {r[10] for r in rows if r[10]}
+    leaves = []
+    for row in rows:
+        pk, chain, name, position, kind, products, synonyms, codes, keywords, strategic = row[:10]
+        if pk in parents:
+            continue
+        leaves.append(
+            Leaf(
+                id=pk,
+                chain=chain,
+                name=name,
+                position=position,
+                makes=kind in Segment.MAKE_KINDS,
+                terms=tuple(split_terms(products) + split_terms(synonyms)),
+                codes=tuple(c for c in codes.replace("、", " ").split() if c),
+                keywords=tuple(split_terms(keywords)),
+                strategic=strategic,
+                excludes=tuple(split_terms(row[11])),
+            )
+        )
+    return leaves
+
+
 @dataclass
-class Presence:
-    """Local registry firms (the deployment's region) as engine columns."""
+class LocalFirms:
+    """Registry firms of the home region as the classifier sees them."""
 
-    firm_ids: np.ndarray
-    firm_names: list[str]
-    firm_products: sp.csr_matrix
-    firm_company: np.ndarray
-    firm_revenue: np.ndarray
+    ids: list[int]
+    regions: list[str]  # region code of each firm
+    firms: list[Firm]
+    revenue: dict[int, float]  # latest revenue, 万元 (confidential: only sums leave the service)
+    company: dict[int, int]  # enterprise id → GraphCompany pk of its confirmed listed-company link
 
 
-def local_presence(ctx: GraphContext) -> Presence:
-    """Firms of the home region, their products (own or through a confirmed listed-company link), revenue."""
-    firms = list(
+def local_firms() -> LocalFirms:
+    rows = list(
         Enterprise.objects.filter(region__code__startswith=settings.CHAINLEADER_HOME_REGION)
         .order_by("pk")
-        .values_list("pk", "name")
+        .values_list("pk", "name", "industry__code", "region__code")
     )
-    firm_ids = np.array([f for f, _n in firms], dtype=np.int64)
-    findex = {int(f): i for i, f in enumerate(firm_ids)}
-    rows, cols = [], []
-    for ent, product in EnterpriseProduct.objects.filter(enterprise_id__in=findex).values_list(
-        "enterprise_id", "product_id"
-    ):
-        if product in ctx.product_index:
-            rows.append(findex[ent])
-            cols.append(ctx.product_index[product])
-    matrix = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.bool_), (rows, cols)), shape=(len(firms), ctx.graph.n_products)
-    )
-    firm_company = np.full(len(firms), -1, dtype=np.int64)
-    for ent, company in CompanyLink.objects.filter(
-        status=CompanyLink.Status.CONFIRMED, enterprise_id__in=findex
-    ).values_list("enterprise_id", "company_id"):
-        firm_company[findex[ent]] = ctx.company_index.get(company, -1)
-    revenue = np.full(len(firms), np.nan)
+    products: dict[int, list[tuple[str, float]]] = {}
+    for ent, name, share in EnterpriseProduct.objects.filter(
+        enterprise__region__code__startswith=settings.CHAINLEADER_HOME_REGION
+    ).values_list("enterprise_id", "product__name", "revenue_share"):
+        products.setdefault(ent, []).append((name, float(share or 0)))
+    firms = []
+    for pk, name, code, _region in rows:
+        code = code or ""
+        makes = manufacturing_code(code) if code else None
+        firms.append(
+            Firm(
+                name=name,
+                products=products.get(pk, []),
+                code=code,
+                manufacturing=makes,
+                why_not_manufacturing=f"行业代码 {code} 不属制造业（C 门类）" if makes is False else "",
+            )
+        )
     latest = dict(
-        YearFigure.objects.filter(enterprise_id__in=findex, revenue_wan__isnull=False)
+        YearFigure.objects.filter(revenue_wan__isnull=False)
         .values("enterprise_id")
         .annotate(y=Max("year"))
         .values_list("enterprise_id", "y")
     )
-    for ent, year, value in YearFigure.objects.filter(
-        enterprise_id__in=findex, revenue_wan__isnull=False
-    ).values_list("enterprise_id", "year", "revenue_wan"):
+    revenue: dict[int, float] = {}
+    for ent, year, value in YearFigure.objects.filter(revenue_wan__isnull=False).values_list(
+        "enterprise_id", "year", "revenue_wan"
+    ):
         if latest.get(ent) == year:
-            revenue[findex[ent]] = float(value or 0)
-    return Presence(firm_ids, [n for _f, n in firms], matrix, firm_company, revenue)
+            revenue[ent] = float(value or 0)
+    company = dict(
+        CompanyLink.objects.filter(status=CompanyLink.Status.CONFIRMED).values_list(
+            "enterprise_id", "company_id"
+        )
+    )
+    return LocalFirms([r[0] for r in rows], [r[3] for r in rows], firms, revenue, company)
 
 
-def chain_key(chain: Chain) -> str:
-    """The anchors.json key of a chain: "city:智能家电", "district:智能家电"."""
-    return f"{chain.level}:{chain.name}"
+def chain_regions() -> dict[int, str]:
+    """Chain id → region code: a district's chain takes only the firms of its district."""
+    return dict(Chain.objects.values_list("pk", "region__code"))
+
+
+def kept_placements(segment_ids: list[int]) -> dict[tuple[int, int], str]:
+    """(segment, enterprise) → review state of the placements a re-derivation must not touch:
+    placed by hand, confirmed or rejected by a reviewer."""
+    return {
+        (s, e): review
+        for s, e, review, method in Placement.objects.filter(segment_id__in=segment_ids).values_list(
+            "segment_id", "enterprise_id", "review", "method"
+        )
+        if method == Placement.Method.MANUAL
+        or review in (Placement.Review.CONFIRMED, Placement.Review.REJECTED)
+    }
 
 
 def masters_by_chain() -> dict[int, set[int]]:
@@ -189,5 +217,6 @@ def scoped_map_segments(chain_map_obj: Any, user: Any) -> list[dict[str, Any]]:
         row["local_firms"] = [f for f in seg.get("local_firms", []) if f["id"] in visible]
         if not confidential:
             row.pop("local_revenue_wan", None)
+            row.pop("output_share", None)
         out.append(row)
     return out

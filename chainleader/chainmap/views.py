@@ -1,191 +1,177 @@
-"""Chain-map pages (产业链图谱): the map, a segment's panel, the gap list, the comparison, edits, recompute, import."""
+"""Chain-map pages (产业链图谱): the map on the chain's tree, a segment's panel, the gap list, the comparison,
+re-derivation, the review of placements and listed-company matches, and the graph import.
+
+Every view is a declaration on core's scoped views (``model`` names what the URL's pk is), so the generated
+scope matrix and the sentinel crawl cover each route."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
-from chainleader.chains.models import Chain
+from chainleader.chains.models import Chain, MapStatus, Placement, Segment
 from chainleader.core import audit, excel
 from chainleader.core.exceptions import ServiceError
-from chainleader.core.jobs import job_create
+from chainleader.core.views import ScopedMixin
 
-from . import selectors, services, tasks
-from .models import ChainMap, GraphImport, MapOverride
+from . import selectors, services
+from .charts import GAP_ORDER, STATUS_COLOURS, map_option, status_label
+from .models import ChainMap, CompanyLink, GraphImport
 
-STATUS_COLOURS = {"优势": "#2fb344", "薄弱": "#f59f00", "缺失": "#adb5bd", "卡脖子": "#d63939"}
-POSITION_LABELS = {
-    "up": gettext_lazy("upstream"),
-    "mid": gettext_lazy("midstream"),
-    "down": gettext_lazy("downstream"),
-}
-GAP_STATUSES = ("卡脖子", "缺失", "薄弱")
+POSITIONS = tuple(Segment.Position.choices)
 
 
-def _editor(user: Any) -> bool:
-    return getattr(user, "role", "") in settings.CHAINLEADER_EDITOR_ROLES
-
-
-def _chain(request: HttpRequest, pk: int, *, write: bool = False) -> Chain:
-    return get_object_or_404(
-        Chain.objects.for_user(request.user, write=write).select_related("region"), pk=pk
+def _snapshot(user: Any, chain: Chain) -> ChainMap | None:
+    return (
+        ChainMap.objects.for_user(user).filter(chain=chain).select_related("graph_import").first()
     )
 
 
-def _layout(segments: list[dict[str, Any]]) -> dict[str, Any]:
-    """ECharts option: segments laid out upstream (left) → midstream → downstream (right), coloured by status."""
-    columns: dict[float, list[dict[str, Any]]] = {}
-    for seg in segments:
-        x = {"up": -float(seg["depth"] or 1), "mid": 0.0, "down": float(seg["depth"] or 1)}[
-            seg["position"]
-        ]
-        columns.setdefault(x, []).append(seg)
-    nodes, links = [], []
-    for x, segs in columns.items():
-        for i, seg in enumerate(sorted(segs, key=lambda s: (s["order"], s["name"]))):
-            nodes.append(
-                {
-                    "id": seg["id"],
-                    "name": seg["name"],
-                    "x": x * 300,
-                    "y": i * 46 - len(segs) * 23,
-                    "value": seg["status"],
-                    "symbolSize": 18 + min(seg["local_firm_count"], 20),
-                    "itemStyle": {"color": STATUS_COLOURS.get(seg["status"], "#888")},
-                }
-            )
-            if seg.get("parent"):
-                links.append({"source": seg["id"], "target": seg["parent"]})
-    return {
-        "tooltip": {"formatter": "{b}：{c}"},
-        "toolbox": {
-            "feature": {"saveAsImage": {"title": _("Save as PNG"), "pixelRatio": 2}, "restore": {}}
-        },
-        "legend": [{"data": list(STATUS_COLOURS)}],
-        "series": [
-            {
-                "type": "graph",
-                "layout": "none",
-                "roam": True,
-                "draggable": False,
-                "label": {"show": True, "position": "right", "fontSize": 12},
-                "emphasis": {"focus": "adjacency"},
-                "data": nodes,
-                "links": links,
-                "lineStyle": {"color": "#aaa", "curveness": 0.1},
-            }
-        ],
-    }
+def tree_rows(user: Any, chain: Chain, snapshot: ChainMap | None) -> list[dict[str, Any]]:
+    """The chain's tree (live Segment rows: names and edits show at once) joined with the snapshot's figures,
+    depth-first in display order."""
+    segs = list(
+        Segment.objects.for_user(user)
+        .filter(chain=chain)
+        .order_by("position", "order", "pk")
+        .values("pk", "name", "parent_id", "position", "strategic", "code", "kind")
+    )
+    derived = {s["id"]: s for s in selectors.scoped_map_segments(snapshot, user)} if snapshot else {}
+    kids: dict[int | None, list[dict[str, Any]]] = {}
+    for s in segs:
+        kids.setdefault(s["parent_id"], []).append(s)
+    out: list[dict[str, Any]] = []
+
+    def walk(parent: int | None, depth: int, position: str | None) -> None:
+        for s in kids.get(parent, []):
+            if position and s["position"] != position and parent is None:
+                continue
+            row = {**derived.get(s["pk"], {}), **s, "id": s["pk"], "depth": depth}
+            row["is_leaf"] = s["pk"] not in kids
+            row["status_label"] = status_label(row.get("status", ""))
+            row["colour"] = STATUS_COLOURS.get(row.get("status", ""), "#e9ecef")  # type: ignore[call-overload]
+            out.append(row)
+            walk(s["pk"], depth + 1, None)
+
+    for pos, _label in POSITIONS:
+        walk(None, 1, pos)
+    return out
 
 
-class ChainMapView(LoginRequiredMixin, View):
-    model = Chain  # the URL's pk is a chain's (the scope-matrix test finds this route through it)
+class ChainMapView(ScopedMixin, View):
+    """The map: three columns (上游 · 中游 · 下游) from the tree, links between leaves, a panel per segment."""
+
+    model = Chain
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        chain = _chain(request, pk)
-        snapshot = (
-            ChainMap.objects.for_user(request.user)
-            .filter(chain=chain)
-            .select_related("graph_import")
-            .first()
-        )
-        segments = selectors.scoped_map_segments(snapshot, request.user) if snapshot else []
-        for seg in segments:
-            seg["position_label"] = str(POSITION_LABELS[seg["position"]])
-        counts = {
-            status: sum(1 for s in segments if s["status"] == status) for status in STATUS_COLOURS
-        }
+        chain = self.get_object()
+        snapshot = _snapshot(request.user, chain)
+        rows = tree_rows(request.user, chain, snapshot)
+        leaves = [r for r in rows if r["is_leaf"]]
+        counts = [
+            (status_label(s), STATUS_COLOURS[s], sum(1 for r in leaves if r.get("status") == s))
+            for s in GAP_ORDER
+        ]
+        columns = [(label, [r for r in rows if r["position"] == pos]) for pos, label in POSITIONS]
+        pending = sum(r.get("pending_count", 0) for r in leaves)
         context = {
             "chain": chain,
             "snapshot": snapshot,
-            "segments": segments,
+            "rows": rows,
+            "columns": columns,
             "counts": counts,
+            "pending": pending,
             "completeness_pct": round(snapshot.completeness * 100, 1) if snapshot else None,
-            "colours": STATUS_COLOURS,
-            "option": _layout(segments) if segments else None,
-            "can_edit": _editor(request.user),
-            "overrides": MapOverride.objects.for_user(request.user).filter(
-                chain=chain, active=True
-            ),
-            "override_form": OverrideForm(segments=segments),
+            "option": map_option(rows, snapshot.edges if snapshot else []) if rows else None,
+            "edges": snapshot.edges if snapshot else [],
+            "names": {r["id"]: r["name"] for r in rows},
+            "can_edit": self.can_edit(),
             "job_id": request.GET.get("job"),
         }
         return render(request, "chainmap/chain_map.html", context)
 
 
-class SegmentPanelView(LoginRequiredMixin, View):
-    """The panel of one segment (htmx partial): status reason, local firms, outside candidates, products."""
+class SegmentPanelView(ScopedMixin, View):
+    """One segment's panel (htmx partial): status and reason, local firms with evidence, national producers,
+    candidates with why they fit, products, links, edit history."""
+
+    model = Segment
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        chain = _chain(request, pk)
-        snapshot = get_object_or_404(ChainMap.objects.for_user(request.user), chain=chain)
-        key = request.GET.get("key", "")
-        segment = next(
-            (s for s in selectors.scoped_map_segments(snapshot, request.user) if s["id"] == key),
-            None,
-        )
-        if segment is None:
-            raise Http404
+        segment = self.get_object()
+        chain = segment.chain
+        snapshot = _snapshot(request.user, chain)
+        row: dict[str, Any] = {}
+        if snapshot is not None:
+            row = next(
+                (s for s in selectors.scoped_map_segments(snapshot, request.user) if s["id"] == segment.pk),
+                {},
+            )
+        names = dict(Segment.objects.filter(chain=chain).values_list("pk", "name"))
+        links_in = [
+            {**e, "name": names.get(e["source"], "")}
+            for e in (snapshot.edges if snapshot else [])
+            if e["target"] == segment.pk
+        ]
+        links_out = [
+            {**e, "name": names.get(e["target"], "")}
+            for e in (snapshot.edges if snapshot else [])
+            if e["source"] == segment.pk
+        ]
+        history = segment.history.select_related("history_user").order_by("-history_date")[:5]
         return render(
             request,
             "chainmap/_segment_panel.html",
-            {"chain": chain, "segment": segment, "colours": STATUS_COLOURS},
+            {
+                "chain": chain,
+                "segment": segment,
+                "row": row,
+                "status_label": status_label(row.get("status", "")),
+                "colour": STATUS_COLOURS.get(row.get("status", ""), "#e9ecef"),  # type: ignore[call-overload]
+                "links_in": links_in,
+                "links_out": links_out,
+                "history": history,
+                "can_edit": self.can_edit(),
+            },
         )
 
 
-class GapListView(LoginRequiredMixin, View):
-    """Segments to act on (补链 / 延链 / 固链, and 强链 for the strong), with the reason; exportable."""
+class GapListView(ScopedMixin, View):
+    """Leaves to act on (卡脖子 / 缺失 / 薄弱, then 优势), with the reason and the action; exportable."""
 
     model = Chain
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        chain = _chain(request, pk)
-        snapshot = ChainMap.objects.for_user(request.user).filter(chain=chain).first()
-        order = {s: i for i, s in enumerate((*GAP_STATUSES, "优势"))}
-        segments = selectors.scoped_map_segments(snapshot, request.user) if snapshot else []
-        rows = sorted(segments, key=lambda s: (order.get(s["status"], 9), s["order"]))
+        chain = self.get_object()
+        snapshot = _snapshot(request.user, chain)
+        order = {s: i for i, s in enumerate(GAP_ORDER)}
+        rows = [r for r in tree_rows(request.user, chain, snapshot) if r["is_leaf"] and r.get("status")]
+        rows.sort(key=lambda r: (order.get(r["status"], 9), r["position"] != "mid", r["name"]))
+        positions = dict(POSITIONS)
         if request.GET.get("export") == "xlsx":
             headers = [
-                _("segment"),
-                _("position"),
-                _("status"),
-                _("reason"),
-                _("action"),
-                _("why"),
-                _("local firms"),
-                _("national listed makers"),
-                _("candidate firms"),
+                _("segment"), _("position"), _("status"), _("reason"), _("action"), _("why"),
+                _("local firms"), _("national listed makers"), _("candidate firms"),
             ]
             data = [
                 [
-                    r["name"],
-                    str(POSITION_LABELS[r["position"]]),
-                    r["status"],
-                    r["reason"],
-                    r["action"],
-                    r["action_reason"],
-                    r["local_firm_count"],
-                    r["national_firm_count"],
-                    "、".join(c["name"] for c in r["candidates"][:10]),
+                    r["name"], str(positions[r["position"]]), r["status_label"], r["reason"],
+                    r["action"], r["action_reason"], r.get("local_firm_count", 0),
+                    r.get("national_firm_count", 0),
+                    "、".join(c["name"] for c in r.get("candidates", [])[:10]),
                 ]
                 for r in rows
             ]
             audit.record(
-                actor=request.user,
-                event_type="export",
-                obj=chain,
+                actor=request.user, event_type="export", obj=chain,
                 detail={"rows": len(data), "what": "gap list"},
             )
             return excel.xlsx_response(
@@ -195,150 +181,104 @@ class GapListView(LoginRequiredMixin, View):
         return render(
             request,
             "chainmap/gap_list.html",
-            {
-                "chain": chain,
-                "rows": rows,
-                "snapshot": snapshot,
-                "positions": POSITION_LABELS,
-                "colours": STATUS_COLOURS,
-            },
+            {"chain": chain, "rows": rows, "snapshot": snapshot, "positions": positions},
         )
 
 
-class CompareView(LoginRequiredMixin, View):
-    """All chains in scope side by side: completeness and gap counts."""
+class CompareView(ScopedMixin, View):
+    """All chains in scope side by side: leaves per status and completeness."""
+
+    model = ChainMap
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        maps = (
-            ChainMap.objects.for_user(request.user)
-            .select_related("chain__region")
-            .order_by("chain__level", "chain__order")
-        )
+        maps = self.get_queryset().select_related("chain__region").order_by("chain__level", "chain__order")
         rows = []
         for m in maps:
-            statuses = [s["status"] for s in m.segments]
+            leaves = [s for s in m.segments if s.get("is_leaf") and s.get("status")]
             rows.append(
                 {
                     "map": m,
-                    "segments": len(statuses),
-                    **{s: statuses.count(s) for s in STATUS_COLOURS},
+                    "segments": len(leaves),
+                    "counts": [sum(1 for s in leaves if s["status"] == st) for st in GAP_ORDER],
                     "completeness": round(m.completeness * 100, 1),
                 }
             )
         return render(
-            request, "chainmap/compare.html", {"rows": rows, "statuses": list(STATUS_COLOURS)}
+            request,
+            "chainmap/compare.html",
+            {"rows": rows, "statuses": [(status_label(s), STATUS_COLOURS[s]) for s in GAP_ORDER]},
         )
 
 
-class DeriveView(LoginRequiredMixin, View):
-    """Recompute a chain's map in the background; the map page shows the progress."""
+class DeriveView(ScopedMixin, View):
+    """Derive a chain's map again in the background; the map page shows the progress."""
+
+    model = Chain
+    write = True
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not _editor(request.user):
-            raise PermissionDenied
-        chain = _chain(request, pk, write=True)
-        job = job_create(kind="map_derive", actor=request.user)
-        tasks.map_derive_task.enqueue([chain.pk], request.user.pk, job.pk)
-        return redirect(f"{reverse('chainmap:chain_map', args=[chain.pk])}?job={job.pk}")
-
-
-class OverrideForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("edit"), choices=MapOverride.Kind.choices)
-    segment_key = forms.ChoiceField(label=gettext_lazy("segment"), required=False)
-    name = forms.CharField(label=gettext_lazy("new name"), required=False, max_length=100)
-    into = forms.ChoiceField(label=gettext_lazy("merge into"), required=False)
-    position = forms.ChoiceField(
-        label=gettext_lazy("position"),
-        required=False,
-        choices=[("", "—"), *POSITION_LABELS.items()],
-    )
-    product = forms.CharField(label=gettext_lazy("product"), required=False, max_length=200)
-    note = forms.CharField(label=gettext_lazy("note"), required=False, max_length=200)
-
-    def __init__(self, *args: Any, segments: list[dict[str, Any]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = [(s["id"], f"{POSITION_LABELS[s['position']]} · {s['name']}") for s in segments]
-        self.fields["segment_key"].choices = [("", "—"), *choices]
-        self.fields["into"].choices = [("", "—"), *choices]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = (
-                "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            )
-
-
-class OverrideAddView(LoginRequiredMixin, View):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not _editor(request.user):
-            raise PermissionDenied
-        chain = _chain(request, pk, write=True)
-        snapshot = ChainMap.objects.filter(chain=chain).first()
-        form = OverrideForm(request.POST, segments=snapshot.segments if snapshot else [])
-        if not form.is_valid():
-            messages.error(
-                request, _("The edit was not saved: %(errors)s") % {"errors": form.errors.as_text()}
-            )
+        self.require_editor()
+        chain = self.get_object()
+        job = services.map_derive_enqueue(chains=[chain], actor=request.user)
+        if job is None:
+            messages.error(request, _("The product graph is empty: import it first."))
             return redirect("chainmap:chain_map", pk=chain.pk)
-        data = form.cleaned_data
-        kind = data["kind"]
-        key = data["segment_key"] or (
-            f"team:{data['name']}" if kind == MapOverride.Kind.ADD else ""
-        )
-        value = {k: data[k] for k in ("name", "into", "position", "product", "note") if data.get(k)}
-        if kind == MapOverride.Kind.ADD:
-            value.setdefault("products", [data["product"]] if data.get("product") else [])
+        return redirect(f"{reverse('chainmap:chain_map', args=[chain.pk])}?job={job}")
+
+
+class PlacementReviewView(ScopedMixin, View):
+    """Confirm or reject an automatic placement; the decision survives every re-derivation."""
+
+    model = Placement
+    write = True
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.require_editor()
+        placement = self.get_object()
         try:
-            services.map_override_add(
-                chain=chain, actor=request.user, kind=kind, segment_key=key, value=value
+            services.placement_decide(
+                placement=placement, actor=request.user, accept=request.POST.get("decision") == "confirm"
             )
         except ServiceError as exc:
             messages.error(request, exc.message)
-            return redirect("chainmap:chain_map", pk=chain.pk)
-        job = job_create(kind="map_derive", actor=request.user)
-        tasks.map_derive_task.enqueue([chain.pk], request.user.pk, job.pk)
-        messages.success(request, _("The edit is saved and the map is being derived again."))
-        return redirect(f"{reverse('chainmap:chain_map', args=[chain.pk])}?job={job.pk}")
+        else:
+            messages.success(request, _("Decision saved."))
+            services.map_derive_enqueue(chains=[placement.segment.chain], actor=request.user)
+        back = request.POST.get("next") or reverse("chainmap:link_review")
+        return redirect(back if back.startswith("/") and not back.startswith("//") else "/")
 
 
-class OverrideRemoveView(LoginRequiredMixin, View):
-    def post(self, request: HttpRequest, pk: int, override_pk: int) -> HttpResponse:
-        if not _editor(request.user):
-            raise PermissionDenied
-        chain = _chain(request, pk, write=True)
-        override = get_object_or_404(
-            MapOverride.objects.for_user(request.user, write=True), chain=chain, pk=override_pk
-        )
-        services.map_override_remove(override=override, actor=request.user)
-        job = job_create(kind="map_derive", actor=request.user)
-        tasks.map_derive_task.enqueue([chain.pk], request.user.pk, job.pk)
-        return redirect(f"{reverse('chainmap:chain_map', args=[chain.pk])}?job={job.pk}")
+class LinkReviewView(ScopedMixin, View):
+    """Review screen: placements below the confidence threshold, and registry firms matched to a listed company
+    only by a similar name (待确认)."""
 
-
-class LinkReviewView(LoginRequiredMixin, View):
-    """Review screen: registry firms matched to a listed company only by a similar name (待确认)."""
+    model = CompanyLink
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        from django.core.paginator import Paginator
-
-        from .models import CompanyLink
-
         pending = (
-            CompanyLink.objects.for_user(request.user)
+            self.get_queryset()
             .filter(status=CompanyLink.Status.PENDING)
             .select_related("enterprise__region", "company__industry")
             .order_by("-score", "enterprise__name")
         )
-        page = Paginator(pending, 50).get_page(request.GET.get("page"))
+        placements = (
+            Placement.objects.for_user(request.user)
+            .filter(review=Placement.Review.PENDING)
+            .select_related("segment__chain__region", "enterprise")
+            .order_by("segment__chain__level", "segment__chain__order", "segment__name", "-score")
+        )
         return render(
             request,
             "chainmap/link_review.html",
-            {"page_obj": page, "can_edit": _editor(request.user)},
+            {
+                "page_obj": Paginator(pending, 50).get_page(request.GET.get("page")),
+                "placements": Paginator(placements, 50).get_page(request.GET.get("ppage")),
+                "can_edit": self.can_edit(),
+            },
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        from .models import CompanyLink
-
-        if not _editor(request.user):
-            raise PermissionDenied
+        self.require_editor()
         link = get_object_or_404(
             CompanyLink.objects.for_user(request.user, write=True), pk=request.POST.get("link")
         )
@@ -352,14 +292,14 @@ class LinkReviewView(LoginRequiredMixin, View):
             messages.success(request, _("Decision saved."))
             if request.POST.get("decision") == "confirm":
                 # The firm's products changed: every chain map is derived again in the background.
-                job = job_create(kind="map_derive", actor=request.user)
-                tasks.map_derive_task.enqueue(None, request.user.pk, job.pk)
+                services.map_derive_enqueue(chains=None, actor=request.user)
         return redirect("chainmap:link_review")
 
 
-class GraphImportView(LoginRequiredMixin, View):
+class GraphImportView(ScopedMixin, View):
     """The admin page of the product graph: import from a folder in the background, then re-derive all maps."""
 
+    model = GraphImport
     roles = ("system_admin", "office")
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -368,6 +308,8 @@ class GraphImportView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
         return render(
             request,
             "chainmap/graph_import.html",
@@ -379,11 +321,16 @@ class GraphImportView(LoginRequiredMixin, View):
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        from chainleader.core.jobs import job_create
+
+        from . import tasks
+
         path = (request.POST.get("path") or "").strip() or str(settings.SHARED_DATA_DIR / "chainkg")
         job = job_create(kind="graph_import", actor=request.user)
         tasks.graph_import_job_task.enqueue(path, request.user.pk, job.pk)
         return redirect(f"{reverse('chainmap:graph_import')}?job={job.pk}")
 
 
-def option_json(option: dict[str, Any] | None) -> str:
-    return json.dumps(option or {}, ensure_ascii=False)
+__all__ = ["MapStatus"]

@@ -11,6 +11,8 @@ from chainleader.core.forms import VersionedModelForm
 from chainleader.enterprises.models import Enterprise
 from chainleader.reference.models import Region
 
+from chainleader.reference.models import Industry
+
 from .models import Chain, ChainTarget, Placement, Segment
 
 
@@ -62,11 +64,45 @@ class ChainTargetForm(VersionedModelForm):
 class SegmentForm(VersionedModelForm):
     class Meta:
         model = Segment
-        fields = ["name", "parent", "position", "order", "key_products", "key_technologies"]
+        fields = [
+            "name",
+            "parent",
+            "position",
+            "order",
+            "kind",
+            "key_products",
+            "synonyms",
+            "industry_codes",
+            "keywords",
+            "excludes",
+            "key_technologies",
+            "strategic",
+            "strategic_source",
+            "status_override",
+            "override_reason",
+        ]
         widgets = {
-            "key_products": forms.Textarea(attrs={"rows": 2}),
-            "key_technologies": forms.Textarea(attrs={"rows": 2}),
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ("key_products", "synonyms", "keywords", "excludes", "key_technologies")
         }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("strategic") and not (data.get("strategic_source") or "").strip():
+            self.add_error(
+                "strategic_source",
+                _("Name the public list or study that makes this segment a strategic dependency."),
+            )
+        if data.get("status_override") and not (data.get("override_reason") or "").strip():
+            self.add_error("override_reason", _("Give the reason for the team's status."))
+        codes = (data.get("industry_codes") or "").replace("、", " ").split()
+        unknown = [c for c in codes if not Industry.objects.filter(code=c).exists()]
+        if unknown:
+            self.add_error(
+                "industry_codes",
+                _("Not a GB/T 4754-2017 class: %(codes)s") % {"codes": "、".join(unknown)},
+            )
+        return data
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -54,6 +54,15 @@ class Chain(VersionedModel):
     )
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    tree_sources = models.TextField(
+        _("sources of the segment tree"),
+        blank=True,
+        help_text=_("The public chain panoramas and studies the segment tree follows, one per line."),
+    )
+    tree_note = models.TextField(_("note on the segment tree"), blank=True)
+    tree_version = models.PositiveIntegerField(
+        _("version of the curated tree file"), default=0, editable=False
+    )
     masters = models.ManyToManyField(
         "enterprises.Enterprise",
         verbose_name=_("chain-master enterprises"),
@@ -111,13 +120,38 @@ class ChainTarget(VersionedModel):
         return reverse("chains:chain_detail", args=[self.chain_id])
 
 
+class MapStatus(models.TextChoices):
+    """The judgement of a segment on the chain map; colours in chainmap/charts.py, rules in the engine."""
+
+    CHOKE = "choke", _("choke point")
+    MISSING = "missing", _("missing")
+    WEAK = "weak", _("weak")
+    STRONG = "strong", _("strong")
+
+
 class Segment(VersionedModel):
-    """A segment (环节) of a chain: a node of its tree, upstream, midstream or downstream."""
+    """A segment (环节) of a chain: a node of its curated tree, upstream, midstream or downstream.
+
+    The tree comes from a reviewed data file (chains/trees/) and is edited here afterwards; the chain page, the
+    chain map, the gap list and the API all read these rows (there is no second segmentation). ``code`` is the
+    node's path in the tree file (``up.core-parts.compressor``) and stays when the segment is renamed.
+    """
 
     class Position(models.TextChoices):
         UPSTREAM = "up", _("upstream")
         MIDSTREAM = "mid", _("midstream")
         DOWNSTREAM = "down", _("downstream")
+
+    class Kind(models.TextChoices):
+        MATERIAL = "material", _("material")
+        PART = "part", _("part or component")
+        EQUIPMENT = "equipment", _("equipment")
+        PRODUCT = "product", _("finished product")
+        SOFTWARE = "software", _("software or platform")
+        SERVICE = "service", _("service")
+        CHANNEL = "channel", _("sales channel")
+
+    MAKE_KINDS = ("material", "part", "equipment", "product")
 
     chain = models.ForeignKey(
         Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="segments"
@@ -139,6 +173,40 @@ class Segment(VersionedModel):
     key_technologies = models.TextField(
         _("key technologies"), blank=True, help_text=_("Separated by 、 or new lines.")
     )
+    code = models.CharField(
+        _("tree code"),
+        max_length=120,
+        blank=True,
+        help_text=_("Path of the node in the curated tree file; empty for segments added by hand."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, blank=True)
+    synonyms = models.TextField(
+        _("product synonyms"), blank=True, help_text=_("Separated by 、 or new lines.")
+    )
+    industry_codes = models.CharField(
+        _("industry codes (GB/T 4754-2017)"),
+        max_length=200,
+        blank=True,
+        help_text=_("3- or 4-digit classes, separated by spaces or 、."),
+    )
+    keywords = models.TextField(
+        _("keywords"), blank=True, help_text=_("Separated by 、 or new lines.")
+    )
+    excludes = models.TextField(
+        _("excluded product words"),
+        blank=True,
+        help_text=_("Products containing one of these words are not placed here (电机 excludes 发电机)."),
+    )
+    strategic = models.BooleanField(
+        _("strategic dependency"),
+        default=False,
+        help_text=_("Named in a public list or study as a key dependency; only these can be choke points."),
+    )
+    strategic_source = models.CharField(_("source of the strategic flag"), max_length=300, blank=True)
+    status_override = models.CharField(
+        _("status set by the team"), max_length=10, choices=MapStatus.choices, blank=True
+    )
+    override_reason = models.CharField(_("reason for the team's status"), max_length=300, blank=True)
 
     objects = ChainChildQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -148,7 +216,12 @@ class Segment(VersionedModel):
         verbose_name_plural = _("segments")
         ordering = ["chain", "position", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["chain", "parent", "name"], name="uniq_segment_name")
+            models.UniqueConstraint(fields=["chain", "parent", "name"], name="uniq_segment_name"),
+            models.UniqueConstraint(
+                fields=["chain", "code"],
+                condition=~models.Q(code=""),
+                name="uniq_segment_code",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -175,7 +248,27 @@ class Placement(VersionedModel):
         on_delete=models.CASCADE,
         related_name="placements",
     )
+    class Method(models.TextChoices):
+        PRODUCT = "product", _("product match")
+        CODE = "code", _("industry code")
+        TEXT = "text", _("name and keywords")
+        MANUAL = "manual", _("by hand")
+
+    class Review(models.TextChoices):
+        AUTO = "auto", _("placed automatically")
+        PENDING = "pending", _("to review")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.SUPPORTING)
+    method = models.CharField(
+        _("placed by"), max_length=8, choices=Method.choices, default=Method.MANUAL
+    )
+    score = models.FloatField(_("confidence"), null=True, blank=True)
+    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    review = models.CharField(
+        _("review"), max_length=10, choices=Review.choices, default=Review.CONFIRMED
+    )
 
     objects = PlacementQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -47,6 +47,7 @@ class ChainDetailView(ObjectDetailView):
         chain = self.object
         placements = (
             Placement.objects.for_user(user)
+            .exclude(review__in=(Placement.Review.PENDING, Placement.Review.REJECTED))
             .select_related("enterprise")
             .order_by("role", "enterprise__name")
         )
@@ -65,6 +66,15 @@ class ChainDetailView(ObjectDetailView):
             (label, [s for s in children.get(None, []) if s.position == pos])
             for pos, label in Segment.Position.choices
         ]
+        from chainleader.chainmap.charts import STATUS_COLOURS, status_label
+        from chainleader.chainmap.models import ChainMap
+
+        snapshot = ChainMap.objects.for_user(user).filter(chain=chain).first()
+        statuses = {s["id"]: s.get("status", "") for s in (snapshot.segments if snapshot else [])}
+        for seg in segments:
+            status = statuses.get(seg.pk, "")
+            seg.map_status = status_label(status) if status else ""  # type: ignore[attr-defined]
+            seg.map_colour = STATUS_COLOURS.get(status, "")  # type: ignore[call-overload,attr-defined]
         return {
             "segment_columns": columns,
             "targets": ChainTarget.objects.for_user(user).filter(chain=chain),
@@ -155,6 +165,10 @@ class SegmentEditView(ChildEditView):
             data=data,
             expected_version=form.cleaned_data.get("version"),
         )
+        # The map follows the tree: derive this chain's map again once the edit is committed.
+        from chainleader.chainmap.services import map_derive_enqueue
+
+        map_derive_enqueue(chains=[seg.chain], actor=self.request.user)
         return seg
 
 

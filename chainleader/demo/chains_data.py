@@ -1806,14 +1806,33 @@ def walk(segs: tuple[Seg, ...], parent: Seg | None = None):
         yield from walk(seg.children, seg)
 
 
+_LEAVES: dict[tuple[str, str], list[tuple[str, Seg]]] = {}
+
+
 def leaves(spec: ChainSpec) -> list[tuple[str, Seg]]:
-    """(position, segment) of every leaf of a chain's tree, in tree order."""
-    out: list[tuple[str, Seg]] = []
-    for pos in ("up", "mid", "down"):
-        for seg, _parent in walk(spec.tree[pos]):
-            if not seg.children:
-                out.append((pos, seg))
-    return out
+    """(position, segment) of every leaf of the chain's curated tree (chains/trees/), in tree order.
+
+    The demo's weight of a leaf (its share of synthetic firms) is invented: a strategic dependency gets few
+    local firms (0.05), a service or channel fewer than a made product (0.6)."""
+    key = (spec.level, spec.name)
+    if key not in _LEAVES:
+        from chainleader.chains.trees_service import TREES_DIR
+        from chainleader.engines.chain_map.tree import load_tree_file
+
+        tree = load_tree_file(TREES_DIR / spec.level / f"{spec.name}.yaml")
+        out = []
+        for n in tree.leaves:
+            weight = 0.05 if n.strategic else (1.0 if n.makes else 0.6)
+            words = tuple(w for w in n.keywords if 2 <= len(w) <= 6) or (n.name,)
+            out.append(
+                (
+                    n.position,
+                    Seg(n.name, "、".join(n.products), "、".join(n.technologies), weight,
+                        tuple(c for c in n.codes if len(c) == 4), words),
+                )
+            )
+        _LEAVES[key] = out
+    return _LEAVES[key]
 
 
 def segment_names(spec: ChainSpec) -> list[str]:

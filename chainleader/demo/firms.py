@@ -94,7 +94,7 @@ MASTERS: tuple[Master, ...] = (
         "370211",
         "3951",
         300,
-        (_c("智能家电", "彩电"), _d("智能家电", "彩电")),
+        (_c("智能家电", "电视机"), _d("智能家电", "电视机")),
         "600060.SH",
     ),
     Master(
@@ -260,7 +260,7 @@ MASTERS: tuple[Master, ...] = (
         "370211",
         "3612",
         300,
-        (_c("新能源汽车", "乘用车", "商用车"), _d("汽车", "整车制造")),
+        (_c("新能源汽车", "乘用车", "商用车"), _d("汽车", "乘用车")),
     ),
     Master(
         "一汽-大众",
@@ -520,7 +520,8 @@ class FirmRecord:
     founded_on: date
     above_size: bool
     park: tuple[str, str] | None  # (region, park name)
-    placements: list[tuple[ChainKey, str, str]]  # (chain, segment name, role)
+    placements: list[tuple[ChainKey, str, str]]  # (chain, segment name, role): the leaves drawn
+    products: list[str]  # what it makes (from its leaves' key products); the classifier places it from these
     figures: list[dict[str, object]]
     tiers: list[tuple[str, str, int]] = field(default_factory=list)  # (tier, level, year)
     contacts: list[tuple[str, str, str]] = field(default_factory=list)  # (name, title, phone)
@@ -575,6 +576,13 @@ def synthetic_firms(
             second = _weighted(rng, segs, seg_weights)
             if second.name != first.name:
                 placements.append((key, second.name, "supporting"))
+        # Most firms name one or two of their leaf's key products; the rest are known only by code and name.
+        products: list[str] = []
+        for seg_name in {p[1] for p in placements}:
+            seg = next(s for s in segs if s.name == seg_name)
+            pool = [x for x in seg.products.split("、") if x]
+            if pool and rng.random() < 0.7:
+                products += rng.sample(pool, k=min(len(pool), 1 + int(rng.random() < 0.3)))
         codes = [c for c in (first.industries or spec.industries) if c in industry_codes] or [
             c for c in spec.industries if c in industry_codes
         ]
@@ -622,6 +630,7 @@ def synthetic_firms(
                 above_size=above,
                 park=park,
                 placements=placements,
+                products=products,
                 figures=[{"revenue_2022": revenue, "industrial": industrial}],  # replaced below
             )
         )
@@ -684,3 +693,68 @@ def synthetic_firms(
             )
             phone += 1
     return firms
+
+
+# Where each chain master sits on its chain's curated tree (chains/trees/): node paths, by (firm, level, chain).
+# Read from the firms' main products as public reports name them; a master missing here goes to the chain's first
+# midstream leaf. The classifier may add further placements from the firm's products and industry code.
+MASTER_LEAVES: dict[tuple[str, str, str], tuple[str, ...]] = {
+    ("海尔", CITY, "智能家电"): ("mid.white-goods.refrigerator", "mid.white-goods.washer", "mid.white-goods.air-conditioner"),
+    ("海尔", DISTRICT, "智能家电"): ("mid.white-goods.refrigerator", "mid.white-goods.washer", "mid.white-goods.air-conditioner"),
+    ("海信", CITY, "智能家电"): ("mid.white-goods.air-conditioner", "mid.white-goods.refrigerator"),
+    ("海信", DISTRICT, "智能家电"): ("mid.white-goods.air-conditioner", "mid.white-goods.refrigerator"),
+    ("海信视像", CITY, "智能家电"): ("mid.black-goods.tv",),
+    ("海信视像", DISTRICT, "智能家电"): ("mid.black-goods.tv",),
+    ("澳柯玛", CITY, "智能家电"): ("mid.white-goods.refrigerator", "mid.white-goods.commercial-refrigeration"),
+    ("澳柯玛", DISTRICT, "智能家电"): ("mid.white-goods.refrigerator", "mid.white-goods.commercial-refrigeration"),
+    ("青岛啤酒", CITY, "食品饮料"): ("mid.beverages.beer",),
+    ("双星集团", CITY, "先进高分子及金属材料"): ("mid.rubber-products.tyres",),
+    ("青岛双星", CITY, "先进高分子及金属材料"): ("mid.rubber-products.tyres",),
+    ("赛轮集团", CITY, "先进高分子及金属材料"): ("mid.rubber-products.tyres",),
+    ("赛轮集团", DISTRICT, "高端化工及新材料"): ("down.products.tires",),
+    ("国恩股份", CITY, "先进高分子及金属材料"): ("mid.polymers.modified-plastics",),
+    ("软控股份", CITY, "智能制造装备"): ("mid.special-equipment.rubber-machinery",),
+    ("汉缆股份", CITY, "智能制造装备"): ("mid.special-equipment.smart-power",),
+    ("特锐德", CITY, "新能源汽车"): ("down.charging.charging-equipment", "down.charging.charging-service"),
+    ("海尔生物", CITY, "生物医药及医疗器械"): ("mid.devices.biomedical-cold",),
+    ("阿斯利康", CITY, "生物医药及医疗器械"): ("mid.drugs.chem-drugs",),
+    ("歌尔", CITY, "虚拟现实"): ("mid.terminals.vr-headset", "mid.terminals.ar-mr"),
+    ("潍柴动力", CITY, "氢能与储能"): ("mid.fc-ess.fc-system",),
+    ("美锦氢能源", CITY, "氢能与储能"): ("mid.fc-ess.fc-system",),
+    ("明月海藻", DISTRICT, "海洋生物医药"): ("up.extraction.alginate", "mid.medical-materials.dressings-hemostatic"),
+    ("聚大洋藻业", DISTRICT, "海洋生物医药"): ("up.extraction.alginate", "mid.medical-materials.excipients"),
+    ("京东方", CITY, "新型显示"): ("mid.panels-modules.mobile-module",),
+    ("京东方", DISTRICT, "新一代半导体"): ("mid.display.display-module",),
+    ("北海船舶", CITY, "海洋装备"): ("mid.ships.merchant-ships", "down.services.repair-conversion"),
+    ("北海船舶", DISTRICT, "船舶海工"): ("mid.shipbuilding.merchant-ships", "mid.repair.ship-repair"),
+    ("中海油青岛海工", CITY, "海洋装备"): ("mid.offshore.oil-gas",),
+    ("中海油青岛海工", DISTRICT, "船舶海工"): ("mid.offshore.oil-gas-modules",),
+    ("金能科技", CITY, "高端化工"): ("mid.olefins.pdh", "mid.derivatives.polypropylene"),
+    ("金能科技", DISTRICT, "高端化工及新材料"): ("mid.refining-basic.olefins", "mid.new-materials.polyolefins"),
+    ("青岛炼化", CITY, "高端化工"): ("mid.refining.fuels", "mid.refining.aromatics"),
+    ("青岛炼化", DISTRICT, "高端化工及新材料"): ("mid.refining-basic.refined-oil", "mid.refining-basic.aromatics"),
+    ("空客直升机", CITY, "通用航空"): ("mid.aircraft.helicopters",),
+    ("万丰钻石飞机", CITY, "通用航空"): ("mid.aircraft.fixed-wing",),
+    ("极视角", CITY, "人工智能"): ("mid.core-tech.vision",),
+    ("极视角", DISTRICT, "新经济"): ("mid.ai-bigdata.ai-algorithms",),
+    ("以萨", CITY, "人工智能"): ("mid.core-tech.big-data-ai", "down.industry-apps.smart-city"),
+    ("以萨", DISTRICT, "新经济"): ("mid.ai-bigdata.ai-algorithms", "mid.ai-bigdata.big-data-apps"),
+    ("创新奇智", CITY, "人工智能"): ("down.industry-apps.ai-manufacturing", "mid.core-tech.vision"),
+    ("科大讯飞", CITY, "人工智能"): ("mid.core-tech.speech-nlp",),
+    ("科大讯飞", DISTRICT, "新经济"): ("mid.ai-bigdata.ai-algorithms",),
+    ("商汤科技", CITY, "人工智能"): ("mid.core-tech.vision", "mid.core-tech.foundation-models"),
+    ("商汤科技", DISTRICT, "新经济"): ("mid.ai-bigdata.ai-algorithms",),
+    ("中车四方", CITY, "轨道交通装备"): ("mid.vehicles.emu", "mid.vehicles.metro"),
+    ("中车制动", CITY, "轨道交通装备"): ("up.core-systems.brake",),
+    ("芯恩", CITY, "集成电路"): ("mid.wafer-fab.specialty-foundry", "mid.wafer-fab.power-semis"),
+    ("芯恩", DISTRICT, "新一代半导体"): ("mid.wafer.specialty-fab", "mid.wafer.power-fab"),
+    ("惠科", CITY, "集成电路"): ("mid.wafer-fab.power-semis",),
+    ("惠科", DISTRICT, "新一代半导体"): ("mid.wafer.power-fab",),
+    ("富士康", CITY, "集成电路"): ("mid.packaging-test.advanced-packaging",),
+    ("富士康", DISTRICT, "新一代半导体"): ("mid.packaging.advanced-packaging",),
+    ("上汽通用五菱", CITY, "新能源汽车"): ("mid.vehicles.passenger", "mid.vehicles.commercial"),
+    ("上汽通用五菱", DISTRICT, "汽车"): ("mid.vehicles.passenger", "mid.vehicles.nev"),
+    ("一汽-大众", CITY, "新能源汽车"): ("mid.vehicles.passenger",),
+    ("奇瑞汽车", CITY, "新能源汽车"): ("mid.vehicles.passenger",),
+    ("北京汽车制造厂", CITY, "新能源汽车"): ("mid.vehicles.passenger",),
+}

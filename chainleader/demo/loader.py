@@ -21,7 +21,16 @@ from django.utils import timezone
 
 from chainleader.accounts.models import OrgUnit, User
 from chainleader.chains.models import Chain, ChainTarget, Placement, Segment
-from chainleader.enterprises.models import Contact, Enterprise, EnterpriseTier, YearFigure
+from chainleader.chainmap.services import placements_derive
+from chainleader.chains.trees_service import read_tree, tree_file, tree_load
+from chainleader.enterprises.models import (
+    Contact,
+    Enterprise,
+    EnterpriseProduct,
+    EnterpriseTier,
+    Product,
+    YearFigure,
+)
 from chainleader.parks.models import LandZone, Park
 from chainleader.reference.models import Industry, Region
 
@@ -29,6 +38,7 @@ from . import chains_data as cd
 from .accounts import DEMO_ACCOUNTS
 from .evaluation_data import load_evaluation
 from .firms import (
+    MASTER_LEAVES,
     MASTER_TIER_YEAR,
     MASTERS,
     Master,
@@ -100,6 +110,7 @@ class DemoLoader:
             self.load_parks()
             self.load_masters()
             self.load_synthetic_firms()
+            self.place_firms()
             self.load_accounts()
             load_projects(self)
             load_evaluation(self)
@@ -168,35 +179,23 @@ class DemoLoader:
                         },
                         self.out,
                     )
-                for pos in ("up", "mid", "down"):
-                    self._segments(key, chain, spec.tree[pos], pos, None)
+                tree_load(chain=chain, tree=read_tree(tree_file(chain)), force=False)
+                for seg in Segment.objects.filter(chain=chain):
+                    self.segments[(key, seg.name)] = seg
 
-    def _segments(
-        self,
-        key: ChainKey,
-        chain: Chain,
-        segs: tuple[cd.Seg, ...],
-        pos: str,
-        parent: Segment | None,
-    ) -> None:
-        for order, seg in enumerate(segs, start=1):
-            obj, _ = upsert(
-                Segment,
-                {"chain": chain, "parent": parent, "name": seg.name},
-                {
-                    "position": pos,
-                    "order": order,
-                    "key_products": seg.products,
-                    "key_technologies": seg.tech,
-                },
-                self.out,
-            )
-            self.segments[(key, seg.name)] = obj
-            self._segments(key, chain, seg.children, pos, obj)
+    @staticmethod
+    def _leaf(seg: Segment) -> Segment:
+        """A named parent segment stands for its first leaf (firms sit on leaves)."""
+        while True:
+            child = seg.children.order_by("order", "pk").first()
+            if child is None:
+                return seg
+            seg = child
 
     def first_midstream(self, key: ChainKey) -> Segment:
-        spec = next(s for s in cd.ALL_CHAINS if (s.level, s.name) == key)
-        return self.segments[(key, spec.tree["mid"][0].name)]
+        chain = self.chains[key]
+        leaves = Segment.objects.filter(chain=chain, position="mid", children__isnull=True)
+        return leaves.order_by("parent__order", "order", "pk").first()  # type: ignore[return-value]
 
     # ------------------------------------------------------------------------------------------ parks
     def load_parks(self) -> None:
@@ -260,9 +259,10 @@ class DemoLoader:
             for level, chain_name, seg_names in m.chains:
                 key = (level, chain_name)
                 self.chains[key].masters.add(ent)
-                segments = [self.segments[(key, s)] for s in seg_names] or [
-                    self.first_midstream(key)
-                ]
+                codes = MASTER_LEAVES.get((m.short, level, chain_name), ())
+                segments = list(Segment.objects.filter(chain=self.chains[key], code__in=codes))
+                segments += [self._leaf(self.segments[(key, s)]) for s in seg_names if (key, s) in self.segments]
+                segments = list({s.pk: s for s in segments}.values()) or [self.first_midstream(key)]
                 for seg in segments:
                     upsert(
                         Placement,
@@ -332,7 +332,7 @@ class DemoLoader:
         figures: list[Any] = []
         tiers: list[Any] = []
         contacts: list[Any] = []
-        placements: list[Any] = []
+        products: list[tuple[int, str]] = []
         for r in new:
             pk = ids[r.uscc]
             figures += [YearFigure(enterprise_id=pk, is_synthetic=True, **f) for f in r.figures]
@@ -342,19 +342,30 @@ class DemoLoader:
             contacts += [
                 Contact(enterprise_id=pk, name=n, title=t, phone=ph) for n, t, ph in r.contacts
             ]
-            placements += [
-                Placement(enterprise_id=pk, segment=self.segments[(key, seg)], role=role)
-                for key, seg, role in r.placements
-            ]
+            products += [(pk, name) for name in r.products]
         for model, rows in (
             (YearFigure, figures),
             (EnterpriseTier, tiers),
             (Contact, contacts),
-            (Placement, placements),
         ):
             model.objects.bulk_create(rows, batch_size=BATCH)
             self.out.created[model.__name__] += len(rows)
         self.out.created["Enterprise"] += len(new)
+        names = sorted({name for _pk, name in products})
+        known = dict(Product.objects.filter(name__in=names).values_list("name", "pk"))
+        Product.objects.bulk_create(
+            [Product(name=n) for n in names if n not in known], batch_size=BATCH
+        )
+        known = dict(Product.objects.filter(name__in=names).values_list("name", "pk"))
+        rows = [EnterpriseProduct(enterprise_id=pk, product_id=known[n]) for pk, n in products]
+        EnterpriseProduct.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+        self.out.created["EnterpriseProduct"] += len(rows)
+
+    def place_firms(self) -> None:
+        """The classifier places every firm on the trees' leaves from its products, code and name, with the
+        evidence (the same service as in production); the masters' hand placements stay."""
+        counts = placements_derive()
+        self.out.created["Placement"] += counts["created"]
 
     # ------------------------------------------------------------------------------------------ accounts
     def load_accounts(self) -> None:

@@ -70,9 +70,10 @@ class ChainViewSet(ScopedModelViewSet):
         data = {
             "chain": chain.pk,
             "derived_at": snapshot.derived_at,
-            "config_version": snapshot.config_version,
+            "tree_version": snapshot.tree_version,
             "completeness": snapshot.completeness,
             "segments": scoped_map_segments(snapshot, request.user),
+            "edges": snapshot.edges,
         }
         return Response(ChainMapSerializer(data).data)
 

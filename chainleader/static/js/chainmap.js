@@ -1,29 +1,33 @@
-// Chain map page: ECharts graph from the JSON option, click → segment panel (htmx), search → highlight.
+// Chain map page: ECharts graph from the JSON option, click a node or a tree row → segment panel (htmx),
+// search → highlight. Colours come with the option and the page (chainmap/charts.py), none are set here.
 (function () {
-  var COLOURS = {"优势": "#2fb344", "薄弱": "#f59f00", "缺失": "#adb5bd", "卡脖子": "#d63939"};
-  function paintBadges(root) {
-    (root || document).querySelectorAll("[data-colour]").forEach(function (el) {
-      var c = COLOURS[el.dataset.colour];
-      if (!c) { return; }
-      if (el.classList.contains("status-dot")) { el.style.background = c; } else { el.style.background = c; el.style.color = "#fff"; }
-    });
+  // Status colours arrive as data attributes (the page has no inline styles under the CSP).
+  function paint(root) {
+    (root || document).querySelectorAll("[data-bg]").forEach(function (n) { n.style.background = n.dataset.bg; });
+    (root || document).querySelectorAll("[data-fg]").forEach(function (n) { n.style.color = n.dataset.fg; });
   }
-  function openPanel(url, key) {
-    if (window.htmx) { window.htmx.ajax("GET", url + "?key=" + encodeURIComponent(key), {target: "#segment-panel", swap: "outerHTML"}); }
+  document.addEventListener("htmx:afterSwap", function (evt) { paint(evt.target.parentNode || evt.target); });
+  function openPanel(template, id) {
+    var url = template.replace(/\/0\/$/, "/" + encodeURIComponent(id) + "/");
+    if (window.htmx) { window.htmx.ajax("GET", url, {target: "#segment-panel", swap: "outerHTML"}); }
   }
   document.addEventListener("DOMContentLoaded", function () {
-    paintBadges();
+    paint();
     var el = document.getElementById("chain-map");
+    var template = el ? el.dataset.panelUrl : null;
+    document.querySelectorAll(".segment-link").forEach(function (a) {
+      a.addEventListener("click", function (evt) {
+        evt.preventDefault();
+        if (template) { openPanel(template, a.dataset.key); }
+      });
+    });
     if (!el || !window.echarts) { return; }
     var option = JSON.parse(document.getElementById(el.dataset.map).textContent);
     var chart = window.echarts.init(el);
     chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });
     chart.on("click", function (params) {
-      if (params.dataType === "node") { openPanel(el.dataset.panelUrl, params.data.id); }
-    });
-    document.querySelectorAll(".segment-link").forEach(function (a) {
-      a.addEventListener("click", function (evt) { evt.preventDefault(); openPanel(el.dataset.panelUrl, a.dataset.key); });
+      if (params.dataType === "node") { openPanel(template, params.data.id); }
     });
     var search = document.getElementById("map-search");
     if (search) {
@@ -37,5 +41,4 @@
       });
     }
   });
-  document.addEventListener("htmx:afterSwap", function (evt) { paintBadges(evt.target.parentNode || evt.target); });
 })();

@@ -1,4 +1,4 @@
-"""manage.py derive_chain_maps [--chain ID ...]: derive, correct and judge chain maps, with a progress bar."""
+"""manage.py derive_chain_maps [--chain ID ...]: place firms on the trees, fill them from the graph, judge; with a progress bar."""
 
 from typing import Any
 
