@@ -58,7 +58,7 @@ def main() -> None:
 
     from chainleader.accounts.models import User
     from chainleader.chainmap.services import map_derive
-    from chainleader.chains.models import Chain
+    from chainleader.chains.models import Chain, Segment
 
     t = time.perf_counter()
     done = map_derive()
@@ -69,13 +69,14 @@ def main() -> None:
     setup_test_environment()
     settings.CHAINLEADER_OTP_REQUIRED = False
     chain = Chain.objects.get(name="智能家电", level="city")
+    fridge = Segment.objects.get(chain=chain, name="冰箱冷柜")
     for username in ("office", "district"):
         client = Client()
         client.force_login(User.objects.get(username=username))
         for label, url in (
             ("map page", f"/maps/{chain.pk}/"),
             ("map API", f"/api/chains/{chain.pk}/map/"),
-            ("segment panel", f"/maps/{chain.pk}/segment/?key=mid:冰箱"),
+            ("segment panel", f"/maps/segments/{fridge.pk}/"),
         ):
             assert client.get(url).status_code == 200, url
             t = timed(lambda url=url, client=client: client.get(url), REPEAT)

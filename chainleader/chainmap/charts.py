@@ -18,7 +18,7 @@ STATUS_COLOURS = {
 }
 NOT_DERIVED = "#e9ecef"
 GAP_ORDER = (MapStatus.CHOKE, MapStatus.MISSING, MapStatus.WEAK, MapStatus.STRONG)
-COLUMN_X = {"up": 0, "mid": 420, "down": 840}
+COLUMN_X = {"up": 0, "mid": 400, "down": 800}
 ROW_H = 34
 
 
@@ -78,6 +78,10 @@ def map_option(rows: Sequence[Mapping[str, Any]], links: Sequence[Mapping[str, A
             {
                 "type": "graph",
                 "layout": "none",
+                "left": 20,
+                "right": 170,  # room for the downstream column's labels
+                "top": 30,
+                "bottom": 20,
                 "roam": True,
                 "draggable": False,
                 "edgeSymbol": ["none", "arrow"],

@@ -115,6 +115,8 @@ class SegmentPanelView(ScopedMixin, View):
                 (s for s in selectors.scoped_map_segments(snapshot, request.user) if s["id"] == segment.pk),
                 {},
             )
+        if row.get("output_share") is not None:
+            row["output_share_pct"] = round(100 * row["output_share"], 1)
         names = dict(Segment.objects.filter(chain=chain).values_list("pk", "name"))
         links_in = [
             {**e, "name": names.get(e["source"], "")}
