@@ -26,7 +26,6 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -72,8 +71,18 @@ def load_leaves() -> tuple[list[str], list[Leaf], dict[int, str]]:
         for n in tree.leaves:
             strategic_source[len(leaves)] = n.strategic_source
             leaves.append(
-                Leaf(n.path, chain, n.name, n.position, n.makes, n.products + n.synonyms, n.codes,
-                     n.keywords, n.strategic, n.excludes)
+                Leaf(
+                    n.path,
+                    chain,
+                    n.name,
+                    n.position,
+                    n.makes,
+                    n.products + n.synonyms,
+                    n.codes,
+                    n.keywords,
+                    n.strategic,
+                    n.excludes,
+                )
             )
     return chains, leaves, strategic_source
 
@@ -94,7 +103,9 @@ def synthetic_firms(leaves: list[Leaf]) -> list[Firm]:
                 products=products,
                 code=code,
                 manufacturing=makes,
-                why_not_manufacturing=f"行业代码 {code} 不属制造业（C 门类）" if makes is False else "",
+                why_not_manufacturing=f"行业代码 {code} 不属制造业（C 门类）"
+                if makes is False
+                else "",
             )
         )
     return firms
@@ -140,8 +151,10 @@ def baseline_match(
         if scanned == 1:
             projected = (time.perf_counter() - t0) * total_terms / done_terms
             if projected > BASELINE_BUDGET_S:
-                print(f"base  projected full scan {projected:.0f} s > {BASELINE_BUDGET_S:.0f} s: "
-                      f"first {SUBSET_CHAINS} chains only")
+                print(
+                    f"base  projected full scan {projected:.0f} s > {BASELINE_BUDGET_S:.0f} s: "
+                    f"first {SUBSET_CHAINS} chains only"
+                )
                 chain_order = chain_order[:SUBSET_CHAINS]
         if scanned >= len(chain_order):
             break
@@ -169,7 +182,10 @@ def baseline_makers(graph: Graph) -> dict[int, list[tuple[int, float]]]:
 
 
 def baseline_producers(
-    graph: Graph, leaves: list[Leaf], products: dict[int, set[int]], makers: dict[int, list[tuple[int, float]]]
+    graph: Graph,
+    leaves: list[Leaf],
+    products: dict[int, set[int]],
+    makers: dict[int, list[tuple[int, float]]],
 ) -> dict[int, tuple[int, int]]:
     """(producers, refused) per leaf: a positive weight on any of its products; non-makers refused on made leaves."""
     non_maker = [ind.rstrip("ⅡⅢ") in SW_NON_MAKERS for ind in graph.company_industry]
@@ -185,7 +201,9 @@ def baseline_producers(
     return out
 
 
-def baseline_links(graph: Graph, leaves: list[Leaf], products: dict[int, set[int]]) -> dict[tuple[int, int], int]:
+def baseline_links(
+    graph: Graph, leaves: list[Leaf], products: dict[int, set[int]]
+) -> dict[tuple[int, int], int]:
     """(supplier leaf, user leaf) → product pairs, over every 上游材料 pair (p made from q), within one chain."""
     leaves_of: dict[int, list[int]] = defaultdict(list)
     for i, prods in products.items():
@@ -216,10 +234,14 @@ def compare(
         name = f"{leaves[i].chain} {leaves[i].name}"
         if ours != products[i] or f.product_count != len(products[i]):
             only_ours, only_base = sorted(ours - products[i])[:3], sorted(products[i] - ours)[:3]
-            problems.append(f"{name}: products {len(ours)} vs {len(products[i])} (only ours {only_ours}, "
-                            f"only base {only_base})")
+            problems.append(
+                f"{name}: products {len(ours)} vs {len(products[i])} (only ours {only_ours}, "
+                f"only base {only_base})"
+            )
         elif (f.producer_count, f.refused) != producers[i]:
-            problems.append(f"{name}: producers/refused {(f.producer_count, f.refused)} vs {producers[i]}")
+            problems.append(
+                f"{name}: producers/refused {(f.producer_count, f.refused)} vs {producers[i]}"
+            )
     ours_links = {(x.source, x.target): x.pairs for x in filled.links}
     if ours_links != links:
         diff = set(ours_links.items()) ^ set(links.items())
@@ -245,8 +267,10 @@ def main() -> int:
         f"graph: {graph.n_products:,} products, {graph.n_companies:,} companies, {graph.maker.nnz:,} maker rows, "
         f"{graph.upstream.nnz:,} upstream pairs"
     )
-    print(f"trees: {len(chains)} chains, {len(leaves)} leaves, {sum(len(x.terms) for x in leaves):,} terms; "
-          f"synthetic local firms: {N_FIRMS:,} (seed {SEED})")
+    print(
+        f"trees: {len(chains)} chains, {len(leaves)} leaves, {sum(len(x.terms) for x in leaves):,} terms; "
+        f"synthetic local firms: {N_FIRMS:,} (seed {SEED})"
+    )
 
     # --- Ours --------------------------------------------------------------------------------------
     t = time.perf_counter()
@@ -284,13 +308,19 @@ def main() -> int:
 
     print(f"ours  graph load (CSV → sparse):        {t_load:7.3f} s  (not counted)")
     print(f"ours  leaf index (all leaves):          {t_index:7.3f} s  (not counted)")
-    print(f"ours  fill (products, producers, links):{t_fill:7.3f} s  ({len(leaves)} leaves, "
-          f"{filled_leaves} with graph products, {len(filled.links)} links, national base {filled.national_base:,})")
-    print(f"ours  placement ({N_FIRMS:,} firms):          {t_place:7.3f} s  ({len(placed):,} placements, "
-          f"{accepted:,} accepted, {len(placed) - accepted:,} to review, {len(refused):,} refused)")
+    print(
+        f"ours  fill (products, producers, links):{t_fill:7.3f} s  ({len(leaves)} leaves, "
+        f"{filled_leaves} with graph products, {len(filled.links)} links, national base {filled.national_base:,})"
+    )
+    print(
+        f"ours  placement ({N_FIRMS:,} firms):          {t_place:7.3f} s  ({len(placed):,} placements, "
+        f"{accepted:,} accepted, {len(placed) - accepted:,} to review, {len(refused):,} refused)"
+    )
     print(f"ours  assess ({len(leaves)} leaves):             {t_assess:7.3f} s  ({dict(statuses)})")
-    print(f"ours  total fill + placement + assess:  {total:7.3f} s  "
-          f"(goal ≤ {TARGET_S:.0f} s: {'met' if total <= TARGET_S else 'NOT met'})")
+    print(
+        f"ours  total fill + placement + assess:  {total:7.3f} s  "
+        f"(goal ≤ {TARGET_S:.0f} s: {'met' if total <= TARGET_S else 'NOT met'})"
+    )
 
     # --- Baseline ----------------------------------------------------------------------------------
     t = time.perf_counter()
@@ -316,7 +346,9 @@ def main() -> int:
     t_base = t_setup + t_match + t_prod + t_links
     scope = f"first {scanned} of {len(chains)} chains" if subset else f"all {len(chains)} chains"
     print(f"base  makers dict (once):               {t_setup:7.3f} s")
-    print(f"base  match every name × every term:    {t_match:7.3f} s  ({scope}, {len(leaves_used)} leaves)")
+    print(
+        f"base  match every name × every term:    {t_match:7.3f} s  ({scope}, {len(leaves_used)} leaves)"
+    )
     print(f"base  producers (dict loops):           {t_prod:7.3f} s")
     print(f"base  links (loop over upstream pairs): {t_links:7.3f} s  ({len(links)} links)")
     print(f"base  fill total:                       {t_base:7.3f} s")
@@ -327,8 +359,10 @@ def main() -> int:
         for line in problems[:10]:
             print(f"  {line}")
         return 1
-    print(f"agreement: same product sets, producer and refusal counts, and links on {len(leaves_used)} leaves "
-          f"({scope})")
+    print(
+        f"agreement: same product sets, producer and refusal counts, and links on {len(leaves_used)} leaves "
+        f"({scope})"
+    )
     print(f"ratio fill (base / ours): {t_base / t_ours:7.1f}×  (>1: ours faster; {scope})")
     return 0
 

@@ -29,7 +29,9 @@ def status_label(status: str) -> str:
         return _("not derived")
 
 
-def map_option(rows: Sequence[Mapping[str, Any]], links: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def map_option(
+    rows: Sequence[Mapping[str, Any]], links: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
     """``rows``: the tree in display order (dicts with id, name, position, depth, is_leaf, status, strategic,
     local_firm_count); ``links``: MapLink dicts. Parents are headings, leaves are coloured nodes."""
     nodes: list[dict[str, Any]] = []
@@ -50,7 +52,9 @@ def map_option(rows: Sequence[Mapping[str, Any]], links: Sequence[Mapping[str, A
                 "y": y[pos],
                 "value": status_label(status),
                 "symbol": "circle" if leaf else "roundRect",
-                "symbolSize": (12 + min(int(row.get("local_firm_count") or 0), 14)) if leaf else [10, 10],
+                "symbolSize": (12 + min(int(row.get("local_firm_count") or 0), 14))
+                if leaf
+                else [10, 10],
                 "itemStyle": {"color": colour if leaf else "#1d273b"},
                 "label": {"fontWeight": "normal" if leaf else "bold"},
             }

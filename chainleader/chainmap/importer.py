@@ -47,9 +47,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chainleader.engines.chain_map.text import normalise_product_name as _normalise_product_name
 from chainleader.core import audit
 from chainleader.core.exceptions import ImportRejected
+from chainleader.engines.chain_map.text import normalise_product_name as _normalise_product_name
 from chainleader.enterprises.models import Product
 
 from .models import (

@@ -38,8 +38,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 
-from chainleader.engines.chain_map.text import is_noise
 from chainleader.core import audit
+from chainleader.engines.chain_map.text import is_noise
 from chainleader.enterprises.models import Enterprise, EnterpriseProduct
 
 from .models import CompanyLink, CompanyProduct, GraphCompany

@@ -245,7 +245,9 @@ class ChainMap(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    segments = models.JSONField(_("segments"), default=list)  # one MapSegment (payload.py) per Segment
+    segments = models.JSONField(
+        _("segments"), default=list
+    )  # one MapSegment (payload.py) per Segment
     edges = models.JSONField(_("links between segments"), default=list, blank=True)
     completeness = models.FloatField(_("completeness"), default=0)
     dropped = models.JSONField(_("what the derivation dropped"), default=dict, blank=True)

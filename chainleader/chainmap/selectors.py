@@ -17,6 +17,7 @@ from chainleader.enterprises.models import Enterprise, EnterpriseProduct, YearFi
 
 from .models import CompanyLink, CompanyProduct, GraphCompany, GraphIndustry, ProductLink
 
+
 @dataclass
 class GraphContext:
     """The engine's graph plus the maps between engine indices and database ids."""
@@ -91,8 +92,18 @@ def tree_leaves(chains: list[Chain] | None = None) -> list[Leaf]:
         qs = qs.filter(chain__in=chains)
     rows = list(
         qs.order_by("chain_id", "position", "order", "pk").values_list(
-            "pk", "chain_id", "name", "position", "kind", "key_products", "synonyms",
-            "industry_codes", "keywords", "strategic", "parent_id", "excludes",
+            "pk",
+            "chain_id",
+            "name",
+            "position",
+            "kind",
+            "key_products",
+            "synonyms",
+            "industry_codes",
+            "keywords",
+            "strategic",
+            "parent_id",
+            "excludes",
         )
     )
     parents = {r[10] for r in rows if r[10]}
@@ -150,7 +161,9 @@ def local_firms() -> LocalFirms:
                 products=products.get(pk, []),
                 code=code,
                 manufacturing=makes,
-                why_not_manufacturing=f"行业代码 {code} 不属制造业（C 门类）" if makes is False else "",
+                why_not_manufacturing=f"行业代码 {code} 不属制造业（C 门类）"
+                if makes is False
+                else "",
             )
         )
     latest = dict(
@@ -183,9 +196,9 @@ def kept_placements(segment_ids: list[int]) -> dict[tuple[int, int], str]:
     placed by hand, confirmed or rejected by a reviewer."""
     return {
         (s, e): review
-        for s, e, review, method in Placement.objects.filter(segment_id__in=segment_ids).values_list(
-            "segment_id", "enterprise_id", "review", "method"
-        )
+        for s, e, review, method in Placement.objects.filter(
+            segment_id__in=segment_ids
+        ).values_list("segment_id", "enterprise_id", "review", "method")
         if method == Placement.Method.MANUAL
         or review in (Placement.Review.CONFIRMED, Placement.Review.REJECTED)
     }

@@ -4,17 +4,16 @@ review of placements, and the background job that re-derives after a change."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import chainleader.engines.chain_map.assess as judge
 from chainleader.chains.models import Chain, Placement, Segment
 from chainleader.core import audit
 from chainleader.core.exceptions import ServiceError
-import chainleader.engines.chain_map.assess as judge
 from chainleader.engines.chain_map.derive import Filled, fill
 from chainleader.engines.chain_map.placement import LeafIndex, Placed, place_firms
 
@@ -49,7 +48,7 @@ def _sources(latest: GraphImport | None) -> str:
         if latest
         else "上市公司产品图谱"
     )
-    return f"企业库（{date.today():%Y-%m-%d}）；{graph}"
+    return f"企业库（{timezone.localdate():%Y-%m-%d}）；{graph}"
 
 
 def _write_placements(
@@ -68,7 +67,9 @@ def _write_placements(
         for row in Placement.objects.filter(segment_id__in=segment_ids)
         .exclude(method=Placement.Method.MANUAL)
         .exclude(review__in=(Placement.Review.CONFIRMED, Placement.Review.REJECTED))
-        .values_list("pk", "segment_id", "enterprise_id", "role", "method", "score", "evidence", "review")
+        .values_list(
+            "pk", "segment_id", "enterprise_id", "role", "method", "score", "evidence", "review"
+        )
     }
     wanted: dict[tuple[int, int], Placed] = {}
     for p in placed:
@@ -90,8 +91,16 @@ def _write_placements(
             continue  # rejected, or placed by hand
         elif (seg, ent) in existing:
             pk, old = existing.pop((seg, ent))
-            new = (role if role == Placement.Role.MASTER else old[0], p.method, p.score, p.evidence, review)
-            if tuple(old) != new:  # most rows are unchanged on a re-derivation: write only what moved
+            new = (
+                role if role == Placement.Role.MASTER else old[0],
+                p.method,
+                p.score,
+                p.evidence,
+                review,
+            )
+            if (
+                tuple(old) != new
+            ):  # most rows are unchanged on a re-derivation: write only what moved
                 obj = Placement(pk=pk, segment_id=seg, enterprise_id=ent)
                 obj.role, obj.method, obj.score, obj.evidence, obj.review = new
                 update.append(obj)
@@ -110,7 +119,9 @@ def _write_placements(
     stale = [pk for pk, _old in existing.values()]
     Placement.objects.filter(pk__in=stale).delete()
     Placement.objects.bulk_create(create, batch_size=500)
-    Placement.objects.bulk_update(update, ["role", "method", "score", "evidence", "review"], batch_size=500)
+    Placement.objects.bulk_update(
+        update, ["role", "method", "score", "evidence", "review"], batch_size=500
+    )
     for seg, ent, p in refresh:
         Placement.objects.filter(segment_id=seg, enterprise_id=ent).update(
             evidence=p.evidence, score=p.score
@@ -118,7 +129,9 @@ def _write_placements(
     return {"created": len(create), "updated": len(update), "removed": len(stale)}
 
 
-def _place(chains: list[Chain], leaves: list[Any], index: LeafIndex) -> tuple[dict[str, int], selectors.LocalFirms]:
+def _place(
+    chains: list[Chain], leaves: list[Any], index: LeafIndex
+) -> tuple[dict[str, int], selectors.LocalFirms]:
     local = selectors.local_firms()
     chain_ids = {c.pk for c in chains}
     subset = [i for i, leaf in enumerate(leaves) if leaf.chain in chain_ids]
@@ -139,7 +152,9 @@ def _place(chains: list[Chain], leaves: list[Any], index: LeafIndex) -> tuple[di
 
 
 @transaction.atomic
-def placements_derive(*, chains: Iterable[Chain] | None = None, actor: Any = None) -> dict[str, int]:
+def placements_derive(
+    *, chains: Iterable[Chain] | None = None, actor: Any = None
+) -> dict[str, int]:
     """Place the local registry firms on the leaves of the chains' trees (no product graph needed): by their
     products, industry codes and names; hand-made and reviewed placements stay as they are."""
     chains = list(chains if chains is not None else Chain.objects.order_by("pk"))
@@ -173,15 +188,21 @@ def map_derive(
     index = LeafIndex(leaves)
     filled = fill(graph, index)
     report(45, _("Placing local firms"))
-    latest = GraphImport.objects.filter(status=GraphImport.Status.DONE).order_by("-started_at").first()
+    latest = (
+        GraphImport.objects.filter(status=GraphImport.Status.DONE).order_by("-started_at").first()
+    )
     sources = _sources(latest)
     done = 0
     with transaction.atomic():
         counts, local = _place(chains, leaves, index)
         masters = selectors.masters_by_chain()
         for n, chain in enumerate(chains):
-            report(50 + int(45 * n / max(len(chains), 1)), _("Judging %(chain)s") % {"chain": chain})
-            _snapshot(chain, leaves, filled, ctx, local, masters.get(chain.pk, set()), latest, sources)
+            report(
+                50 + int(45 * n / max(len(chains), 1)), _("Judging %(chain)s") % {"chain": chain}
+            )
+            _snapshot(
+                chain, leaves, filled, ctx, local, masters.get(chain.pk, set()), latest, sources
+            )
             done += 1
         audit.record(
             actor=actor,
@@ -220,14 +241,23 @@ def _snapshot(
         Segment.objects.filter(chain=chain)
         .order_by("position", "order", "pk")
         .values(
-            "pk", "code", "name", "parent_id", "position", "strategic", "strategic_source",
-            "status_override", "override_reason",
+            "pk",
+            "code",
+            "name",
+            "parent_id",
+            "position",
+            "strategic",
+            "strategic_source",
+            "status_override",
+            "override_reason",
         )
     )
     leaf_pos = {leaf.id: i for i, leaf in enumerate(leaves)}
     placements: dict[int, list[LocalFirm]] = {}
     names = dict(
-        Placement.objects.filter(segment__chain=chain).values_list("enterprise_id", "enterprise__name")
+        Placement.objects.filter(segment__chain=chain).values_list(
+            "enterprise_id", "enterprise__name"
+        )
     )
     for seg, ent, role, review, method, score, evidence in (
         Placement.objects.filter(segment__chain=chain)
@@ -246,7 +276,9 @@ def _snapshot(
                 "evidence": evidence or [],
             }
         )
-    chain_firms = {f["id"] for rows in placements.values() for f in rows if f["review"] != "pending"}
+    chain_firms = {
+        f["id"] for rows in placements.values() for f in rows if f["review"] != "pending"
+    }
     chain_revenue = sum(local.revenue.get(e, 0.0) for e in chain_firms) or None
     local_companies = set(local.company.values())
     local_base = len(local.ids)
@@ -272,7 +304,9 @@ def _snapshot(
             counted = [f for f in firms if f["review"] != Placement.Review.PENDING]
             n_masters = sum(1 for f in counted if f["role"] == Placement.Role.MASTER)
             revenue = sum(local.revenue.get(f["id"], 0.0) for f in counted) if counted else None
-            facts = judge.LeafFacts(len(counted), n_masters, fl.producer_count, revenue, chain_revenue)
+            facts = judge.LeafFacts(
+                len(counted), n_masters, fl.producer_count, revenue, chain_revenue
+            )
             verdict = judge.judge_leaf(
                 facts,
                 strategic=s["strategic"],
@@ -311,11 +345,11 @@ def _snapshot(
         out[pk] = row
     # Parents summarise their leaves, deepest first.
     depth = {s["pk"]: 0 for s in segs}
-    parent_of = {s["pk"]: s["parent_id"] for s in segs}
+    parent_of: dict[int, int | None] = {s["pk"]: s["parent_id"] for s in segs}
     for pk in depth:
-        d, p = 0, parent_of[pk]
-        while p and d < 5:
-            d, p = d + 1, parent_of.get(p)
+        d, up = 0, parent_of[pk]
+        while up and d < 5:
+            d, up = d + 1, parent_of.get(up)
         depth[pk] = d
     for pk in sorted(children, key=lambda k: -depth.get(k, 0)):
         kids = [out[c] for c in children[pk] if "status" in out[c]]
@@ -324,16 +358,22 @@ def _snapshot(
             s = next(x for x in segs if x["pk"] == pk)
             if s["status_override"]:
                 summary["status"] = s["status_override"]
-                summary["reason"] = f"专班设定：{s['override_reason'] or '（未写理由）'}。{summary['reason']}"
+                summary["reason"] = (
+                    f"专班设定：{s['override_reason'] or '（未写理由）'}。{summary['reason']}"
+                )
             out[pk].update(summary)  # type: ignore[typeddict-item]
             out[pk]["overridden"] = bool(s["status_override"])
             out[pk]["local_firm_count"] = len(
                 {f["id"] for c in children[pk] for f in out[c].get("local_firms", [])}
             )
-            out[pk]["national_firm_count"] = sum(out[c].get("national_firm_count", 0) for c in children[pk])
+            out[pk]["national_firm_count"] = sum(
+                out[c].get("national_firm_count", 0) for c in children[pk]
+            )
     leaf_rows = [r for r in out.values() if r.get("is_leaf") and "status" in r]
     completeness = (
-        sum(1 for r in leaf_rows if r.get("local_firm_count")) / len(leaf_rows) if leaf_rows else 0.0
+        sum(1 for r in leaf_rows if r.get("local_firm_count")) / len(leaf_rows)
+        if leaf_rows
+        else 0.0
     )
     mine = {leaf.id for leaf in leaves if leaf.chain == chain.pk}
     links: list[MapLink] = []
@@ -371,7 +411,9 @@ def placement_decide(*, placement: Placement, actor: Any, accept: bool) -> Place
     """Review an automatic placement: confirm it or reject it; the decision survives every re-derivation."""
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
     if placement.method == Placement.Method.MANUAL:
-        raise ServiceError(_("This firm was placed by hand; remove it on the segment page instead."))
+        raise ServiceError(
+            _("This firm was placed by hand; remove it on the segment page instead.")
+        )
     placement.review = Placement.Review.CONFIRMED if accept else Placement.Review.REJECTED
     placement.version += 1
     placement.save(update_fields=["review", "version", "updated_at"])
@@ -382,8 +424,6 @@ def placement_decide(*, placement: Placement, actor: Any, accept: bool) -> Place
         detail={"segment": placement.segment_id, "enterprise": placement.enterprise_id},
     )
     return placement
-
-
 
 
 @transaction.atomic

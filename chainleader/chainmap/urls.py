@@ -11,5 +11,7 @@ urlpatterns = [
     path("<int:pk>/gaps/", views.GapListView.as_view(), name="gap_list"),
     path("<int:pk>/derive/", views.DeriveView.as_view(), name="derive"),
     path("segments/<int:pk>/", views.SegmentPanelView.as_view(), name="segment_panel"),
-    path("placements/<int:pk>/review/", views.PlacementReviewView.as_view(), name="placement_review"),
+    path(
+        "placements/<int:pk>/review/", views.PlacementReviewView.as_view(), name="placement_review"
+    ),
 ]

@@ -44,7 +44,9 @@ def tree_rows(user: Any, chain: Chain, snapshot: ChainMap | None) -> list[dict[s
         .order_by("position", "order", "pk")
         .values("pk", "name", "parent_id", "position", "strategic", "code", "kind")
     )
-    derived = {s["id"]: s for s in selectors.scoped_map_segments(snapshot, user)} if snapshot else {}
+    derived = (
+        {s["id"]: s for s in selectors.scoped_map_segments(snapshot, user)} if snapshot else {}
+    )
     kids: dict[int | None, list[dict[str, Any]]] = {}
     for s in segs:
         kids.setdefault(s["parent_id"], []).append(s)
@@ -112,7 +114,11 @@ class SegmentPanelView(ScopedMixin, View):
         row: dict[str, Any] = {}
         if snapshot is not None:
             row = next(
-                (s for s in selectors.scoped_map_segments(snapshot, request.user) if s["id"] == segment.pk),
+                (
+                    s
+                    for s in selectors.scoped_map_segments(snapshot, request.user)
+                    if s["id"] == segment.pk
+                ),
                 {},
             )
         if row.get("output_share") is not None:
@@ -155,25 +161,41 @@ class GapListView(ScopedMixin, View):
         chain = self.get_object()
         snapshot = _snapshot(request.user, chain)
         order = {s: i for i, s in enumerate(GAP_ORDER)}
-        rows = [r for r in tree_rows(request.user, chain, snapshot) if r["is_leaf"] and r.get("status")]
+        rows = [
+            r for r in tree_rows(request.user, chain, snapshot) if r["is_leaf"] and r.get("status")
+        ]
         rows.sort(key=lambda r: (order.get(r["status"], 9), r["position"] != "mid", r["name"]))
         positions = dict(POSITIONS)
         if request.GET.get("export") == "xlsx":
             headers = [
-                _("segment"), _("position"), _("status"), _("reason"), _("action"), _("why"),
-                _("local firms"), _("national listed makers"), _("candidate firms"),
+                _("segment"),
+                _("position"),
+                _("status"),
+                _("reason"),
+                _("action"),
+                _("why"),
+                _("local firms"),
+                _("national listed makers"),
+                _("candidate firms"),
             ]
             data = [
                 [
-                    r["name"], str(positions[r["position"]]), r["status_label"], r["reason"],
-                    r["action"], r["action_reason"], r.get("local_firm_count", 0),
+                    r["name"],
+                    str(positions[r["position"]]),
+                    r["status_label"],
+                    r["reason"],
+                    r["action"],
+                    r["action_reason"],
+                    r.get("local_firm_count", 0),
                     r.get("national_firm_count", 0),
                     "、".join(c["name"] for c in r.get("candidates", [])[:10]),
                 ]
                 for r in rows
             ]
             audit.record(
-                actor=request.user, event_type="export", obj=chain,
+                actor=request.user,
+                event_type="export",
+                obj=chain,
                 detail={"rows": len(data), "what": "gap list"},
             )
             return excel.xlsx_response(
@@ -193,7 +215,11 @@ class CompareView(ScopedMixin, View):
     model = ChainMap
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        maps = self.get_queryset().select_related("chain__region").order_by("chain__level", "chain__order")
+        maps = (
+            self.get_queryset()
+            .select_related("chain__region")
+            .order_by("chain__level", "chain__order")
+        )
         rows = []
         for m in maps:
             leaves = [s for s in m.segments if s.get("is_leaf") and s.get("status")]
@@ -218,6 +244,16 @@ class DeriveView(ScopedMixin, View):
     model = Chain
     write = True
 
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """A confirmation page (the button posts); a reader's role is refused first, out of scope is 404."""
+        self.require_editor()
+        chain = self.get_object()
+        return render(
+            request,
+            "chainmap/confirm.html",
+            {"chain": chain, "action": "derive", "can_edit": self.can_edit()},
+        )
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         self.require_editor()
         chain = self.get_object()
@@ -234,12 +270,30 @@ class PlacementReviewView(ScopedMixin, View):
     model = Placement
     write = True
 
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The placement with its evidence and the two buttons; a reader's role is refused first, out of scope
+        is 404."""
+        self.require_editor()
+        placement = self.get_object()
+        return render(
+            request,
+            "chainmap/confirm.html",
+            {
+                "chain": placement.segment.chain,
+                "placement": placement,
+                "action": "review",
+                "can_edit": self.can_edit(),
+            },
+        )
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         self.require_editor()
         placement = self.get_object()
         try:
             services.placement_decide(
-                placement=placement, actor=request.user, accept=request.POST.get("decision") == "confirm"
+                placement=placement,
+                actor=request.user,
+                accept=request.POST.get("decision") == "confirm",
             )
         except ServiceError as exc:
             messages.error(request, exc.message)

@@ -9,9 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from chainleader.accounts.models import OrgUnit
 from chainleader.core.forms import VersionedModelForm
 from chainleader.enterprises.models import Enterprise
-from chainleader.reference.models import Region
-
-from chainleader.reference.models import Industry
+from chainleader.reference.models import Industry, Region
 
 from .models import Chain, ChainTarget, Placement, Segment
 

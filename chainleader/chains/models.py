@@ -57,7 +57,9 @@ class Chain(VersionedModel):
     tree_sources = models.TextField(
         _("sources of the segment tree"),
         blank=True,
-        help_text=_("The public chain panoramas and studies the segment tree follows, one per line."),
+        help_text=_(
+            "The public chain panoramas and studies the segment tree follows, one per line."
+        ),
     )
     tree_note = models.TextField(_("note on the segment tree"), blank=True)
     tree_version = models.PositiveIntegerField(
@@ -195,18 +197,26 @@ class Segment(VersionedModel):
     excludes = models.TextField(
         _("excluded product words"),
         blank=True,
-        help_text=_("Products containing one of these words are not placed here (电机 excludes 发电机)."),
+        help_text=_(
+            "Products containing one of these words are not placed here (电机 excludes 发电机)."
+        ),
     )
     strategic = models.BooleanField(
         _("strategic dependency"),
         default=False,
-        help_text=_("Named in a public list or study as a key dependency; only these can be choke points."),
+        help_text=_(
+            "Named in a public list or study as a key dependency; only these can be choke points."
+        ),
     )
-    strategic_source = models.CharField(_("source of the strategic flag"), max_length=300, blank=True)
+    strategic_source = models.CharField(
+        _("source of the strategic flag"), max_length=300, blank=True
+    )
     status_override = models.CharField(
         _("status set by the team"), max_length=10, choices=MapStatus.choices, blank=True
     )
-    override_reason = models.CharField(_("reason for the team's status"), max_length=300, blank=True)
+    override_reason = models.CharField(
+        _("reason for the team's status"), max_length=300, blank=True
+    )
 
     objects = ChainChildQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -248,6 +258,7 @@ class Placement(VersionedModel):
         on_delete=models.CASCADE,
         related_name="placements",
     )
+
     class Method(models.TextChoices):
         PRODUCT = "product", _("product match")
         CODE = "code", _("industry code")

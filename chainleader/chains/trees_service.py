@@ -51,7 +51,9 @@ def _fields(node: Node) -> dict[str, Any]:
 
 
 @transaction.atomic
-def tree_load(*, chain: Chain, tree: ChainTree, actor: Any = None, force: bool = False) -> dict[str, int]:
+def tree_load(
+    *, chain: Chain, tree: ChainTree, actor: Any = None, force: bool = False
+) -> dict[str, int]:
     """Make the chain's segments follow the tree file; returns counts (created, updated, removed, kept)."""
     counts = {"created": 0, "updated": 0, "removed": 0, "kept": 0, "skipped": 0}
     if chain.tree_version >= tree.version and not force:
@@ -83,11 +85,11 @@ def tree_load(*, chain: Chain, tree: ChainTree, actor: Any = None, force: bool =
     # Segments the file no longer names go (with their automatic placements); hand-made ones with firms placed
     # by hand stay.
     manual = set(
-        Placement.objects.filter(
-            segment__chain=chain, method=Placement.Method.MANUAL
-        ).values_list("segment_id", flat=True)
+        Placement.objects.filter(segment__chain=chain, method=Placement.Method.MANUAL).values_list(
+            "segment_id", flat=True
+        )
     )
-    gone = [s for s in by_code.values()] + [s for s in uncoded.values() if s.pk not in manual]
+    gone = list(by_code.values()) + [s for s in uncoded.values() if s.pk not in manual]
     counts["kept"] = sum(1 for s in uncoded.values() if s.pk in manual)
     for s in sorted(gone, key=lambda s: s.parent_id is None):  # children first
         Segment.objects.filter(pk=s.pk).delete()

@@ -1827,8 +1827,14 @@ def leaves(spec: ChainSpec) -> list[tuple[str, Seg]]:
             out.append(
                 (
                     n.position,
-                    Seg(n.name, "、".join(n.products), "、".join(n.technologies), weight,
-                        tuple(c for c in n.codes if len(c) == 4), words),
+                    Seg(
+                        n.name,
+                        "、".join(n.products),
+                        "、".join(n.technologies),
+                        weight,
+                        tuple(c for c in n.codes if len(c) == 4),
+                        words,
+                    ),
                 )
             )
         _LEAVES[key] = out

@@ -521,7 +521,9 @@ class FirmRecord:
     above_size: bool
     park: tuple[str, str] | None  # (region, park name)
     placements: list[tuple[ChainKey, str, str]]  # (chain, segment name, role): the leaves drawn
-    products: list[str]  # what it makes (from its leaves' key products); the classifier places it from these
+    products: list[
+        str
+    ]  # what it makes (from its leaves' key products); the classifier places it from these
     figures: list[dict[str, object]]
     tiers: list[tuple[str, str, int]] = field(default_factory=list)  # (tier, level, year)
     contacts: list[tuple[str, str, str]] = field(default_factory=list)  # (name, title, phone)
@@ -699,14 +701,31 @@ def synthetic_firms(
 # Read from the firms' main products as public reports name them; a master missing here goes to the chain's first
 # midstream leaf. The classifier may add further placements from the firm's products and industry code.
 MASTER_LEAVES: dict[tuple[str, str, str], tuple[str, ...]] = {
-    ("海尔", CITY, "智能家电"): ("mid.white-goods.refrigerator", "mid.white-goods.washer", "mid.white-goods.air-conditioner"),
-    ("海尔", DISTRICT, "智能家电"): ("mid.white-goods.refrigerator", "mid.white-goods.washer", "mid.white-goods.air-conditioner"),
+    ("海尔", CITY, "智能家电"): (
+        "mid.white-goods.refrigerator",
+        "mid.white-goods.washer",
+        "mid.white-goods.air-conditioner",
+    ),
+    ("海尔", DISTRICT, "智能家电"): (
+        "mid.white-goods.refrigerator",
+        "mid.white-goods.washer",
+        "mid.white-goods.air-conditioner",
+    ),
     ("海信", CITY, "智能家电"): ("mid.white-goods.air-conditioner", "mid.white-goods.refrigerator"),
-    ("海信", DISTRICT, "智能家电"): ("mid.white-goods.air-conditioner", "mid.white-goods.refrigerator"),
+    ("海信", DISTRICT, "智能家电"): (
+        "mid.white-goods.air-conditioner",
+        "mid.white-goods.refrigerator",
+    ),
     ("海信视像", CITY, "智能家电"): ("mid.black-goods.tv",),
     ("海信视像", DISTRICT, "智能家电"): ("mid.black-goods.tv",),
-    ("澳柯玛", CITY, "智能家电"): ("mid.white-goods.refrigerator", "mid.white-goods.commercial-refrigeration"),
-    ("澳柯玛", DISTRICT, "智能家电"): ("mid.white-goods.refrigerator", "mid.white-goods.commercial-refrigeration"),
+    ("澳柯玛", CITY, "智能家电"): (
+        "mid.white-goods.refrigerator",
+        "mid.white-goods.commercial-refrigeration",
+    ),
+    ("澳柯玛", DISTRICT, "智能家电"): (
+        "mid.white-goods.refrigerator",
+        "mid.white-goods.commercial-refrigeration",
+    ),
     ("青岛啤酒", CITY, "食品饮料"): ("mid.beverages.beer",),
     ("双星集团", CITY, "先进高分子及金属材料"): ("mid.rubber-products.tyres",),
     ("青岛双星", CITY, "先进高分子及金属材料"): ("mid.rubber-products.tyres",),
@@ -715,24 +734,42 @@ MASTER_LEAVES: dict[tuple[str, str, str], tuple[str, ...]] = {
     ("国恩股份", CITY, "先进高分子及金属材料"): ("mid.polymers.modified-plastics",),
     ("软控股份", CITY, "智能制造装备"): ("mid.special-equipment.rubber-machinery",),
     ("汉缆股份", CITY, "智能制造装备"): ("mid.special-equipment.smart-power",),
-    ("特锐德", CITY, "新能源汽车"): ("down.charging.charging-equipment", "down.charging.charging-service"),
+    ("特锐德", CITY, "新能源汽车"): (
+        "down.charging.charging-equipment",
+        "down.charging.charging-service",
+    ),
     ("海尔生物", CITY, "生物医药及医疗器械"): ("mid.devices.biomedical-cold",),
     ("阿斯利康", CITY, "生物医药及医疗器械"): ("mid.drugs.chem-drugs",),
     ("歌尔", CITY, "虚拟现实"): ("mid.terminals.vr-headset", "mid.terminals.ar-mr"),
     ("潍柴动力", CITY, "氢能与储能"): ("mid.fc-ess.fc-system",),
     ("美锦氢能源", CITY, "氢能与储能"): ("mid.fc-ess.fc-system",),
-    ("明月海藻", DISTRICT, "海洋生物医药"): ("up.extraction.alginate", "mid.medical-materials.dressings-hemostatic"),
-    ("聚大洋藻业", DISTRICT, "海洋生物医药"): ("up.extraction.alginate", "mid.medical-materials.excipients"),
+    ("明月海藻", DISTRICT, "海洋生物医药"): (
+        "up.extraction.alginate",
+        "mid.medical-materials.dressings-hemostatic",
+    ),
+    ("聚大洋藻业", DISTRICT, "海洋生物医药"): (
+        "up.extraction.alginate",
+        "mid.medical-materials.excipients",
+    ),
     ("京东方", CITY, "新型显示"): ("mid.panels-modules.mobile-module",),
     ("京东方", DISTRICT, "新一代半导体"): ("mid.display.display-module",),
     ("北海船舶", CITY, "海洋装备"): ("mid.ships.merchant-ships", "down.services.repair-conversion"),
-    ("北海船舶", DISTRICT, "船舶海工"): ("mid.shipbuilding.merchant-ships", "mid.repair.ship-repair"),
+    ("北海船舶", DISTRICT, "船舶海工"): (
+        "mid.shipbuilding.merchant-ships",
+        "mid.repair.ship-repair",
+    ),
     ("中海油青岛海工", CITY, "海洋装备"): ("mid.offshore.oil-gas",),
     ("中海油青岛海工", DISTRICT, "船舶海工"): ("mid.offshore.oil-gas-modules",),
     ("金能科技", CITY, "高端化工"): ("mid.olefins.pdh", "mid.derivatives.polypropylene"),
-    ("金能科技", DISTRICT, "高端化工及新材料"): ("mid.refining-basic.olefins", "mid.new-materials.polyolefins"),
+    ("金能科技", DISTRICT, "高端化工及新材料"): (
+        "mid.refining-basic.olefins",
+        "mid.new-materials.polyolefins",
+    ),
     ("青岛炼化", CITY, "高端化工"): ("mid.refining.fuels", "mid.refining.aromatics"),
-    ("青岛炼化", DISTRICT, "高端化工及新材料"): ("mid.refining-basic.refined-oil", "mid.refining-basic.aromatics"),
+    ("青岛炼化", DISTRICT, "高端化工及新材料"): (
+        "mid.refining-basic.refined-oil",
+        "mid.refining-basic.aromatics",
+    ),
     ("空客直升机", CITY, "通用航空"): ("mid.aircraft.helicopters",),
     ("万丰钻石飞机", CITY, "通用航空"): ("mid.aircraft.fixed-wing",),
     ("极视角", CITY, "人工智能"): ("mid.core-tech.vision",),

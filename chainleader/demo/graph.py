@@ -7,13 +7,9 @@ firm is synthetic and names products of its chain's tree (demo/firms.py), as inv
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 from chainleader.chainmap.linking import link_companies, link_products
-from chainleader.chainmap.models import ChainMap, CompanyLink
-from chainleader.chains.models import Placement
-from chainleader.enterprises.models import Enterprise, EnterpriseProduct, Product
 
 SEED = 20211026
 

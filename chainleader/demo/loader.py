@@ -20,8 +20,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from chainleader.accounts.models import OrgUnit, User
-from chainleader.chains.models import Chain, ChainTarget, Placement, Segment
 from chainleader.chainmap.services import placements_derive
+from chainleader.chains.models import Chain, ChainTarget, Placement, Segment
 from chainleader.chains.trees_service import read_tree, tree_file, tree_load
 from chainleader.enterprises.models import (
     Contact,
@@ -261,7 +261,11 @@ class DemoLoader:
                 self.chains[key].masters.add(ent)
                 codes = MASTER_LEAVES.get((m.short, level, chain_name), ())
                 segments = list(Segment.objects.filter(chain=self.chains[key], code__in=codes))
-                segments += [self._leaf(self.segments[(key, s)]) for s in seg_names if (key, s) in self.segments]
+                segments += [
+                    self._leaf(self.segments[(key, s)])
+                    for s in seg_names
+                    if (key, s) in self.segments
+                ]
                 segments = list({s.pk: s for s in segments}.values()) or [self.first_midstream(key)]
                 for seg in segments:
                     upsert(

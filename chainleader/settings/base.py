@@ -199,6 +199,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema describes every endpoint: only signed-in users read it.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One enum for a segment's map status (derived and set by the team).
+    "ENUM_NAME_OVERRIDES": {"MapStatusEnum": "chainleader.chains.models.MapStatus"},
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -80,7 +80,7 @@ SMALL_GRAPH: dict[str, list[list[str]]] = {
     ],
 }
 
-# What SMALL_GRAPH gives: 7 distinct names in products.csv + 平衡项目, 合成 橡胶制品, 橡胶, 智能家居.
+# What SMALL_GRAPH gives: 7 distinct names in products.csv + 平衡项目, 合成橡胶制品, 橡胶, 智能家居.
 SMALL_PRODUCTS = 11
 
 

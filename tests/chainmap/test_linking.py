@@ -111,7 +111,7 @@ def test_link_products_copies_products_once(graph):
         "空调": Decimal("0.4000"),
         "冰箱": Decimal("0.5000"),
         "轮胎": Decimal("0.9000"),
-        "合成 橡胶制品": None,
+        "合成橡胶制品": None,
     }  # 0.001 is the source's placeholder, not a share
     assert EnterpriseProduct.objects.filter(enterprise=haier).count() == 2
     assert EnterpriseProduct.objects.filter(enterprise=sailun).count() == 2

@@ -34,7 +34,15 @@ CHANGES = {
     ],
     "companies.csv": [
         *SMALL_GRAPH["companies.csv"],
-        ["002024.SZ", "苏宁易购", "苏宁易购集团股份有限公司", "深圳证券交易所", "2004-07-21", "1", ""],
+        [
+            "002024.SZ",
+            "苏宁易购",
+            "苏宁易购集团股份有限公司",
+            "深圳证券交易所",
+            "2004-07-21",
+            "1",
+            "",
+        ],
     ],
     "industries.csv": [
         *SMALL_GRAPH["industries.csv"],
@@ -51,7 +59,14 @@ CHANGES = {
 
 
 def leaf(key, name, kind, products=(), codes=(), **extra):
-    return {"key": key, "name": name, "kind": kind, "products": list(products), "codes": list(codes), **extra}
+    return {
+        "key": key,
+        "name": name,
+        "kind": kind,
+        "products": list(products),
+        "codes": list(codes),
+        **extra,
+    }
 
 
 TREE = {
@@ -65,8 +80,15 @@ TREE = {
                 "key": "parts",
                 "name": "核心零部件",
                 "children": [
-                    leaf("compressor", "压缩机", "part", ["压缩机"], ["3442"], keywords=["压缩机"],
-                         strategic={"item": "压缩机", "source": "测试清单第1项"}),
+                    leaf(
+                        "compressor",
+                        "压缩机",
+                        "part",
+                        ["压缩机"],
+                        ["3442"],
+                        keywords=["压缩机"],
+                        strategic={"item": "压缩机", "source": "测试清单第1项"},
+                    ),
                     leaf("copper", "铜管", "material", ["铜管"], ["3251"]),
                     leaf("rubber", "橡胶", "material", ["合成橡胶", "天然橡胶"]),
                 ],
@@ -91,13 +113,19 @@ def mapped(db, tmp_path):
     graph_import(path=write_graph(tmp_path / "chainkg", CHANGES))
     chain = ChainFactory(name="智能家电", level="city", region=region("3702"))
     tree_load(chain=chain, tree=parse_tree(TREE))
-    haier = EnterpriseFactory(name="海尔智家股份有限公司", ticker="600690.SH", region=region("370212"))
+    haier = EnterpriseFactory(
+        name="海尔智家股份有限公司", ticker="600690.SH", region=region("370212")
+    )
     chain.masters.add(haier)
     shop = EnterpriseFactory(
-        name="青岛某电器商城有限公司", region=region("370211"), industry=Industry.objects.get(code="5272")
+        name="青岛某电器商城有限公司",
+        region=region("370211"),
+        industry=Industry.objects.get(code="5272"),
     )
     EnterpriseProduct.objects.create(enterprise=shop, product=Product.objects.get(name="空调"))
-    unsure = EnterpriseFactory(name="青岛海岸压缩机科技有限公司", region=region("370211"), industry=None)
+    unsure = EnterpriseFactory(
+        name="青岛海岸压缩机科技有限公司", region=region("370211"), industry=None
+    )
     link_companies()
     link_products()
     map_derive(chains=[chain])
@@ -112,10 +140,20 @@ def row(chain, name):
 def test_firms_are_placed_on_the_leaves_with_evidence_and_each_leaf_is_judged(mapped):
     chain, haier, _shop, _unsure = mapped
     aircon = row(chain, "空调")
-    assert aircon["status"] == "strong" and aircon["chain_master_present"] and aircon["action"] == "强链"
+    assert (
+        aircon["status"] == "strong"
+        and aircon["chain_master_present"]
+        and aircon["action"] == "强链"
+    )
     (firm,) = [f for f in aircon["local_firms"] if f["id"] == haier.pk]
     assert firm["role"] == "master" and firm["review"] == "auto"
-    assert {"kind": "product", "product": "空调", "term": "空调", "match": "exact", "weight": 0.4} in firm["evidence"]
+    assert {
+        "kind": "product",
+        "product": "空调",
+        "term": "空调",
+        "match": "exact",
+        "weight": 0.4,
+    } in firm["evidence"]
     compressor = row(chain, "压缩机")
     # Strategic (a named list), no local producer, one national producer: a choke point, with its source.
     assert compressor["status"] == "choke" and compressor["strategic"]
@@ -126,7 +164,9 @@ def test_firms_are_placed_on_the_leaves_with_evidence_and_each_leaf_is_judged(ma
     rubber = row(chain, "橡胶")
     assert rubber["status"] == "missing" and rubber["action"] == "延链"
     parent = row(chain, "核心零部件")
-    assert not parent["is_leaf"] and parent["status"] == "choke" and "3 个细分环节" in parent["reason"]
+    assert (
+        not parent["is_leaf"] and parent["status"] == "choke" and "3 个细分环节" in parent["reason"]
+    )
     links = ChainMap.objects.get(chain=chain).edges
     ids = {s.name: s.pk for s in Segment.objects.filter(chain=chain)}
     assert {"source": ids["压缩机"], "target": ids["空调"]} in [
@@ -151,7 +191,9 @@ def test_review_decisions_survive_a_re_derivation(
     chain, haier, _shop, unsure = mapped
     pending = Placement.objects.get(enterprise=unsure, segment__name="压缩机")
     assert pending.review == "pending" and pending.method == "text"
-    assert row(chain, "压缩机")["pending_count"] == 1 and row(chain, "压缩机")["local_firm_count"] == 0
+    assert (
+        row(chain, "压缩机")["pending_count"] == 1 and row(chain, "压缩机")["local_firm_count"] == 0
+    )
     review_page = client
     review_page.force_login(office_user)
     assert unsure.name in review_page.get(reverse("chainmap:link_review")).content.decode()
@@ -185,25 +227,44 @@ def test_the_chain_page_and_the_map_are_one_tree_and_an_edit_shows_on_both(
     client.force_login(office_user)
     rubber = Segment.objects.get(chain=chain, name="橡胶")
     data = {
-        "name": "橡胶材料", "parent": rubber.parent_id, "position": "up", "order": 3, "kind": "material",
-        "key_products": "合成橡胶", "synonyms": "", "industry_codes": "2911", "keywords": "", "excludes": "",
-        "key_technologies": "", "strategic_source": "", "status_override": "weak",
-        "override_reason": "本地有两家在建项目", "version": rubber.version,
+        "name": "橡胶材料",
+        "parent": rubber.parent_id,
+        "position": "up",
+        "order": 3,
+        "kind": "material",
+        "key_products": "合成橡胶",
+        "synonyms": "",
+        "industry_codes": "2911",
+        "keywords": "",
+        "excludes": "",
+        "key_technologies": "",
+        "strategic_source": "",
+        "status_override": "weak",
+        "override_reason": "本地有两家在建项目",
+        "version": rubber.version,
     }
     url = reverse("chains:segment_edit", args=[chain.pk, rubber.pk])
     with django_capture_on_commit_callbacks(execute=True):
         resp = client.post(url, data)
     assert resp.status_code == 302, resp.content.decode()[:2000]
-    assert "橡胶材料" in client.get(reverse("chains:chain_detail", args=[chain.pk])).content.decode()
+    assert (
+        "橡胶材料" in client.get(reverse("chains:chain_detail", args=[chain.pk])).content.decode()
+    )
     page = client.get(reverse("chainmap:chain_map", args=[chain.pk])).content.decode()
     assert "橡胶材料" in page
     edited = row(chain, "橡胶材料")  # the same id, derived again after the edit
-    assert edited["status"] == "weak" and edited["overridden"] and "本地有两家在建项目" in edited["reason"]
+    assert (
+        edited["status"] == "weak"
+        and edited["overridden"]
+        and "本地有两家在建项目" in edited["reason"]
+    )
     panel = client.get(reverse("chainmap:segment_panel", args=[rubber.pk])).content.decode()
     assert "本地有两家在建项目" in panel
     data["status_override"], data["override_reason"] = "choke", ""
     resp = client.post(url, {**data, "version": rubber.version + 1})
-    assert resp.status_code == 200 and "override_reason" in resp.content.decode()  # a status needs its reason
+    assert (
+        resp.status_code == 200 and "override_reason" in resp.content.decode()
+    )  # a status needs its reason
 
 
 def test_map_page_panel_gap_list_and_comparison(client, mapped, office_user):
@@ -267,8 +328,18 @@ def test_map_api_returns_the_tree_and_respects_scope(client, mapped, office_user
     body = client.get(f"/api/chains/{chain.pk}/map/").json()
     aircon = Segment.objects.get(chain=chain, name="空调")
     seg = next(s for s in body["segments"] if s["id"] == aircon.pk)
-    for field in ("id", "code", "parent", "status", "reason", "local_firm_count", "national_firm_count",
-                  "chain_master_present", "local_firms", "candidates"):
+    for field in (
+        "id",
+        "code",
+        "parent",
+        "status",
+        "reason",
+        "local_firm_count",
+        "national_firm_count",
+        "chain_master_present",
+        "local_firms",
+        "candidates",
+    ):
         assert field in seg
     assert seg["code"] == "mid.aircon" and seg["local_firms"][0]["evidence"]
     assert body["edges"] and body["tree_version"] == 1
@@ -334,12 +405,22 @@ def test_an_enterprise_import_links_new_firms_and_derives_the_maps_again(
     chain, *_ = mapped
     before = ChainMap.objects.get(chain=chain).derived_at
     values = {
-        "uscc": make_uscc(4242), "name": "海信家电集团股份有限公司", "region": "370212", "industry": None,
-        "park": None, "former_names": "", "above_size": True, "registered_capital_wan": None,
-        "founded_on": None, "ticker": "000921.SZ", "address": "",
+        "uscc": make_uscc(4242),
+        "name": "海信家电集团股份有限公司",
+        "region": "370212",
+        "industry": None,
+        "park": None,
+        "former_names": "",
+        "above_size": True,
+        "registered_capital_wan": None,
+        "founded_on": None,
+        "ticker": "000921.SZ",
+        "address": "",
     }
     with django_capture_on_commit_callbacks(execute=True):
-        enterprise_import(actor=office_user, rows=[ParsedRow(row=2, values=values)], filename="t.xlsx")
+        enterprise_import(
+            actor=office_user, rows=[ParsedRow(row=2, values=values)], filename="t.xlsx"
+        )
     firm = Enterprise.objects.get(name="海信家电集团股份有限公司")
     assert CompanyLink.objects.get(enterprise=firm).status == CompanyLink.Status.CONFIRMED
     assert firm.pk in {f["id"] for f in row(chain, "空调")["local_firms"]}

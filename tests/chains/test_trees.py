@@ -17,7 +17,19 @@ from tests.factories import region
 
 FILES = sorted(TREES_DIR.glob("*/*.yaml"))
 # Things traded everywhere or bought as a service: never a strategic dependency, whatever the counts say.
-COMMODITY_WORDS = ("丙烷", "丁烷", "表面活性剂", "钢材", "通用塑料", "物流", "零售", "销售", "贸易", "维修", "回收")
+COMMODITY_WORDS = (
+    "丙烷",
+    "丁烷",
+    "表面活性剂",
+    "钢材",
+    "通用塑料",
+    "物流",
+    "零售",
+    "销售",
+    "贸易",
+    "维修",
+    "回收",
+)
 
 
 def test_every_chain_of_the_demo_has_a_tree_file():
@@ -49,7 +61,13 @@ def test_tree_file_is_complete_and_sound(path: Path):
 def _doc(**tree):
     leaf = {"key": "a", "name": "甲", "kind": "part", "products": ["甲"]}
     base = {
-        "up": [{"key": "x", "name": "上", "children": [dict(leaf, key=f"u{i}", name=f"上{i}") for i in range(3)]}],
+        "up": [
+            {
+                "key": "x",
+                "name": "上",
+                "children": [dict(leaf, key=f"u{i}", name=f"上{i}") for i in range(3)],
+            }
+        ],
         "mid": [dict(leaf, key=f"m{i}", name=f"中{i}") for i in range(3)],
         "down": [dict(leaf, key=f"d{i}", name=f"下{i}", kind="service") for i in range(3)],
     }
@@ -69,8 +87,19 @@ def test_every_problem_is_listed_at_once():
     bad = _doc(
         mid=[
             {"key": "m1", "name": "中1", "kind": "part"},  # no products or codes
-            {"key": "m1", "name": "中2", "kind": "gadget", "products": ["x"]},  # duplicate key, bad kind
-            {"key": "m3", "name": "中3", "kind": "channel", "codes": ["51x"], "strategic": {"source": "某清单"}},
+            {
+                "key": "m1",
+                "name": "中2",
+                "kind": "gadget",
+                "products": ["x"],
+            },  # duplicate key, bad kind
+            {
+                "key": "m3",
+                "name": "中3",
+                "kind": "channel",
+                "codes": ["51x"],
+                "strategic": {"source": "某清单"},
+            },
         ],
         down=[{"key": "d1", "name": "下1", "kind": "service", "products": ["x"], "strategic": {}}],
     )
@@ -97,13 +126,19 @@ def test_loading_a_tree_keeps_ids_on_rename_and_removes_what_the_file_drops():
     doc = _doc()
     doc["version"] = 2
     doc["tree"]["up"][0]["children"][0]["name"] = "上零"  # renamed
-    doc["tree"]["mid"] = doc["tree"]["mid"] + [{"key": "m9", "name": "中9", "kind": "product", "codes": ["3851"]}]
+    doc["tree"]["mid"] = doc["tree"]["mid"] + [
+        {"key": "m9", "name": "中9", "kind": "product", "codes": ["3851"]}
+    ]
     doc["tree"]["down"] = doc["tree"]["down"][:3]
     tree_load(chain=chain, tree=parse_tree(doc))
     first.refresh_from_db()
-    assert first.name == "上零" and first.version == 2  # same row, same id: placements and history stay
+    assert (
+        first.name == "上零" and first.version == 2
+    )  # same row, same id: placements and history stay
     assert Segment.objects.filter(chain=chain, code="mid.m9").exists()
-    assert tree_load(chain=chain, tree=parse_tree(doc))["skipped"] == 1  # same version: nothing to do
+    assert (
+        tree_load(chain=chain, tree=parse_tree(doc))["skipped"] == 1
+    )  # same version: nothing to do
     chain.refresh_from_db()
     assert chain.tree_version == 2 and "公开资料" in chain.tree_sources
 
@@ -114,7 +149,11 @@ def test_read_tree_checks_codes_against_the_reference_table(tmp_path):
     f.write_text(
         "chain: 测试链\nlevel: city\nsources: [x]\ntree:\n"
         + "".join(
-            f"  {pos}:\n" + "".join(f"    - {{key: {pos}{i}, name: {pos}{i}, kind: part, codes: ['9999']}}\n" for i in range(3))
+            f"  {pos}:\n"
+            + "".join(
+                f"    - {{key: {pos}{i}, name: {pos}{i}, kind: part, codes: ['9999']}}\n"
+                for i in range(3)
+            )
             for pos in ("up", "mid", "down")
         ),
         encoding="utf-8",

@@ -138,7 +138,9 @@ def test_out_of_scope_objects_are_404_on_every_route_and_posts_change_nothing(cl
         before = [state(m) for m in (view.model, target_model)]
         # A write route answers a read-only role 403 before any lookup (TP2): the same for every id, so it
         # reveals nothing either. Everything else: 404.
-        is_write = any(name.endswith(s) for s in ("_edit", "_delete", "_add"))
+        is_write = getattr(view, "write", False) or any(
+            name.endswith(s) for s in ("_edit", "_delete", "_add")
+        )
         refused = (is_write and user.role not in settings.CHAINLEADER_EDITOR_ROLES) or scope_for(
             user
         ).nothing
@@ -163,7 +165,10 @@ def test_in_scope_objects_answer_on_read_routes_and_write_routes_follow_the_role
     client.force_login(user)
     editor = user.role in settings.CHAINLEADER_EDITOR_ROLES
     for name, view, keys in PATTERNS:
-        is_write = any(name.endswith(s) for s in ("_edit", "_delete", "_add"))
+        # A write route: by its name, or a view that declares it works on the writable scope.
+        is_write = getattr(view, "write", False) or any(
+            name.endswith(s) for s in ("_edit", "_delete", "_add")
+        )
         if "parent_pk" in keys and "pk" not in keys:
             parent = view.parent_model.objects.for_user(user, write=is_write and editor).first()
             if parent is None:

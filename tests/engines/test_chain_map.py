@@ -32,7 +32,16 @@ LEAVES = [
     Leaf("chips", "c", "芯片", "up", True, ("芯片", "MCU"), ("3973",), ("芯片",), strategic=True),
     Leaf("fridge", "c", "冰箱", "mid", True, ("冰箱", "冷柜"), ("3851",), ("冰箱",)),
     Leaf("aircon", "c", "空调", "mid", True, ("空调",), ("3852",), ("空调",)),
-    Leaf("retail", "c", "家电零售", "down", False, ("家电零售", "家电销售"), ("5272",), ("电器", "商贸")),
+    Leaf(
+        "retail",
+        "c",
+        "家电零售",
+        "down",
+        False,
+        ("家电零售", "家电销售"),
+        ("5272",),
+        ("电器", "商贸"),
+    ),
     Leaf("repair", "c", "安装维修", "down", False, ("维修服务",), ("8132",), ("维修",)),
 ]
 
@@ -79,18 +88,28 @@ def test_products_match_exactly_or_by_their_head_noun(index):
 
 def test_a_firm_is_placed_with_the_evidence_for_it(index):
     firms = [
-        Firm("青岛某压缩机有限公司", products=[("变频压缩机", 0.6)], code="3442", manufacturing=True),
+        Firm(
+            "青岛某压缩机有限公司", products=[("变频压缩机", 0.6)], code="3442", manufacturing=True
+        ),
         Firm("青岛某制冷有限公司", code="3851", manufacturing=True),
         Firm("青岛芯联微电子有限公司", manufacturing=None),
     ]
     placed, refused = place_firms(firms, index)
     by = {(p.firm, index.leaves[p.leaf].id): p for p in placed}
     comp = by[(0, "compressor")]
-    assert comp.method == "product" and comp.score == 0.95 and not comp.review  # suffix 0.85 + agreement 0.1
+    assert (
+        comp.method == "product" and comp.score == 0.95 and not comp.review
+    )  # suffix 0.85 + agreement 0.1
     kinds = {e["kind"] for e in comp.evidence}
     assert kinds == {"product", "code", "text"}
     ev = next(e for e in comp.evidence if e["kind"] == "product")
-    assert ev == {"kind": "product", "product": "变频压缩机", "term": "压缩机", "match": "suffix", "weight": 0.6}
+    assert ev == {
+        "kind": "product",
+        "product": "变频压缩机",
+        "term": "压缩机",
+        "match": "suffix",
+        "weight": 0.6,
+    }
     fridge = by[(1, "fridge")]
     assert fridge.method == "code" and fridge.score == 0.7 and not fridge.review
     assert fridge.evidence[0] == {"kind": "code", "code": "3851", "class": "3851"}
@@ -143,7 +162,9 @@ def small_graph() -> Graph:
         [0.5, 0.4, -0.1, 0.2, 0.2, 0.6, 0.8, 0.1, 0.3, 0.9],
     )
     upstream = ([1, 1, 0, 2], [2, 3, 3, 3])  # 空调 ← 压缩机, 冷轧板; 冰箱 ← 冷轧板; 压缩机 ← 冷轧板
-    return Graph.from_edges(products, companies, [f"T{i}" for i in range(5)], industry, made, upstream)
+    return Graph.from_edges(
+        products, companies, [f"T{i}" for i in range(5)], industry, made, upstream
+    )
 
 
 def test_the_graph_fills_producers_refusals_and_links(index):
@@ -154,10 +175,18 @@ def test_the_graph_fills_producers_refusals_and_links(index):
     assert [graph.company_names[c] for c in by["fridge"].producers] == ["海尔智家"]
     assert by["fridge"].refused == 1  # 苏宁易购 sells 冰箱: not a producer
     assert [graph.company_names[c] for c in by["compressor"].producers] == ["海立股份"]
-    assert sorted(graph.product_names[p] for p in by["compressor"].products) == ["压缩机", "空调压缩机"]
+    assert sorted(graph.product_names[p] for p in by["compressor"].products) == [
+        "压缩机",
+        "空调压缩机",
+    ]
     assert [graph.company_names[c] for c in by["retail"].producers] == ["苏宁易购"]
     links = {(index.leaves[x.source].id, index.leaves[x.target].id): x for x in filled.links}
-    assert set(links) == {("compressor", "aircon"), ("steel", "aircon"), ("steel", "fridge"), ("steel", "compressor")}
+    assert set(links) == {
+        ("compressor", "aircon"),
+        ("steel", "aircon"),
+        ("steel", "fridge"),
+        ("steel", "compressor"),
+    }
     assert links[("steel", "fridge")].examples == [(3, 0)]
 
 
@@ -170,8 +199,14 @@ def facts(local, national, masters=0):
 
 def judge(f, *, strategic=False, position="up", override=""):
     return assess.judge_leaf(
-        f, strategic=strategic, strategic_source="某公开清单" if strategic else "", position=position,
-        local_base=1000, national_base=3000, sources="测试数据", override=override,
+        f,
+        strategic=strategic,
+        strategic_source="某公开清单" if strategic else "",
+        position=position,
+        local_base=1000,
+        national_base=3000,
+        sources="测试数据",
+        override=override,
         override_reason="专班核实" if override else "",
     )
 
@@ -182,7 +217,11 @@ def test_choke_point_only_for_a_strategic_leaf_with_thin_supply():
     assert judge(facts(0, 40), strategic=True)["status"] == assess.MISSING
     assert judge(facts(1, 3), strategic=True)["status"] == assess.CHOKE
     verdict = judge(facts(0, 2), strategic=True)
-    assert "某公开清单" in verdict["reason"] and "2 家" in verdict["reason"] and verdict["action"] == "补链"
+    assert (
+        "某公开清单" in verdict["reason"]
+        and "2 家" in verdict["reason"]
+        and verdict["action"] == "补链"
+    )
 
 
 def test_strong_weak_missing_and_their_reasons():
@@ -190,7 +229,11 @@ def test_strong_weak_missing_and_their_reasons():
     assert strong["status"] == assess.STRONG and strong["action"] == "强链" and strong["lq"] == 6.0
     assert judge(facts(1, 5, masters=1), position="mid")["status"] == assess.STRONG
     weak = judge(facts(3, 300))
-    assert weak["status"] == assess.WEAK and "区位熵 0.03" in weak["reason"] and weak["action"] == "固链"
+    assert (
+        weak["status"] == assess.WEAK
+        and "区位熵 0.03" in weak["reason"]
+        and weak["action"] == "固链"
+    )
     assert judge(facts(0, 5), position="mid")["action"] == "补链"
     assert judge(facts(0, 5), position="down")["action"] == "延链"
     assert "测试数据" in weak["reason"]
@@ -198,19 +241,29 @@ def test_strong_weak_missing_and_their_reasons():
 
 def test_the_teams_status_wins_and_says_so():
     v = judge(facts(0, 2), override=assess.WEAK)
-    assert v["status"] == assess.WEAK and v["status_rule"] == "override" and "专班设定：专班核实" in v["reason"]
+    assert (
+        v["status"] == assess.WEAK
+        and v["status_rule"] == "override"
+        and "专班设定：专班核实" in v["reason"]
+    )
 
 
 def test_a_parent_summarises_its_leaves():
     kids = [{"status": assess.STRONG}, {"status": assess.WEAK}]
     assert assess.summarise(kids, sources="x")["status"] == assess.STRONG
-    assert assess.summarise([{"status": assess.MISSING}] * 2, sources="x")["status"] == assess.MISSING
-    assert assess.summarise(kids + [{"status": assess.CHOKE}], sources="x")["status"] == assess.CHOKE
+    assert (
+        assess.summarise([{"status": assess.MISSING}] * 2, sources="x")["status"] == assess.MISSING
+    )
+    assert (
+        assess.summarise([*kids, {"status": assess.CHOKE}], sources="x")["status"] == assess.CHOKE
+    )
 
 
 # ------------------------------------------------------------------------------------------ the real graph
 
-real = pytest.mark.skipif(not (SHARED / "companies.csv").exists(), reason=f"{SHARED} is not on this machine")
+real = pytest.mark.skipif(
+    not (SHARED / "companies.csv").exists(), reason=f"{SHARED} is not on this machine"
+)
 
 
 @pytest.fixture(scope="module")
@@ -221,8 +274,18 @@ def real_graph():
 def tree_leaves(level: str, name: str) -> list[Leaf]:
     tree = load_tree_file(TREES / level / f"{name}.yaml")
     return [
-        Leaf(n.path, name, n.name, n.position, n.makes, n.products + n.synonyms, n.codes, n.keywords,
-             n.strategic, n.excludes)
+        Leaf(
+            n.path,
+            name,
+            n.name,
+            n.position,
+            n.makes,
+            n.products + n.synonyms,
+            n.codes,
+            n.keywords,
+            n.strategic,
+            n.excludes,
+        )
         for n in tree.leaves
     ]
 
@@ -237,7 +300,20 @@ EXPECTED = {
     "集成电路": {"up": ("硅", "光刻胶", "光刻"), "mid": ("设计", "封装"), "down": ("汽车", "通信")},
     "新能源汽车": {"up": ("电池", "电机", "芯片"), "mid": ("乘用车",), "down": ("充电", "回收")},
 }
-COMMODITY_OR_SERVICE = ("钢", "塑料", "丙烷", "丁烷", "表面活性剂", "零售", "销售", "物流", "维修", "回收", "服务", "租赁")
+COMMODITY_OR_SERVICE = (
+    "钢",
+    "塑料",
+    "丙烷",
+    "丁烷",
+    "表面活性剂",
+    "零售",
+    "销售",
+    "物流",
+    "维修",
+    "回收",
+    "服务",
+    "租赁",
+)
 
 
 @real
@@ -254,10 +330,14 @@ def test_real_graph_core_segments_sit_where_an_expert_expects(real_graph, chain)
     for leaf, f in zip(leaves, filled.leaves, strict=True):
         v = judge(facts(0, f.producer_count), strategic=leaf.strategic, position=leaf.position)
         if v["status"] == assess.CHOKE:
-            assert leaf.strategic and not any(w in leaf.name for w in COMMODITY_OR_SERVICE), leaf.name
+            assert leaf.strategic and not any(w in leaf.name for w in COMMODITY_OR_SERVICE), (
+                leaf.name
+            )
     with_makers = sum(1 for f in filled.leaves if f.producer_count)
     assert with_makers >= 0.8 * len(leaves), "the graph fills most leaves with national producers"
-    if chain == "智能家电":  # the graph's 上游材料 pairs reach this chain's leaves (not every chain's)
+    if (
+        chain == "智能家电"
+    ):  # the graph's 上游材料 pairs reach this chain's leaves (not every chain's)
         pairs = {(leaves[x.source].name, leaves[x.target].name) for x in filled.links}
         assert ("压缩机", "热水器与净水") in pairs and ("阀件与换热器", "空调") in pairs
 
@@ -266,10 +346,14 @@ def test_real_graph_core_segments_sit_where_an_expert_expects(real_graph, chain)
 def test_real_graph_smart_appliances_fridges_are_made_by_makers_not_retailers(real_graph):
     leaves = tree_leaves("city", "智能家电")
     filled = fill(real_graph, LeafIndex(leaves))
-    fridge = next(f for leaf, f in zip(leaves, filled.leaves, strict=True) if leaf.name == "冰箱冷柜")
+    fridge = next(
+        f for leaf, f in zip(leaves, filled.leaves, strict=True) if leaf.name == "冰箱冷柜"
+    )
     makers = {real_graph.company_names[c] for c in fridge.producers}
     refused = {real_graph.company_names[c] for c in fridge.refused_examples}
     assert {"澳柯玛", "海信家电"} <= makers
     assert "苏宁易购" not in makers and "苏宁易购" in refused
-    compressors = next(f for leaf, f in zip(leaves, filled.leaves, strict=True) if leaf.name == "压缩机")
+    compressors = next(
+        f for leaf, f in zip(leaves, filled.leaves, strict=True) if leaf.name == "压缩机"
+    )
     assert "海立股份" in {real_graph.company_names[c] for c in compressors.producers}

@@ -134,8 +134,16 @@ class PlacementSerializer(VersionedModelSerializer):
     class Meta(VersionedModelSerializer.Meta):
         model = Placement
         fields = [
-            "id", "segment", "enterprise", "role", "method", "score", "evidence", "review",
-            "version", *STAMPS,
+            "id",
+            "segment",
+            "enterprise",
+            "role",
+            "method",
+            "score",
+            "evidence",
+            "review",
+            "version",
+            *STAMPS,
         ]
         read_only_fields = [*STAMPS, "method", "score", "evidence", "review"]
 
@@ -143,7 +151,9 @@ class PlacementSerializer(VersionedModelSerializer):
 class MapEvidenceSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["product", "code", "text"])
     product = serializers.CharField(required=False, help_text="The firm's product that matched.")
-    term = serializers.CharField(required=False, help_text="The segment's product or synonym it matched.")
+    term = serializers.CharField(
+        required=False, help_text="The segment's product or synonym it matched."
+    )
     match = serializers.ChoiceField(choices=["exact", "suffix"], required=False)
     weight = serializers.FloatField(required=False, help_text="Revenue weight of the product.")
     code = serializers.CharField(required=False, help_text="The firm's GB/T 4754-2017 class.")
@@ -197,8 +207,12 @@ class MapSegmentSerializer(serializers.Serializer):
         allow_null=True, required=False, help_text="Only for scopes granted confidential figures."
     )
     products = serializers.ListField(child=serializers.CharField(), required=False)
-    local_firms = MapFirmSerializer(many=True, required=False, help_text="Local firms in the caller's scope.")
-    producers = MapProducerSerializer(many=True, required=False, help_text="National listed producers.")
+    local_firms = MapFirmSerializer(
+        many=True, required=False, help_text="Local firms in the caller's scope."
+    )
+    producers = MapProducerSerializer(
+        many=True, required=False, help_text="National listed producers."
+    )
     candidates = MapProducerSerializer(
         many=True, required=False, help_text="Outside listed producers: investment targets."
     )

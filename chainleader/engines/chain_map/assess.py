@@ -93,9 +93,15 @@ def judge_leaf(
         )
     elif facts.local == 0:
         status, rule = MISSING, "no_local"
-        extra = f"；战略环节（{strategic_source}），全国有 {facts.national} 家{noun}可对接" if strategic else ""
+        extra = (
+            f"；战略环节（{strategic_source}），全国有 {facts.national} 家{noun}可对接"
+            if strategic
+            else ""
+        )
         reason = f"本地无企业；全国{noun} {facts.national} 家{extra}。"
-    elif facts.masters or (facts.local >= p.strong_min_local and (q is None or q >= p.strong_min_lq)):
+    elif facts.masters or (
+        facts.local >= p.strong_min_local and (q is None or q >= p.strong_min_lq)
+    ):
         status, rule = STRONG, "strong"
         why = "有链主企业" if facts.masters else f"本地企业 ≥ {p.strong_min_local} 家"
         reason = f"{why}，{figures}。"
@@ -103,7 +109,9 @@ def judge_leaf(
         status, rule = WEAK, "weak"
         reason = f"{figures}：本地企业偏少或集聚度低于全国（区位熵 < {_fmt(p.strong_min_lq)}）。"
     if strategic and rule in ("strong", "weak"):
-        reason += f"战略环节（{strategic_source}），国内供给尚可（{facts.national} 家），未判为卡脖子。"
+        reason += (
+            f"战略环节（{strategic_source}），国内供给尚可（{facts.national} 家），未判为卡脖子。"
+        )
     reason += f"数据：{sources}。"
     action, action_reason = _action(status, strategic=strategic, position=position)
     return {

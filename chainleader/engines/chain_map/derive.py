@@ -28,7 +28,9 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class DeriveParams:
-    min_weight: float = 0.0  # a producer has weight > this (0.001 placeholders count; eliminations do not)
+    min_weight: float = (
+        0.0  # a producer has weight > this (0.001 placeholders count; eliminations do not)
+    )
     max_products: int = 40
     max_producers: int = 30
     max_examples: int = 3
@@ -76,7 +78,9 @@ def fill(graph: Graph, index: LeafIndex, params: DeriveParams | None = None) -> 
     W = made.copy()
     W.data = np.clip(W.data, 0.0, 1.0)
     count_cl = sp.csr_matrix(M @ Pb)  # companies × leaves: products of the leaf the company makes
-    weight_cl = sp.csr_matrix(W @ Pb).toarray() if n_leaves and graph.n_companies else np.zeros((0, 0))
+    weight_cl = (
+        sp.csr_matrix(W @ Pb).toarray() if n_leaves and graph.n_companies else np.zeros((0, 0))
+    )
     makes = graph.company_makes()
     non_maker = np.array([m is False for m in makes], dtype=np.bool_)
     leaf_makes = np.array([leaf.makes for leaf in index.leaves], dtype=np.bool_)
@@ -103,14 +107,23 @@ def fill(graph: Graph, index: LeafIndex, params: DeriveParams | None = None) -> 
         if sub is not None:
             sub = sp.csr_matrix(sub)
             for k, c in enumerate(top):
-                producer_products[int(c)] = [int(prods[j]) for j in sub.indices[sub.indptr[k] : sub.indptr[k + 1]]][:5]
+                producer_products[int(c)] = [
+                    int(prods[j]) for j in sub.indices[sub.indptr[k] : sub.indptr[k + 1]]
+                ][:5]
         leaves.append(
             LeafFill(
                 products=[int(p) for p in prods[: params.max_products]],
                 product_count=len(prods),
                 producers=[int(c) for c in top],
                 producer_count=len(comps),
-                producer_weight={int(c): round(float(w), 4) for c, w in zip(comps[: params.max_producers], weights[order][: params.max_producers], strict=True)},
+                producer_weight={
+                    int(c): round(float(w), 4)
+                    for c, w in zip(
+                        comps[: params.max_producers],
+                        weights[order][: params.max_producers],
+                        strict=True,
+                    )
+                },
                 producer_products=producer_products,
                 refused=len(refused),
                 refused_examples=[int(c) for c in refused[:5]],
@@ -143,6 +156,6 @@ def _links(graph: Graph, index: LeafIndex, Pb: sp.csc_matrix, params: DerivePara
                         break
             if len(examples) >= params.max_examples:
                 break
-        out.append(Link(int(a), int(b), int(round(pairs)), examples))
+        out.append(Link(int(a), int(b), round(pairs), examples))
     out.sort(key=lambda link: (-link.pairs, link.source, link.target))
     return out

@@ -23,13 +23,44 @@ BoolArray = npt.NDArray[np.bool_]
 # 冰箱 is not a maker of 冰箱). 计算机, 通信, 传媒 and 环保 mix makers and service firms: unknown (None).
 SW_MAKERS = frozenset(
     (
-        "基础化工", "钢铁", "有色金属", "电子", "家用电器", "食品饮料", "纺织服饰", "轻工制造", "医药生物",
-        "建筑材料", "电力设备", "国防军工", "汽车", "机械设备", "石油石化", "美容护理", "煤炭", "农林牧渔",
-        "化工", "电气设备", "纺织服装", "采掘", "医药生物", "休闲服务",
+        "基础化工",
+        "钢铁",
+        "有色金属",
+        "电子",
+        "家用电器",
+        "食品饮料",
+        "纺织服饰",
+        "轻工制造",
+        "医药生物",
+        "建筑材料",
+        "电力设备",
+        "国防军工",
+        "汽车",
+        "机械设备",
+        "石油石化",
+        "美容护理",
+        "煤炭",
+        "农林牧渔",
+        "化工",
+        "电气设备",
+        "纺织服装",
+        "采掘",
+        "医药生物",
+        "休闲服务",
     )
 )
 SW_NON_MAKERS = frozenset(
-    ("商贸零售", "社会服务", "房地产", "银行", "非银金融", "综合", "交通运输", "建筑装饰", "公用事业")
+    (
+        "商贸零售",
+        "社会服务",
+        "房地产",
+        "银行",
+        "非银金融",
+        "综合",
+        "交通运输",
+        "建筑装饰",
+        "公用事业",
+    )
 )
 
 
@@ -76,11 +107,18 @@ class Graph:
         rows, cols, weights = (np.asarray(x) for x in made)
         keep = ~noise[cols.astype(np.int64)] if len(cols) else np.zeros(0, dtype=np.bool_)
         maker = sp.csr_matrix(
-            (weights[keep].astype(np.float64), (rows[keep].astype(np.int64), cols[keep].astype(np.int64))),
+            (
+                weights[keep].astype(np.float64),
+                (rows[keep].astype(np.int64), cols[keep].astype(np.int64)),
+            ),
             shape=(n_c, n_p),
         )
-        src = np.concatenate([np.asarray(upstream[0], dtype=np.int64), np.asarray(downstream[1], dtype=np.int64)])
-        dst = np.concatenate([np.asarray(upstream[1], dtype=np.int64), np.asarray(downstream[0], dtype=np.int64)])
+        src = np.concatenate(
+            [np.asarray(upstream[0], dtype=np.int64), np.asarray(downstream[1], dtype=np.int64)]
+        )
+        dst = np.concatenate(
+            [np.asarray(upstream[1], dtype=np.int64), np.asarray(downstream[0], dtype=np.int64)]
+        )
         ok = (src != dst) & ~noise[src] & ~noise[dst] if len(src) else np.zeros(0, dtype=np.bool_)
         up = sp.csr_matrix(
             (np.ones(int(ok.sum()), dtype=np.float64), (src[ok], dst[ok])), shape=(n_p, n_p)

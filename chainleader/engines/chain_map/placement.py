@@ -140,7 +140,9 @@ class LeafIndex:
         self.params = params or PlacementParams()
         self.terms: dict[str, list[int]] = {}
         self.codes: dict[str, list[int]] = {}
-        self.words: dict[str, list[int]] = {}  # keyword or term → leaves (found as a substring of a firm's text)
+        self.words: dict[
+            str, list[int]
+        ] = {}  # keyword or term → leaves (found as a substring of a firm's text)
         self.core_codes: dict[str, set[Any]] = {}  # code → chains whose midstream names it
         for i, leaf in enumerate(self.leaves):
             for term in leaf.terms:
@@ -170,7 +172,9 @@ class LeafIndex:
         if name and not is_noise(name):
             hits = self.terms.get(name)
             if hits:
-                out = [(i, EXACT_SCORE, "exact", name) for i in hits]  # exact: excludes do not apply
+                out = [
+                    (i, EXACT_SCORE, "exact", name) for i in hits
+                ]  # exact: excludes do not apply
             else:
                 # The longest proper suffix that is a term: the head noun of the name.
                 for start in range(max(1, len(name) - self.max_term), len(name) - 1):
@@ -216,7 +220,9 @@ class LeafIndex:
         out = [(i, CODE4_SCORE, code) for i in self.codes.get(code, [])]
         seen = {i for i, _s, _c in out}
         if len(code) >= 3:
-            out += [(i, CODE3_SCORE, code[:3]) for i in self.codes.get(code[:3], []) if i not in seen]
+            out += [
+                (i, CODE3_SCORE, code[:3]) for i in self.codes.get(code[:3], []) if i not in seen
+            ]
         # A code is evidence for a chain where it is a midstream code; elsewhere (a software firm's 6513 on an
         # appliance chain's platform leaf) it places a firm only together with its products or name.
         return [
@@ -229,10 +235,10 @@ class LeafIndex:
         if self._vectorizer is None:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
-            profiles = [
-                " ".join((leaf.name, *leaf.terms, *leaf.keywords)) for leaf in self.leaves
-            ]
-            self._vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
+            profiles = [" ".join((leaf.name, *leaf.terms, *leaf.keywords)) for leaf in self.leaves]
+            self._vectorizer = TfidfVectorizer(
+                analyzer="char", ngram_range=(2, 3), sublinear_tf=True
+            )
             self._leaf_vectors = self._vectorizer.fit_transform(profiles)
         return self._vectorizer, self._leaf_vectors
 
@@ -265,7 +271,9 @@ def place_firms(
     for fi, firm in enumerate(firms):
         found: dict[int, dict[str, Any]] = {}
 
-        def add(leaf: int, kind: str, score: float, ev: dict[str, Any]) -> None:
+        def add(
+            leaf: int, kind: str, score: float, ev: dict[str, Any], found: dict[int, Any] = found
+        ) -> None:
             if allowed is not None and leaf not in allowed:
                 return
             entry = found.setdefault(leaf, {"scores": {}, "evidence": []})
@@ -278,7 +286,12 @@ def place_firms(
                 sold = is_sold_name(normalise_product_name(product))
                 if sold and index.leaves[leaf].makes:
                     continue
-                ev = {"kind": "product", "product": product, "term": term, "match": how}
+                ev: dict[str, Any] = {
+                    "kind": "product",
+                    "product": product,
+                    "term": term,
+                    "match": how,
+                }
                 if weight:
                     ev["weight"] = round(float(weight), 4)
                 add(leaf, "product", score, ev)
@@ -286,18 +299,37 @@ def place_firms(
             add(leaf, "code", score, {"kind": "code", "code": firm.code, "class": code})
         text = texts[fi]
         row = sim.getrow(fi) if sim is not None else None
-        sims = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True)) if row is not None else {}
+        sims = (
+            dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+            if row is not None
+            else {}
+        )
         for leaf, words in index.match_words(text).items():
             distinct = sorted(set(words), key=lambda w: (-len(w), w))
-            if len(distinct) == 1 and len(distinct[0]) < params.min_text_only_word and sims.get(leaf, 0.0) < params.text_min_similarity:
-                if leaf not in found:
-                    continue
-            ev = {"kind": "text", "words": distinct[:4]}
-            ev["similarity"] = round(sims.get(leaf, 0.0), 2)
-            add(leaf, "text", KEYWORD_SCORE, ev)
+            if (
+                len(distinct) == 1
+                and len(distinct[0]) < params.min_text_only_word
+                and sims.get(leaf, 0.0) < params.text_min_similarity
+            ) and leaf not in found:
+                continue
+            add(
+                leaf,
+                "text",
+                KEYWORD_SCORE,
+                {
+                    "kind": "text",
+                    "words": distinct[:4],
+                    "similarity": round(sims.get(leaf, 0.0), 2),
+                },
+            )
         for leaf, s in sims.items():
             if s >= params.text_min_similarity and leaf not in found:
-                add(leaf, "text", SIMILARITY_SCORE, {"kind": "text", "words": [], "similarity": round(s, 2)})
+                add(
+                    leaf,
+                    "text",
+                    SIMILARITY_SCORE,
+                    {"kind": "text", "words": [], "similarity": round(s, 2)},
+                )
         # A code alone that fits many leaves of one chain: keep the leaf nearest the firm's name (TF-IDF), to
         # review unless the name points there at all; the others are not made.
         code_only: dict[Any, list[int]] = {}
@@ -333,7 +365,14 @@ def place_firms(
             if leaf in unsure:
                 score = min(score, params.accept_score - 0.01)
             placed.append(
-                Placed(fi, leaf, round(score, 3), method, entry["evidence"], score < params.accept_score)
+                Placed(
+                    fi,
+                    leaf,
+                    round(score, 3),
+                    method,
+                    entry["evidence"],
+                    score < params.accept_score,
+                )
             )
     return placed, refused
 

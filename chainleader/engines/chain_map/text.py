@@ -36,7 +36,21 @@ NOISE_PATTERNS = (
 )
 # Whole names that are words of the extraction, not products (产品, 成本 as a "material" of 物流).
 GENERIC_NAMES = frozenset(
-    ("产品", "成本", "货物", "经济", "安全", "服务", "业务", "材料", "设备", "原料", "其他", "商品", "工程")
+    (
+        "产品",
+        "成本",
+        "货物",
+        "经济",
+        "安全",
+        "服务",
+        "业务",
+        "材料",
+        "设备",
+        "原料",
+        "其他",
+        "商品",
+        "工程",
+    )
 )
 SOLD_SUFFIXES = ("销售", "贸易", "批发", "零售", "代理", "经销", "租赁", "进出口", "分销", "代销")
 
