@@ -343,6 +343,13 @@ def test_map_api_returns_the_tree_and_respects_scope(client, mapped, office_user
         assert field in seg
     assert seg["code"] == "mid.aircon" and seg["local_firms"][0]["evidence"]
     assert body["edges"] and body["tree_version"] == 1
+    # The payload is returned as stored: it must have exactly the declared shape (the OpenAPI schema's).
+    from chainleader.chains.api.serializers import ChainMapSerializer
+
+    declared = ChainMapSerializer(data=body)
+    assert declared.is_valid(), declared.errors
+    fields = set(ChainMapSerializer().fields["segments"].child.fields)
+    assert all(set(s) <= fields for s in body["segments"]), [set(s) - fields for s in body["segments"]]
     segments = client.get("/api/segments/", {"chain": chain.pk, "page_size": 100}).json()
     api_ids = {s["id"] for s in segments.get("results", segments)}
     assert {s["id"] for s in body["segments"]} <= api_ids  # the same tree as /api/segments/

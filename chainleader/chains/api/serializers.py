@@ -206,7 +206,18 @@ class MapSegmentSerializer(serializers.Serializer):
     local_revenue_wan = serializers.FloatField(
         allow_null=True, required=False, help_text="Only for scopes granted confidential figures."
     )
+    refused_examples = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Listed firms not counted as producers here (trade, retail, finance, holding).",
+    )
     products = serializers.ListField(child=serializers.CharField(), required=False)
+    product_count = serializers.IntegerField(required=False)
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="A parent segment: its leaves per status.",
+    )
     local_firms = MapFirmSerializer(
         many=True, required=False, help_text="Local firms in the caller's scope."
     )

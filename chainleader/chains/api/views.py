@@ -75,7 +75,9 @@ class ChainViewSet(ScopedModelViewSet):
             "segments": scoped_map_segments(snapshot, request.user),
             "edges": snapshot.edges,
         }
-        return Response(ChainMapSerializer(data).data)
+        # The snapshot is plain JSON already, shaped as ChainMapSerializer declares (chainmap/payload.py; a test
+        # checks it): returned as it is, not walked field by field through DRF (most of the time of this call).
+        return Response(data)
 
 
 class SegmentViewSet(ScopedModelViewSet):
