@@ -349,7 +349,9 @@ def test_map_api_returns_the_tree_and_respects_scope(client, mapped, office_user
     declared = ChainMapSerializer(data=body)
     assert declared.is_valid(), declared.errors
     fields = set(ChainMapSerializer().fields["segments"].child.fields)
-    assert all(set(s) <= fields for s in body["segments"]), [set(s) - fields for s in body["segments"]]
+    assert all(set(s) <= fields for s in body["segments"]), [
+        set(s) - fields for s in body["segments"]
+    ]
     segments = client.get("/api/segments/", {"chain": chain.pk, "page_size": 100}).json()
     api_ids = {s["id"] for s in segments.get("results", segments)}
     assert {s["id"] for s in body["segments"]} <= api_ids  # the same tree as /api/segments/
