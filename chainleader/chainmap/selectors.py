@@ -233,3 +233,56 @@ def scoped_map_segments(chain_map_obj: Any, user: Any) -> list[dict[str, Any]]:
             row.pop("output_share", None)
         out.append(row)
     return out
+
+
+def snapshot_for(user: Any, chain: Chain) -> Any:
+    from .models import ChainMap
+
+    return (
+        ChainMap.objects.for_user(user).filter(chain=chain).select_related("graph_import").first()
+    )
+
+
+def tree_rows(user: Any, chain: Chain, snapshot: Any) -> list[dict[str, Any]]:
+    """The chain's tree (live Segment rows: names and edits show at once) joined with the snapshot's figures,
+    depth-first in display order."""
+    from .charts import STATUS_COLOURS, status_label
+
+    segs = list(
+        Segment.objects.for_user(user)
+        .filter(chain=chain)
+        .order_by("position", "order", "pk")
+        .values("pk", "name", "parent_id", "position", "strategic", "code", "kind")
+    )
+    derived = {s["id"]: s for s in scoped_map_segments(snapshot, user)} if snapshot else {}
+    kids: dict[int | None, list[dict[str, Any]]] = {}
+    for s in segs:
+        kids.setdefault(s["parent_id"], []).append(s)
+    out: list[dict[str, Any]] = []
+
+    def walk(parent: int | None, depth: int, position: str | None) -> None:
+        for s in kids.get(parent, []):
+            if position and s["position"] != position and parent is None:
+                continue
+            row = {**derived.get(s["pk"], {}), **s, "id": s["pk"], "depth": depth}
+            row["is_leaf"] = s["pk"] not in kids
+            row["status_label"] = status_label(row.get("status", ""))
+            row["colour"] = STATUS_COLOURS.get(row.get("status", ""), "#e9ecef")  # type: ignore[call-overload]
+            out.append(row)
+            walk(s["pk"], depth + 1, None)
+
+    for pos, _label in Segment.Position.choices:
+        walk(None, 1, pos)
+    return out
+
+
+def gap_rows(user: Any, chain: Chain, snapshot: Any = None) -> list[dict[str, Any]]:
+    """The chain's leaves to act on, most urgent first (卡脖子, 缺失, 薄弱, then 优势), midstream first within a
+    status: the gap list, its export and the chain-meeting brief read these."""
+    from .charts import GAP_ORDER
+
+    snapshot = snapshot if snapshot is not None else snapshot_for(user, chain)
+    order = {s: i for i, s in enumerate(GAP_ORDER)}
+    rows = [r for r in tree_rows(user, chain, snapshot) if r["is_leaf"] and r.get("status")]
+    rows.sort(key=lambda r: (order.get(r["status"], 9), r["position"] != "mid", r["name"]))
+    return rows

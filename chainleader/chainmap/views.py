@@ -29,43 +29,7 @@ from .models import ChainMap, CompanyLink, GraphImport
 POSITIONS = tuple(Segment.Position.choices)
 
 
-def _snapshot(user: Any, chain: Chain) -> ChainMap | None:
-    return (
-        ChainMap.objects.for_user(user).filter(chain=chain).select_related("graph_import").first()
-    )
-
-
-def tree_rows(user: Any, chain: Chain, snapshot: ChainMap | None) -> list[dict[str, Any]]:
-    """The chain's tree (live Segment rows: names and edits show at once) joined with the snapshot's figures,
-    depth-first in display order."""
-    segs = list(
-        Segment.objects.for_user(user)
-        .filter(chain=chain)
-        .order_by("position", "order", "pk")
-        .values("pk", "name", "parent_id", "position", "strategic", "code", "kind")
-    )
-    derived = (
-        {s["id"]: s for s in selectors.scoped_map_segments(snapshot, user)} if snapshot else {}
-    )
-    kids: dict[int | None, list[dict[str, Any]]] = {}
-    for s in segs:
-        kids.setdefault(s["parent_id"], []).append(s)
-    out: list[dict[str, Any]] = []
-
-    def walk(parent: int | None, depth: int, position: str | None) -> None:
-        for s in kids.get(parent, []):
-            if position and s["position"] != position and parent is None:
-                continue
-            row = {**derived.get(s["pk"], {}), **s, "id": s["pk"], "depth": depth}
-            row["is_leaf"] = s["pk"] not in kids
-            row["status_label"] = status_label(row.get("status", ""))
-            row["colour"] = STATUS_COLOURS.get(row.get("status", ""), "#e9ecef")  # type: ignore[call-overload]
-            out.append(row)
-            walk(s["pk"], depth + 1, None)
-
-    for pos, _label in POSITIONS:
-        walk(None, 1, pos)
-    return out
+_snapshot = selectors.snapshot_for
 
 
 class ChainMapView(ScopedMixin, View):
@@ -76,7 +40,7 @@ class ChainMapView(ScopedMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         chain = self.get_object()
         snapshot = _snapshot(request.user, chain)
-        rows = tree_rows(request.user, chain, snapshot)
+        rows = selectors.tree_rows(request.user, chain, snapshot)
         leaves = [r for r in rows if r["is_leaf"]]
         counts = [
             (status_label(s), STATUS_COLOURS[s], sum(1 for r in leaves if r.get("status") == s))
@@ -160,11 +124,7 @@ class GapListView(ScopedMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         chain = self.get_object()
         snapshot = _snapshot(request.user, chain)
-        order = {s: i for i, s in enumerate(GAP_ORDER)}
-        rows = [
-            r for r in tree_rows(request.user, chain, snapshot) if r["is_leaf"] and r.get("status")
-        ]
-        rows.sort(key=lambda r: (order.get(r["status"], 9), r["position"] != "mid", r["name"]))
+        rows = selectors.gap_rows(request.user, chain, snapshot)
         positions = dict(POSITIONS)
         if request.GET.get("export") == "xlsx":
             headers = [

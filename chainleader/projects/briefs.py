@@ -57,6 +57,7 @@ class BriefData:
     chains: list[dict[str, Any]]
     monthly: list[dict[str, Any]]
     next_steps: list[str] = field(default_factory=list)
+    map_gaps: list[dict[str, Any]] = field(default_factory=list)  # the chain map's leaves to act on
 
     def snapshot(self) -> dict[str, Any]:
         """What the next brief compares with: counts per stage and the headline figures."""
@@ -169,6 +170,10 @@ def brief_data(
         chains=chains,
         monthly=selectors.monthly_series(projects, start, end),
     )
+    if chain is not None:
+        from chainleader.chainmap.selectors import gap_rows  # the map sits above the registry, like the lists
+
+        data.map_gaps = [r for r in gap_rows(user, chain) if r["status"] != "strong"]
     data.next_steps = next_steps(data, projects, end)
     return data
 
@@ -454,6 +459,23 @@ def render_docx(data: BriefData) -> bytes:
             for r in data.worklists
         ],
     )
+
+    if data.map_gaps:
+        document.add_heading(_("6. Chain map: segments to act on"), level=1)
+        _table(
+            document,
+            [_("Segment"), _("Status"), _("Action"), _("Reason"), _("Candidate firms")],
+            [
+                [
+                    r["name"] + (" ⚑" if r.get("strategic") else ""),
+                    r["status_label"],
+                    r.get("action", ""),
+                    r.get("reason", ""),
+                    "、".join(c["name"] for c in r.get("candidates", [])[:3]) or "—",
+                ]
+                for r in data.map_gaps[:LIST_LIMIT]
+            ],
+        )
 
     if data.chains:
         document.add_heading(_("6. Chains"), level=1)

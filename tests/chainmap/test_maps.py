@@ -434,3 +434,14 @@ def test_an_enterprise_import_links_new_firms_and_derives_the_maps_again(
     assert CompanyLink.objects.get(enterprise=firm).status == CompanyLink.Status.CONFIRMED
     assert firm.pk in {f["id"] for f in row(chain, "空调")["local_firms"]}
     assert ChainMap.objects.get(chain=chain).derived_at > before
+
+
+def test_the_chain_meeting_brief_lists_the_maps_segments_to_act_on(client, mapped, office_user):
+    from tests.projects.test_brief import download, text_of
+
+    chain, *_ = mapped
+    client.force_login(office_user)
+    text = text_of(download(client, reverse("projects:chain_brief", args=[chain.pk])))
+    assert "产业链图谱：需要行动的环节" in text
+    assert "压缩机 ⚑ | 卡脖子 | 补链" in text and "特锐德" in text  # the same leaves as the map and gap list
+    assert "| 优势 |" not in text  # strong segments are not gaps
