@@ -171,7 +171,9 @@ def brief_data(
         monthly=selectors.monthly_series(projects, start, end),
     )
     if chain is not None:
-        from chainleader.chainmap.selectors import gap_rows  # the map sits above the registry, like the lists
+        from chainleader.chainmap.selectors import (
+            gap_rows,  # the map sits above the registry, like the lists
+        )
 
         data.map_gaps = [r for r in gap_rows(user, chain) if r["status"] != "strong"]
     data.next_steps = next_steps(data, projects, end)

@@ -443,5 +443,7 @@ def test_the_chain_meeting_brief_lists_the_maps_segments_to_act_on(client, mappe
     client.force_login(office_user)
     text = text_of(download(client, reverse("projects:chain_brief", args=[chain.pk])))
     assert "产业链图谱：需要行动的环节" in text
-    assert "压缩机 ⚑ | 卡脖子 | 补链" in text and "特锐德" in text  # the same leaves as the map and gap list
+    assert (
+        "压缩机 ⚑ | 卡脖子 | 补链" in text and "特锐德" in text
+    )  # the same leaves as the map and gap list
     assert "| 优势 |" not in text  # strong segments are not gaps
