@@ -52,6 +52,7 @@ def map_option(
                 "y": y[pos],
                 "value": status_label(status),
                 "symbol": "circle" if leaf else "roundRect",
+                "symbolKeepAspect": True,
                 "symbolSize": (12 + min(int(row.get("local_firm_count") or 0), 14))
                 if leaf
                 else [10, 10],
@@ -88,6 +89,7 @@ def map_option(
                 "bottom": 20,
                 "roam": True,
                 "draggable": False,
+                "nodeScaleRatio": 0,  # node sizes in pixels, whatever the zoom
                 "edgeSymbol": ["none", "arrow"],
                 "edgeSymbolSize": 7,
                 "label": {"show": True, "position": "right", "fontSize": 12},

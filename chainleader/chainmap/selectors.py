@@ -140,11 +140,14 @@ class LocalFirms:
     company: dict[int, int]  # enterprise id → GraphCompany pk of its confirmed listed-company link
 
 
+MAKING_WORDS = ("制造", "生产", "加工")
+
+
 def local_firms() -> LocalFirms:
     rows = list(
         Enterprise.objects.filter(region__code__startswith=settings.CHAINLEADER_HOME_REGION)
         .order_by("pk")
-        .values_list("pk", "name", "industry__code", "region__code")
+        .values_list("pk", "name", "industry__code", "region__code", "business_scope")
     )
     products: dict[int, list[tuple[str, float]]] = {}
     for ent, name, share in EnterpriseProduct.objects.filter(
@@ -152,15 +155,18 @@ def local_firms() -> LocalFirms:
     ).values_list("enterprise_id", "product__name", "revenue_share"):
         products.setdefault(ent, []).append((name, float(share or 0)))
     firms = []
-    for pk, name, code, _region in rows:
+    for pk, name, code, _region, scope in rows:
         code = code or ""
         makes = manufacturing_code(code) if code else None
+        if makes is None and any(w in (scope or "") for w in MAKING_WORDS):
+            makes = True  # no industry code, but the registered business scope says it makes things
         firms.append(
             Firm(
                 name=name,
                 products=products.get(pk, []),
                 code=code,
                 manufacturing=makes,
+                text=scope or "",
                 why_not_manufacturing=f"行业代码 {code} 不属制造业（C 门类）"
                 if makes is False
                 else "",

@@ -1813,7 +1813,7 @@ def leaves(spec: ChainSpec) -> list[tuple[str, Seg]]:
     """(position, segment) of every leaf of the chain's curated tree (chains/trees/), in tree order.
 
     The demo's weight of a leaf (its share of synthetic firms) is invented: a strategic dependency gets few
-    local firms (0.05), a service or channel fewer than a made product (0.6)."""
+    local firms (none drawn: the demo shows its gaps), a service or channel fewer than a made product (0.6)."""
     key = (spec.level, spec.name)
     if key not in _LEAVES:
         from chainleader.chains.trees_service import TREES_DIR
@@ -1822,7 +1822,7 @@ def leaves(spec: ChainSpec) -> list[tuple[str, Seg]]:
         tree = load_tree_file(TREES_DIR / spec.level / f"{spec.name}.yaml")
         out = []
         for n in tree.leaves:
-            weight = 0.05 if n.strategic else (1.0 if n.makes else 0.6)
+            weight = 0.0 if n.strategic else (1.0 if n.makes else 0.6)
             words = tuple(w for w in n.keywords if 2 <= len(w) <= 6) or (n.name,)
             out.append(
                 (

@@ -27,9 +27,11 @@ class EnterpriseForm(VersionedModelForm):
             "above_size",
             "ticker",
             "address",
+            "business_scope",
         ]
         widgets = {
             "former_names": forms.Textarea(attrs={"rows": 2}),
+            "business_scope": forms.Textarea(attrs={"rows": 3}),
             "founded_on": forms.DateInput(attrs={"type": "date"}),
         }
 

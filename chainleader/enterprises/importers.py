@@ -38,6 +38,7 @@ ENTERPRISE_COLUMNS = [
     ExcelColumn("是否规上", "above_size", kind="bool", help=_("是 or 否")),
     ExcelColumn("股票代码", "ticker", max_length=12),
     ExcelColumn("地址", "address", max_length=200),
+    ExcelColumn("经营范围", "business_scope", max_length=4000, aliases=("business_scope",)),
 ]
 
 ENTERPRISE_EXAMPLES = [
@@ -53,6 +54,7 @@ ENTERPRISE_EXAMPLES = [
         "是",
         "",
         "青岛市黄岛区",
+        "智能装备、工业机器人的研发、制造、销售",
     ],
 ]
 

@@ -55,6 +55,11 @@ class Enterprise(VersionedModel):
     above_size = models.BooleanField(_("above designated size"), default=False, db_index=True)
     ticker = models.CharField(_("stock ticker"), max_length=12, blank=True, db_index=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    business_scope = models.TextField(
+        _("business scope"),
+        blank=True,
+        help_text=_("经营范围 as registered: the chain-map classifier reads it to place the firm."),
+    )
     is_synthetic = models.BooleanField(
         _("synthetic (demo)"),
         default=False,

@@ -29,6 +29,7 @@ IMPORT_FIELDS = [
     "above_size",
     "ticker",
     "address",
+    "business_scope",
 ]
 
 
@@ -154,6 +155,7 @@ def enterprise_import(
             "above_size": bool(v.get("above_size")),
             "ticker": v.get("ticker") or "",
             "address": v.get("address") or "",
+            "business_scope": v.get("business_scope") or "",
         }
         prepared.append((row, {"uscc": uscc, **data}))
     errors.raise_if_any()

@@ -357,3 +357,13 @@ def test_real_graph_smart_appliances_fridges_are_made_by_makers_not_retailers(re
         f for leaf, f in zip(leaves, filled.leaves, strict=True) if leaf.name == "压缩机"
     )
     assert "海立股份" in {real_graph.company_names[c] for c in compressors.producers}
+
+
+def test_the_business_scope_is_read_for_keywords_not_for_similarity(index):
+    firm = Firm("青岛恒远科技有限公司", text="制冷压缩机的研发、生产、销售", manufacturing=True)
+    placed, _ = place_firms([firm], index)
+    (p,) = [p for p in placed if index.leaves[p.leaf].id == "compressor"]
+    assert p.review and p.evidence[0]["words"] == ["压缩机"]
+    assert {index.leaves[q.leaf].id for q in placed} == {
+        "compressor"
+    }  # the long text adds no stray leaves

@@ -88,7 +88,7 @@ class PlacementParams:
     min_term_length: int = 2
     # A class code alone is weak evidence when it points at many leaves of one chain (3464 制冷、空调设备 fits
     # 空调, 商用冷链 and 阀件): beyond this many, such placements go to review instead of being taken.
-    max_code_only_leaves: int = 2
+    max_code_only_leaves: int = 1
     code_pick_similarity: float = 0.1
     # A single two-character word (平台, 智能) in a name says little: alone it places nothing.
     min_text_only_word: int = 3
@@ -264,8 +264,11 @@ def place_firms(
     """Place every firm on the leaves its evidence points to (see the module docstring)."""
     params = index.params
     allowed = set(leaf_subset) if leaf_subset is not None else None
-    texts = [f"{clean_firm_name(f.name)} {f.text}".strip() for f in firms]
-    sim = index.similarity(texts) if use_text and firms and index.leaves else None
+    names = [clean_firm_name(f.name) for f in firms]
+    # Similarity compares the short name with the leaves' profiles; keywords are looked for in the name and the
+    # business scope (a long scope would make every leaf look a little similar).
+    texts = [f"{n} {f.text}".strip() for n, f in zip(names, firms, strict=True)]
+    sim = index.similarity(names) if use_text and firms and index.leaves else None
     placed: list[Placed] = []
     refused: list[Refused] = []
     for fi, firm in enumerate(firms):

@@ -68,6 +68,7 @@ class EnterpriseSerializer(VersionedModelSerializer):
             "above_size",
             "ticker",
             "address",
+            "business_scope",
             "is_synthetic",
             "version",
             *STAMPS,
