@@ -37,6 +37,9 @@ def style_form(form: Any) -> None:
             widget, dj_forms.Select | dj_forms.SelectMultiple | dj_forms.NullBooleanSelect
         ):
             widget.attrs.setdefault("class", "form-select")
+            if isinstance(widget, dj_forms.NullBooleanSelect):
+                # A yes/no filter starts at "all", not at Django's "unknown" (which also means: no filter).
+                widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
         else:
             widget.attrs.setdefault("class", "form-control")
 

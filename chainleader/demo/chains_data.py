@@ -50,7 +50,7 @@ WEST_COAST_DEPARTMENTS = (
     "西海岸新区影视中心",
 )
 
-SOURCE_002 = "《青岛市“十四五”制造业高质量发展规划》（种子文件002）"
+SOURCE_002 = "《青岛市“十四五”制造业高质量发展规划》"
 
 
 @dataclass(frozen=True)
@@ -849,7 +849,7 @@ CITY_CHAINS: tuple[ChainSpec, ...] = (
                 words="视像 电子",
             ),
         ),
-        description="种子文件未给出新型显示的产业类别（“超高清显示终端”在规划中列于智能家电集群之下）。",
+        description="公开文件未给出新型显示的产业类别（“超高清显示终端”在规划中列于智能家电集群之下）。",
         districts={"370211": 4, "370212": 1.5},
         words=("光电",),
         industries=("3974",),
@@ -862,7 +862,7 @@ CITY_CHAINS: tuple[ChainSpec, ...] = (
         SMART_APPLIANCE_TREE,
         category=FIRST,
         description=_cat_text(FIRST, "智能家电（国家先进制造业集群）")
-        + "种子文件004：发布《青岛市智能家电关键零部件投资导向目录》，瞄准关键环节精准突破。",
+        + "《青岛日报》2022年24条重点产业链报道：发布《青岛市智能家电关键零部件投资导向目录》，瞄准关键环节精准突破。",
         districts={"370211": 2.5, "370281": 2, "370283": 2, "370212": 1.5},
         words=("电器",),
         industries=("3859",),
@@ -929,7 +929,7 @@ CITY_CHAINS: tuple[ChainSpec, ...] = (
                 words="会务服务 展览服务",
             ),
         ),
-        description="会展为服务业产业链，种子文件未给出其产业类别。",
+        description="会展为服务业产业链，公开文件未给出其产业类别。",
         districts={"370202": 3, "370211": 2, "370212": 2},
         words=("会展",),
         industries=("7281",),
@@ -1058,7 +1058,7 @@ CITY_CHAINS: tuple[ChainSpec, ...] = (
                 words="智能应用 机器人",
             ),
         ),
-        description="种子文件未给出人工智能产业链的产业类别（规划列“类脑智能”为未来产业，二者不同）。",
+        description="公开文件未给出人工智能产业链的产业类别（规划列“类脑智能”为未来产业，二者不同）。",
         districts={"370212": 3, "370211": 2.5, "370202": 1.5},
         words=("智能科技",),
         industries=("6513",),
@@ -1231,7 +1231,7 @@ CITY_CHAINS: tuple[ChainSpec, ...] = (
                 words="孵化器 创业服务",
             ),
         ),
-        description="科技服务业为服务业产业链，种子文件未给出其产业类别。",
+        description="科技服务业为服务业产业链，公开文件未给出其产业类别。",
         districts={"370212": 3, "370213": 3, "370214": 2},
         words=("科技服务",),
         industries=("7590",),
@@ -1370,7 +1370,7 @@ CITY_CHAINS: tuple[ChainSpec, ...] = (
                 words="供应链 冷链物流",
             ),
         ),
-        description="现代物流为服务业产业链，种子文件未给出其产业类别。",
+        description="现代物流为服务业产业链，公开文件未给出其产业类别。",
         districts={"370211": 2, "370281": 2.5, "370214": 1.5},
         words=("物流",),
         industries=("5821",),
@@ -1404,7 +1404,7 @@ CITY_CHAINS: tuple[ChainSpec, ...] = (
                 words="融资租赁 创业投资",
             ),
         ),
-        description="现代金融为服务业产业链，种子文件未给出其产业类别。",
+        description="现代金融为服务业产业链，公开文件未给出其产业类别。",
         districts={"370202": 6},
         words=("投资",),
         industries=("6731",),
@@ -1472,7 +1472,7 @@ CITY_CHAINS: tuple[ChainSpec, ...] = (
                 words="旅游 酒店管理",
             ),
         ),
-        description="文化旅游为服务业产业链，种子文件未给出其产业类别。",
+        description="文化旅游为服务业产业链，公开文件未给出其产业类别。",
         districts={"370202": 3, "370212": 3, "370211": 1.5},
         words=("文旅",),
         industries=("9030",),
@@ -1506,16 +1506,14 @@ CITY_CHAINS: tuple[ChainSpec, ...] = (
                 words="电子商务 网络科技",
             ),
         ),
-        description="现代商贸为服务业产业链，种子文件未给出其产业类别。",
+        description="现代商贸为服务业产业链，公开文件未给出其产业类别。",
         districts={"370202": 2.5, "370203": 2.5, "370213": 2},
         words=("商贸",),
         industries=("5219",),
     ),
 )
 
-WEST_COAST_TARGET_NOTE = (
-    "种子文件000：争取到2025年，形成智能家电、高端化工新材料、“芯屏”3个千亿级，"
-)
+WEST_COAST_TARGET_NOTE = "《西海岸新区强力推进制造业快速发展》：争取到2025年，形成智能家电、高端化工新材料、“芯屏”3个千亿级，"
 WC_1000 = (
     "千亿级产业集群（" + WEST_COAST_TARGET_NOTE + "船舶海工、汽车、高端装备3个五百亿级产业集群）"
 )
@@ -1524,7 +1522,7 @@ WC_500 = (
 )
 
 WC_IND = "西海岸新区工业和信息化局"
-WC_CHAIN_NOTE = "西海岸新区九大重点产业链之一（种子文件001）；种子文件未给出其产业类别。"
+WC_CHAIN_NOTE = "西海岸新区九大重点产业链之一；公开文件未给出其产业类别。"
 
 WEST_COAST_CHAINS: tuple[ChainSpec, ...] = (
     ChainSpec(
@@ -1533,7 +1531,8 @@ WEST_COAST_CHAINS: tuple[ChainSpec, ...] = (
         WC_IND,
         100,
         SEMICONDUCTOR_WC_TREE,
-        description=WC_CHAIN_NOTE + "目标对应种子文件000中的“芯屏”产业集群。",
+        description=WC_CHAIN_NOTE
+        + "目标对应《西海岸新区强力推进制造业快速发展》中的“芯屏”产业集群。",
         targets=(Target(2025, "产业规模", 1000, "亿元", "“芯屏”" + WC_1000),),
         words=("半导体",),
         industries=("3973",),
@@ -1603,7 +1602,7 @@ WEST_COAST_CHAINS: tuple[ChainSpec, ...] = (
             ),
         ),
         description=WC_CHAIN_NOTE
-        + "种子文件001：“精准发力船舶海工、海洋生物医药两大千亿级工业链”（未给出年份，故未录入数值目标）。",
+        + "《青岛日报》2021年6月6日报道：“精准发力船舶海工、海洋生物医药两大千亿级工业链”（未给出年份，故未录入数值目标）。",
         words=("海洋生物",),
         industries=("2720",),
     ),
@@ -1636,7 +1635,7 @@ WEST_COAST_CHAINS: tuple[ChainSpec, ...] = (
                 words="船舶修造 海工服务",
             ),
         ),
-        description=WC_CHAIN_NOTE + "种子文件001另称船舶海工为“千亿级工业链”。",
+        description=WC_CHAIN_NOTE + "《青岛日报》2021年6月6日报道另称船舶海工为“千亿级工业链”。",
         targets=(Target(2025, "产业规模", 500, "亿元", "船舶海工" + WC_500),),
         words=("船舶",),
         industries=("3731",),
@@ -1742,7 +1741,8 @@ WEST_COAST_CHAINS: tuple[ChainSpec, ...] = (
                 words="影视文旅 院线",
             ),
         ),
-        description=WC_CHAIN_NOTE + "种子文件001：东方影都影视全产业链“六个一”体系。",
+        description=WC_CHAIN_NOTE
+        + "《青岛日报》2021年6月6日报道：东方影都影视全产业链“六个一”体系。",
         words=("影视",),
         industries=("8730",),
     ),
@@ -1790,7 +1790,7 @@ WEST_COAST_CHAINS: tuple[ChainSpec, ...] = (
             ),
         ),
         description=WC_CHAIN_NOTE
-        + "种子文件001：聚焦工业互联网、电子商务、线上服务、新金融服务4个重点领域。",
+        + "《青岛日报》2021年6月6日报道：聚焦工业互联网、电子商务、线上服务、新金融服务4个重点领域。",
         words=("数字科技",),
         industries=("6513",),
     ),

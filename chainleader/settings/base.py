@@ -214,7 +214,10 @@ CHAINLEADER_DEMO = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_client_errors": {"()": "chainleader.core.logging.QuietClientErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["quiet_client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 # Roles that may create, edit, delete and import business records (always within their scope).

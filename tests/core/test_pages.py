@@ -282,3 +282,17 @@ def test_adding_and_removing_a_product_by_hand(client, office_user):
     )
     assert not firm.products.exists()
     assert AuditEvent.objects.filter(object_type="enterprises.enterpriseproduct").count() == 2
+
+
+@pytest.mark.django_db
+def test_yes_no_filters_start_at_all(client, office_user):
+    client.force_login(office_user)
+    body = client.get(reverse("enterprises:enterprise_list")).content.decode()
+    select = body[body.index('name="above_size"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="unknown" selected>全部</option>' in select
+    assert "未知" not in select
+    assert (
+        client.get(reverse("enterprises:enterprise_list"), {"above_size": "unknown"}).status_code
+        == 200
+    )

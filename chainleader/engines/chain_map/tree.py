@@ -226,7 +226,7 @@ def parse_tree(
         errors.append("version 应为整数")
     sources = _texts(doc.get("sources"), "sources", "sources", errors)
     if not sources:
-        errors.append("sources: 至少写明一个来源（公开的产业链全景图、研究或种子文件）")
+        errors.append("sources: 至少写明一个来源（公开的产业链全景图、研究或规划文件）")
     tree = doc.get("tree")
     nodes: list[Node] = []
     if not isinstance(tree, Mapping):

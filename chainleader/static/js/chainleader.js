@@ -26,3 +26,11 @@ function chainleaderProgress(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { chainleaderProgress(); });
 document.addEventListener("htmx:afterSwap", function (evt) { chainleaderProgress(evt.target.parentNode || evt.target); });
+// Error pages: "back" goes to the previous page when there is one (the link's href is the home page otherwise).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("a.back-link").forEach(function (a) {
+    a.addEventListener("click", function (evt) {
+      if (window.history.length > 1) { evt.preventDefault(); window.history.back(); }
+    });
+  });
+});
