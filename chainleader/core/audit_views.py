@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from . import audit, excel
+from .audit_labels import detail_text, event_label, object_label
 from .models import AuditEvent
 
 EXPORT_LIMIT = 50_000
@@ -113,12 +114,18 @@ class AuditLogView(LoginRequiredMixin, View):
                     _("row hash"),
                 )
             ]
+            outcomes = dict(AuditEvent.Outcome.choices)
             data = [
                 [
                     r[0],
                     timezone.localtime(r[1]).strftime("%Y-%m-%d %H:%M:%S"),
-                    *r[2:8],
-                    str(r[8]),
+                    r[2],
+                    r[3],
+                    event_label(r[4]),
+                    object_label(r[5]),
+                    r[6],
+                    str(outcomes.get(r[7], r[7])),
+                    detail_text(r[5], r[8]),
                     r[9],
                 ]
                 for r in rows
@@ -133,6 +140,10 @@ class AuditLogView(LoginRequiredMixin, View):
             detail={"query": query},
         )
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        for e in page.object_list:
+            e.event_label = event_label(e.event_type)
+            e.object_label = object_label(e.object_type)
+            e.detail_text = detail_text(e.object_type, e.detail)
         params = request.GET.copy()
         params.pop("page", None)
         return render(

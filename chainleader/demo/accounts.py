@@ -23,7 +23,7 @@ ROLE_ZH = {
     Role.ENTERPRISE: "企业用户",
     Role.SYSTEM_ADMIN: "系统管理员",
     Role.SECURITY_ADMIN: "安全管理员",
-    Role.AUDIT_ADMIN: "安全审计员",
+    Role.AUDIT_ADMIN: "审计管理员",
 }
 
 
@@ -74,5 +74,5 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     ),
     DemoAccount("sysadmin", Role.SYSTEM_ADMIN, "系统管理员演示账号"),
     DemoAccount("secadmin", Role.SECURITY_ADMIN, "安全管理员演示账号"),
-    DemoAccount("auditor", Role.AUDIT_ADMIN, "安全审计员演示账号"),
+    DemoAccount("auditor", Role.AUDIT_ADMIN, "审计管理员演示账号"),
 )

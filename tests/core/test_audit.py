@@ -163,3 +163,54 @@ def test_only_the_auditor_reads_the_log_and_even_the_auditor_cannot_write(
         assert client.get(reverse("core:audit_log")).status_code == 403
     client.force_login(auditor)
     assert client.post(reverse("core:audit_log")).status_code == 403
+
+
+def test_the_auditor_reads_actions_models_and_changes_in_words(client, db, office_user):
+    from django.urls import reverse
+
+    from chainleader.accounts.models import Role
+    from chainleader.core import services
+    from tests.factories import ChainFactory, UserFactory, region
+
+    chain = ChainFactory(name="旧链名", level="city", region=region("3702"))
+    services.object_update(
+        instance=chain, actor=office_user, data={"name": "新链名"}, expected_version=None
+    )
+    auditor = UserFactory(username="auditor1", role=Role.AUDIT_ADMIN)
+    client.force_login(auditor)
+    body = client.get(reverse("core:audit_log"), {"event_type": "update"}).content.decode()
+    assert "修改" in body and "产业链" in body
+    assert "名称：旧链名 → 新链名" in body
+    assert "{&#x27;" not in body and "{'" not in body  # never a Python dict
+    export = client.get(reverse("core:audit_log"), {"event_type": "update", "export": "xlsx"})
+    import io
+
+    import openpyxl
+
+    row = [c.value for c in openpyxl.load_workbook(io.BytesIO(export.content)).active[2]]
+    assert row[4] == "修改" and row[5] == "产业链" and row[8] == "名称：旧链名 → 新链名"
+
+
+def test_every_event_the_code_writes_has_a_chinese_name():
+    import re
+    from pathlib import Path
+
+    from django.utils import translation
+
+    from chainleader.core.audit_labels import event_label
+
+    root = Path(__file__).resolve().parents[2] / "chainleader"
+    found = set()
+    for path in root.rglob("*.py"):
+        found |= set(re.findall(r'event_type="([a-z_]+)"', path.read_text(encoding="utf-8")))
+    found = {e for e in found if not e.endswith("_")}  # prefixes completed at run time
+    found |= {
+        "placement_confirm",
+        "placement_reject",
+        "company_link_confirm",
+        "problem_close",
+        "item_note",
+    }
+    with translation.override("zh-hans"):
+        unnamed = sorted(e for e in found if not re.search(r"[\u4e00-\u9fff]", event_label(e)))
+    assert not unnamed
