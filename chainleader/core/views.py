@@ -404,7 +404,13 @@ class ChildEditView(ObjectEditView):
         return render(
             self.request,
             self.template_name,
-            {**self.meta(), "form": form, "object": self.object, "parent": self.parent},
+            {
+                **self.meta(),
+                "form": form,
+                "object": self.object,
+                "parent": self.parent,
+                "parent_label": self.parent_model._meta.verbose_name,
+            },
         )
 
     def save(self, form: Any) -> Any:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,9 @@ BAND_ABOVE_100M_YI = Decimal("1")
 BAND_BIG_YI = Decimal("20")
 # Each chain brings at least 2 projects of ≥ 20亿 a year (DOMAIN.md).
 BIG_PROJECTS_TARGET_PER_CHAIN = 2
+
+
+NOT_NEGATIVE = MinValueValidator(0, message=_("Investment cannot be negative."))
 
 
 class Stage(models.TextChoices):
@@ -97,7 +101,10 @@ class Project(VersionedModel):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NEW)
     total_investment_yi = models.DecimalField(
-        _("total investment (100 million yuan)"), max_digits=14, decimal_places=4
+        _("total investment (100 million yuan)"),
+        max_digits=14,
+        decimal_places=4,
+        validators=[NOT_NEGATIVE],  # a field error before the database constraint could speak
     )
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.SIGNED)
     owner = models.ForeignKey(
@@ -246,12 +253,14 @@ class MonthlyReport(VersionedModel):
         _("planned investment (100 million yuan)"),
         max_digits=14,
         decimal_places=4,
+        validators=[NOT_NEGATIVE],
         default=Decimal("0"),
     )
     completed_yi = models.DecimalField(
         _("completed investment (100 million yuan)"),
         max_digits=14,
         decimal_places=4,
+        validators=[NOT_NEGATIVE],
         null=True,
         blank=True,
     )

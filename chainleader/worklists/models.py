@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,7 @@ class WorkItem(VersionedModel):
         _("planned investment (100 million yuan)"),
         max_digits=14,
         decimal_places=4,
+        validators=[MinValueValidator(0, message=_("Investment cannot be negative."))],
         null=True,
         blank=True,
     )

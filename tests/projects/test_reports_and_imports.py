@@ -45,25 +45,24 @@ def xlsx(headers: list[str], rows: list[list[object]]) -> SimpleUploadedFile:
 REPORT_HEADERS = ["项目编号", "月份", "计划投资（亿元）", "完成投资（亿元）", "备注"]
 
 
-def test_a_district_reports_a_month_in_the_form_and_a_second_report_updates_it(
+def test_a_district_reports_a_month_in_the_form_and_edits_it_as_a_versioned_change(
     client, district_a_user, team_chain
 ):
     project = ProjectFactory(chain=team_chain)
     client.force_login(district_a_user)
     url = reverse("projects:report_add", args=[project.pk])
-    assert (
-        client.post(
-            url, {"month": "2026-10", "planned_yi": "1.5", "completed_yi": "1.2"}
-        ).status_code
-        == 302
-    )
-    assert (
-        client.post(
-            url, {"month": "2026-10", "planned_yi": "1.5", "completed_yi": "1.4"}
-        ).status_code
-        == 302
-    )
+    resp = client.post(url, {"month": "2026-10", "planned_yi": "1.5", "completed_yi": "1.2"})
+    assert resp.status_code == 302
+    second = client.post(url, {"month": "2026-10", "planned_yi": "1.5", "completed_yi": "1.4"})
+    assert second.status_code == 200  # refused: the month has a report, which is edited instead
     report = MonthlyReport.objects.get(project=project)
+    edit = reverse("projects:report_edit", args=[project.pk, report.pk])
+    resp = client.post(
+        edit,
+        {"month": "2026-10", "planned_yi": "1.5", "completed_yi": "1.4", "version": report.version},
+    )
+    assert resp.status_code == 302
+    report.refresh_from_db()
     assert (report.month, report.completed_yi, report.reported_by) == (
         date(2026, 10, 1),
         Decimal("1.4"),
@@ -259,3 +258,62 @@ def test_a_district_imports_projects_only_on_its_territory(district_a_user, team
     rows = read_rows_from([project_row()], PROJECT_HEADERS, importers.PROJECT_COLUMNS)
     assert services.project_import(actor=district_a_user, rows=rows) == 1
     assert Project.objects.get().district == region("370211")
+
+
+def test_a_negative_figure_is_a_chinese_field_error_never_a_constraint_name(
+    client, office_user, team_chain
+):
+    project = ProjectFactory(chain=team_chain)
+    client.force_login(office_user)
+    resp = client.post(
+        reverse("projects:report_add", args=[project.pk]),
+        {"month": "2026-10", "planned_yi": "1", "completed_yi": "-1"},
+    )
+    body = resp.content.decode()
+    assert resp.status_code == 200 and "投资额不能为负数" in body
+    assert "report_completed_not_negative" not in body and "约束" not in body
+    assert resp.context["form"].errors["completed_yi"]
+    api = client.post(
+        "/api/monthly-reports/", {"project": project.pk, "month": "2026-10-01", "planned_yi": "-2"}
+    )
+    assert api.status_code == 400 and "planned_yi" in api.json()
+    assert not MonthlyReport.objects.exists()
+
+
+def test_a_second_report_for_a_month_is_refused_and_names_the_existing_one(
+    client, office_user, team_chain
+):
+    project = ProjectFactory(chain=team_chain, name="测试项目甲")
+    ReportFactory(
+        project=project,
+        month=date(2026, 10, 1),
+        planned_yi=Decimal("2"),
+        completed_yi=Decimal("1.5"),
+    )
+    client.force_login(office_user)
+    resp = client.post(
+        reverse("projects:report_add", args=[project.pk]),
+        {"month": "2026-10", "planned_yi": "9", "completed_yi": "9"},
+    )
+    body = resp.content.decode()
+    assert resp.status_code == 200 and "测试项目甲" in body and "2026-10" in body
+    assert resp.context["form"].errors["month"]
+    report = MonthlyReport.objects.get(project=project)
+    assert (report.planned_yi, report.completed_yi) == (
+        Decimal("2"),
+        Decimal("1.5"),
+    )  # not overwritten
+    edit = client.post(
+        reverse("projects:report_edit", args=[project.pk, report.pk]),
+        {"month": "2026-10", "planned_yi": "3", "completed_yi": "2", "version": report.version},
+    )
+    assert edit.status_code == 302
+    report.refresh_from_db()
+    assert report.planned_yi == Decimal("3") and report.version == 2  # a versioned change
+
+
+def test_the_report_form_names_its_project(client, office_user, team_chain):
+    project = ProjectFactory(chain=team_chain, name="测试项目乙")
+    client.force_login(office_user)
+    body = client.get(reverse("projects:report_add", args=[project.pk])).content.decode()
+    assert "测试项目乙" in body and project.get_absolute_url() in body

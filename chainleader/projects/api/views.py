@@ -130,7 +130,8 @@ class ProjectViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
 
 
 class MonthlyReportViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
-    """Planned and completed investment per project and month (亿元); a second report of a month updates it."""
+    """Planned and completed investment per project and month (亿元); one report per project and month (a second
+    one for the same month is refused with a field error: update the existing one)."""
 
     model = MonthlyReport
     serializer_class = MonthlyReportSerializer
@@ -164,6 +165,7 @@ class MonthlyReportViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
             completed_yi=data.get("completed_yi", instance.completed_yi),
             note=data.get("note", instance.note),
             expected_version=expected_version,
+            report=instance,
         )
 
 

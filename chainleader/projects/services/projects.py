@@ -282,8 +282,12 @@ def report_save(
     completed_yi: Decimal | None,
     note: str = "",
     expected_version: int | None = None,
+    report: MonthlyReport | None = None,
 ) -> MonthlyReport:
-    """Report one month's planned and completed investment (月度投资调度); one row per project and month."""
+    """Report one month's planned and completed investment (月度投资调度); one row per project and month.
+
+    ``report`` is the report being edited (None: a new one). A month that already has another report is refused
+    with a field error naming it, never overwritten: the existing report is edited as a versioned change."""
     require_project_writer(project, actor)
     month = month_start(month)
     for field, message in check_report_values(
@@ -297,13 +301,32 @@ def report_save(
         "reported_by": actor if getattr(actor, "pk", None) else None,
     }
     existing = MonthlyReport.objects.filter(project=project, month=month).first()
-    if existing is None:
+    if existing is not None and (report is None or existing.pk != report.pk):
+        raise ServiceError(
+            _(
+                "%(project)s already has a report for %(month)s (planned %(planned)s, completed "
+                "%(completed)s, 100 million yuan): edit that report instead."
+            )
+            % {
+                "project": project.name,
+                "month": f"{month:%Y-%m}",
+                "planned": existing.planned_yi.normalize(),
+                "completed": "—"
+                if existing.completed_yi is None
+                else existing.completed_yi.normalize(),
+            },
+            field="month",
+        )
+    if report is None:
         report = core_services.object_create(
             model=MonthlyReport, actor=actor, data={"project": project, "month": month, **data}
         )
     else:
         report = core_services.object_update(
-            instance=existing, actor=actor, data=data, expected_version=expected_version
+            instance=report,
+            actor=actor,
+            data={"month": month, **data},
+            expected_version=expected_version,
         )
     from .lagging import projects_refresh_lagging
 

@@ -204,6 +204,7 @@ class ReportEditView(ChildEditView):
             completed_yi=data.get("completed_yi"),
             note=data.get("note") or "",
             expected_version=data.get("version") if self.object.pk else None,
+            report=self.object if self.object.pk else None,
         )
         return self.parent
 
