@@ -57,7 +57,20 @@ def map_derive_task(chain_ids: list[int] | None, actor_id: int | None, job_id: i
     except Exception as exc:
         job_finish(job_id, ok=False, message=str(exc))
         raise
-    job_finish(job_id, ok=True, message=f"{done}", result_url="")
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    url = (
+        reverse("chainmap:chain_map", args=[chain_ids[0]])
+        if chain_ids and len(chain_ids) == 1
+        else ""
+    )
+    job_finish(
+        job_id,
+        ok=True,
+        message=_("Maps derived: %(n)s chains.") % {"n": done},
+        result_url=url or reverse("chainmap:compare"),
+    )
     return done
 
 

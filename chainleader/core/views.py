@@ -92,6 +92,9 @@ class ObjectListView(ScopedMixin, TemplateView):
     export_columns: list[Column] | None = None
     paginate_by = 50
     default_sort = ""
+    secondary_sort: tuple[
+        Any, ...
+    ] = ()  # ties of the chosen sort, before the pk (e.g. rank within a group)
     select_related: tuple[str, ...] = ()
     add_url_name = ""  # e.g. "chains:chain_add"; empty = no add button on the list
     import_url_name = ""  # e.g. "chains:chain_import"
@@ -118,7 +121,7 @@ class ObjectListView(ScopedMixin, TemplateView):
         qs, filterset = self.filtered()
         sort = self.sort_key()
         if sort:
-            qs = qs.order_by(sort, "pk")
+            qs = qs.order_by(sort, *self.secondary_sort, "pk")
         if request.GET.get("export") == "xlsx":
             return self.export(qs)
         page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
@@ -365,6 +368,17 @@ class HomeView(LoginRequiredMixin, TemplateView):
     """Home page: the chains in the user's scope with their counts."""
 
     template_name = "core/home.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The three administrators see no business data: their home is their administration page.
+        from django.conf import settings
+
+        home = getattr(settings, "CHAINLEADER_ADMIN_HOMES", {}).get(
+            getattr(request.user, "role", "")
+        )
+        if home:
+            return redirect(home)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         from django.conf import settings

@@ -222,6 +222,12 @@ LOGGING = {
 }
 # Roles that may create, edit, delete and import business records (always within their scope).
 CHAINLEADER_EDITOR_ROLES = ("office", "chain_leader", "team_member", "district")
+# The administrators' home pages (URL names): they see administration, not business counters.
+CHAINLEADER_ADMIN_HOMES = {
+    "system_admin": "chainmap:graph_import",
+    "security_admin": "accounts:user_list",
+    "audit_admin": "core:audit_log",
+}
 # Selector that feeds the home page (core stays free of domain apps).
 CHAINLEADER_HOME_SELECTOR = "chainleader.chains.selectors.home_summary"
 # Audit log retention (SECURITY.md AU4): at least 180 days online; older rows are archived, verified, then purged.

@@ -296,7 +296,12 @@ def test_recompute_runs_as_a_job_with_progress(
     assert resp.status_code == 302
     job = Job.objects.get(kind="map_derive")
     assert job.status == Job.Status.DONE and job.progress == 100
-    assert client.get(reverse("core:job_progress", args=[job.pk])).status_code == 200
+    # The finished bar says what was done, in words, and links to the map (no bare number under it).
+    assert job.message == "已推导 1 条产业链的图谱。" and job.result_url == reverse(
+        "chainmap:chain_map", args=[chain.pk]
+    )
+    progress = client.get(reverse("core:job_progress", args=[job.pk])).content.decode()
+    assert "已推导 1 条产业链的图谱。" in progress
 
 
 def test_graph_import_from_the_admin_page_runs_in_the_background(

@@ -296,3 +296,18 @@ def test_yes_no_filters_start_at_all(client, office_user):
         client.get(reverse("enterprises:enterprise_list"), {"above_size": "unknown"}).status_code
         == 200
     )
+
+
+@pytest.mark.django_db
+def test_administrators_land_on_their_administration_page(client, system_admin):
+    from chainleader.accounts.models import Role
+    from tests.factories import UserFactory
+
+    client.force_login(system_admin)
+    assert client.get(reverse("core:home"))["Location"] == reverse("chainmap:graph_import")
+    for role, page in (
+        (Role.SECURITY_ADMIN, "accounts:user_list"),
+        (Role.AUDIT_ADMIN, "core:audit_log"),
+    ):
+        client.force_login(UserFactory(username=f"u-{role}", role=role))
+        assert client.get(reverse("core:home"))["Location"] == reverse(page)

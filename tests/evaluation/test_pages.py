@@ -319,3 +319,11 @@ def test_the_enterprise_page_partial_shows_the_latest_visible_result(
     assert selectors.latest_result_for(world.a1, office_user).run == reviewing  # newest year
     assert selectors.latest_result_for(world.a1, department_user) is None
     assert render_to_string("evaluation/_enterprise_result.html", {"mu_result": None}).strip() == ""
+
+
+def test_results_are_listed_by_group_then_rank(client, world, office_user, reviewing_2024):
+    client.force_login(office_user)
+    resp = client.get(reverse("evaluation:result_list", args=[reviewing_2024.pk]))
+    rows = [(obj.group, obj.rank) for obj, _cells in resp.context["rows"]]
+    expected = sorted(rows, key=lambda r: (r[0], r[1] is None, r[1] or 0))
+    assert rows == expected and len({g for g, _r in rows}) >= 2

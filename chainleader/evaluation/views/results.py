@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -45,6 +46,7 @@ class ResultListView(ObjectListView):
     export_columns = RESULT_EXPORT_COLUMNS
     select_related = ("enterprise__region", "enterprise__park")
     default_sort = "group"
+    secondary_sort = (F("rank").asc(nulls_last=True),)  # within a group, by rank
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.run = get_object_or_404(
