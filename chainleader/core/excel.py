@@ -861,7 +861,8 @@ def _choice_labels(column: ExcelColumn) -> list[str]:
 def build_template(
     columns: list[ExcelColumn], *, title: str, examples: list[list[Any]] | None = None
 ) -> bytes:
-    """The import template: sheet "数据" (title row, header row, examples, drop-downs) and "说明"."""
+    """The import template: sheet "数据" (title row, header row, drop-downs; no row that would import) and "说明"
+    (what each column takes, then the examples under their own header: an example never imports as data)."""
     workbook = openpyxl.Workbook()
     ws = workbook.active
     ws.title = TEMPLATE_DATA_SHEET
@@ -881,14 +882,6 @@ def build_template(
         cell.data_type = "s"
         cell.font = Font(bold=True, color="FFFF0000") if col.required else Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row_number, example in enumerate(examples or [], start=3):
-        for index, value in enumerate(example[: len(columns)], start=1):
-            converted = _excel_value(value)
-            cell = ws.cell(row=row_number, column=index, value=converted)
-            if isinstance(converted, str):
-                cell.data_type = "s"
-            elif isinstance(converted, date):
-                cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "A3"
 
     sample = [[c.header for c in columns], *[list(e) for e in examples or []]]
@@ -941,6 +934,26 @@ def build_template(
         TEMPLATE_HELP_HEADERS,
         *[[c.header, "", "", "", str(c.help or "")] for c in columns],
     ]
+    if examples:
+        help_ws.append([])
+        note = help_ws.cell(
+            row=help_ws.max_row + 1,
+            column=1,
+            value=_("Examples (for reference only; they are not imported)"),
+        )
+        note.font = Font(bold=True)
+        help_ws.append([c.header for c in columns])
+        for cell in help_ws[help_ws.max_row]:
+            cell.font = Font(bold=True)
+        for example in examples:
+            row_number = help_ws.max_row + 1
+            for index, value in enumerate(example[: len(columns)], start=1):
+                converted = _excel_value(value)
+                cell = help_ws.cell(row=row_number, column=index, value=converted)
+                if isinstance(converted, str):
+                    cell.data_type = "s"
+                elif isinstance(converted, date):
+                    cell.number_format = "yyyy-mm-dd"
     for index, width in enumerate(_column_widths(help_rows), start=1):
         help_ws.column_dimensions[get_column_letter(index)].width = width
     help_ws.freeze_panes = "A2"

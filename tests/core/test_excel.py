@@ -645,14 +645,24 @@ def test_template_round_trip(uploads: Path) -> None:
     assert validations["F3:F50002"] == '"是,否"'
     assert validations["G3:G50002"] == '"国有,民营"'
     notes = [[c.value for c in row] for row in wb["说明"].iter_rows()]
-    assert notes[0] == ["列名", "必填", "类型", "可选值", "说明"]
+    assert notes[0][:5] == ["列名", "必填", "类型", "可选值", "说明"]
     assert notes[1][:3] == ["统一社会信用代码", "是", "文本"]
     assert notes[3][:3] == ["年度", "是", "整数"]
     assert notes[4][2] == "数值"
     assert notes[5][2] == "日期"
     assert notes[6][2:4] == ["是否", "是、否"]
     assert notes[7][2:4] == ["选项", "国有、民营"]
+    # The examples sit on the instruction sheet under their own header, never on the data sheet.
+    assert data.max_row == 2
+    assert notes[-3][:8] == HEADERS and notes[-2][:2] == [USCC, "示例公司"]
 
+    # A clerk types the rows into the data sheet: they import with their types.
+    for row_number, example in enumerate(examples, start=3):
+        for col, value in enumerate(example, start=1):
+            data.cell(row=row_number, column=col, value=value)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    content = buffer.getvalue()
     parsed = import_bytes("模板.xlsx", content)
     assert [p.row for p in parsed] == [3, 4]
     assert parsed[0].values["uscc"] == USCC
@@ -672,7 +682,10 @@ def test_template_long_choice_list_uses_hidden_sheet() -> None:
     assert wb["选项"].sheet_state == "hidden"
     (dv,) = wb["数据"].data_validations.dataValidation
     assert dv.formula1 == "'选项'!$A$1:$A$60"
-    assert import_bytes("t.xlsx", content, cols)[0].values == {"cat": "3"}
+    wb["数据"]["A3"] = "选项3,含逗号"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert import_bytes("t.xlsx", buffer.getvalue(), cols)[0].values == {"cat": "3"}
 
 
 # ---------------------------------------------------------------------------------------- response

@@ -132,16 +132,44 @@ def test_a_district_cannot_overwrite_a_firm_outside_its_scope(client, district_a
     assert other.name == "别区企业"
 
 
-def test_the_template_downloads_and_imports_back(client, office_user):
+def test_the_template_holds_no_row_that_imports_and_a_filled_template_imports_back(
+    client, office_user
+):
+    import io
+
+    import openpyxl
+
     client.force_login(office_user)
     resp = client.get(reverse("enterprises:enterprise_import"), {"template": 1})
     assert resp.status_code == 200
     content = b"".join(resp.streaming_content) if resp.streaming else resp.content
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    data, help_sheet = wb["数据"], wb["说明"]
+    assert data.max_row == 2  # title and header: the example lives on the instruction sheet
+    assert "示例智能装备有限公司" in [c.value for row in help_sheet.iter_rows() for c in row]
     resp = client.post(
         reverse("enterprises:enterprise_import"), {"file": SimpleUploadedFile("t.xlsx", content)}
     )
+    assert not Enterprise.objects.exists()  # importing the template as downloaded writes nothing
+    headers = [c.value for c in data[2]]
+    row = dict.fromkeys(headers, None)
+    row.update(
+        {
+            "统一社会信用代码": make_uscc(77),
+            "企业名称": "模板填写企业有限公司",
+            "所在区域": "370211",
+        }
+    )
+    for index, header in enumerate(headers, start=1):
+        data.cell(row=3, column=index, value=row[header])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    resp = client.post(
+        reverse("enterprises:enterprise_import"),
+        {"file": SimpleUploadedFile("t.xlsx", buffer.getvalue())},
+    )
     assert resp.status_code == 302
-    assert Enterprise.objects.filter(name="示例智能装备有限公司").exists()
+    assert Enterprise.objects.filter(name="模板填写企业有限公司").exists()
 
 
 @pytest.mark.parametrize("role_user", ["department_user", "firm_user"])
