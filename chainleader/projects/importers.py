@@ -17,6 +17,9 @@ KIND_CHOICES: dict[str, str] = {
     "扩建": Project.Kind.EXPANSION,
     "技改": Project.Kind.UPGRADE,
     "招商引进": Project.Kind.ATTRACTED,
+    # The labels the pages and exports show are accepted too.
+    "技术改造": Project.Kind.UPGRADE,
+    "招商引资": Project.Kind.ATTRACTED,
 }
 STAGE_CHOICES: dict[str, str] = {
     "签约": Stage.SIGNED,
@@ -27,7 +30,12 @@ STAGE_CHOICES: dict[str, str] = {
     "投产": Stage.PRODUCING,
     "纳统": Stage.COUNTED,
 }
-KIND_WORDS = {v: k for k, v in KIND_CHOICES.items()}
+KIND_WORDS = {
+    Project.Kind.NEW: "新建",
+    Project.Kind.EXPANSION: "扩建",
+    Project.Kind.UPGRADE: "技改",
+    Project.Kind.ATTRACTED: "招商引进",
+}
 STAGE_WORDS = {v: k for k, v in STAGE_CHOICES.items()}
 PLANNED_HEADERS = {
     "planned_signed_on": "计划签约日期",

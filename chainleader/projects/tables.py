@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chainleader.core.tables import Column
 
+from .importers import PLANNED_HEADERS
+
 PROJECT_COLUMNS = [
     Column("code", _("project code"), order_by="code"),
     Column("name", _("name"), order_by="name", link=True),
@@ -21,33 +23,24 @@ PROJECT_COLUMNS = [
     Column("is_lagging", _("lagging"), order_by="is_lagging"),
 ]
 
+# The export's columns carry the import template's headers (importers.PROJECT_COLUMNS), so an exported list
+# imports back unchanged; the columns the import does not take (segment, actual dates, lagging) are ignored by it.
 PROJECT_EXPORT_COLUMNS = [
-    Column("code", _("project code")),
-    Column("name", _("name")),
-    Column("chain", _("chain")),
+    Column("code", "项目编号"),
+    Column("name", "项目名称"),
+    Column("chain", "产业链"),
     Column("segment.name", _("segment")),
-    Column("district", _("District")),
-    Column("park", _("park")),
-    Column("investor", _("investor")),
-    Column("kind", _("kind")),
-    Column("total_investment_yi", _("total investment (100 million yuan)")),
-    Column("stage", _("stage")),
-    *(
-        Column(f"planned_{s}_on", label)
-        for s, label in [
-            ("signed", _("planned signing date")),
-            ("registered", _("planned registration date")),
-            ("started", _("planned start date")),
-            ("building", _("planned construction date")),
-            ("completed", _("planned completion date")),
-            ("producing", _("planned production date")),
-            ("counted", _("planned statistics date")),
-        ]
-    ),
+    Column("district", "所在区（市）"),
+    Column("park", "所属园区"),
+    Column("investor", "投资方"),
+    Column("kind", "项目类型"),
+    Column("total_investment_yi", "总投资（亿元）"),
+    Column("stage", "阶段"),
+    *(Column(field, header) for field, header in PLANNED_HEADERS.items()),
+    Column("signed_on", "签约日期"),
     *(
         Column(f"{s}_on", label)
         for s, label in [
-            ("signed", _("signed on")),
             ("registered", _("registered on")),
             ("started", _("started on")),
             ("building", _("under construction since")),

@@ -317,3 +317,29 @@ def test_the_report_form_names_its_project(client, office_user, team_chain):
     client.force_login(office_user)
     body = client.get(reverse("projects:report_add", args=[project.pk])).content.decode()
     assert "测试项目乙" in body and project.get_absolute_url() in body
+
+
+def test_an_exported_project_list_imports_back_unchanged(client, office_user, team_chain):
+    from chainleader.projects.models import Project
+
+    ProjectFactory(chain=team_chain, name="往返项目甲", kind=Project.Kind.UPGRADE)
+    ProjectFactory(chain=team_chain, name="往返项目乙", kind=Project.Kind.ATTRACTED)
+    client.force_login(office_user)
+    before = {
+        p.pk: (p.name, p.kind, p.chain_id, p.district_id, p.total_investment_yi, p.version)
+        for p in Project.objects.all()
+    }
+    export = client.get(reverse("projects:project_list"), {"export": "xlsx"})
+    headers = [c.value for c in openpyxl.load_workbook(io.BytesIO(export.content)).active[1]]
+    for header in ("项目编号", "项目名称", "产业链", "所在区（市）", "项目类型", "总投资（亿元）"):
+        assert header in headers  # the import template's own column names
+    resp = client.post(
+        reverse("projects:project_import"),
+        {"file": SimpleUploadedFile("导出.xlsx", export.content)},
+    )
+    assert resp.status_code == 302, resp.context.get("errors")
+    after = {
+        p.pk: (p.name, p.kind, p.chain_id, p.district_id, p.total_investment_yi, p.version)
+        for p in Project.objects.all()
+    }
+    assert {k: v[:5] for k, v in after.items()} == {k: v[:5] for k, v in before.items()}

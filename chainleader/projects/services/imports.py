@@ -42,9 +42,10 @@ PROJECT_FIELDS = [
 
 def _chains(actor: Any) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
-    for pk, name, code in Chain.objects.for_user(actor).values_list("pk", "name", "region__code"):
-        out.setdefault(name, []).append(pk)
-        out.setdefault(f"{code}:{name}", []).append(pk)
+    for chain in Chain.objects.for_user(actor).select_related("region"):
+        # The name, region code:name, and the name as pages and exports show it (智能家电（西海岸新区）).
+        for key in {chain.name, f"{chain.region.code}:{chain.name}", str(chain)}:
+            out.setdefault(key, []).append(chain.pk)
     return out
 
 
@@ -53,7 +54,8 @@ def _districts() -> tuple[dict[str, int], dict[str, list[int]]]:
     by_code = dict(counties.values_list("code", "pk"))
     by_name: dict[str, list[int]] = {}
     for name, alias, pk, code in counties.values_list("name", "alias", "pk", "code"):
-        for key in {name, alias} - {""}:
+        # Name, alias, and the name as pages and exports show it (黄岛区（西海岸新区）).
+        for key in {name, alias, f"{name}（{alias}）" if alias else ""} - {""}:
             by_name.setdefault(key, []).append(pk)
         by_name.setdefault(f"{code} {name}", []).append(pk)
     return by_code, by_name
