@@ -604,8 +604,22 @@ def _parse_table(
             errors.truncated = True
             break
         parsed.append(ParsedRow(row=number, values=values))
-    errors.raise_if_any()
+    if errors:
+        # The rows as far as they converted ride along, so the import view can also report the errors the
+        # service would find (an unknown chain, a bad district) in the same upload: every error at once.
+        rejected = ImportRejected(errors.errors, "")
+        rejected.partial_rows = parsed  # type: ignore[attr-defined]
+        raise rejected
     return parsed
+
+
+def merge_errors(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Both lists in row order; a cell already reported by the first list is not reported again."""
+    seen = {(e.get("sheet"), e.get("row"), e.get("column")) for e in first}
+    extra = [e for e in second if (e.get("sheet"), e.get("row"), e.get("column")) not in seen]
+    merged = first + extra
+    merged.sort(key=lambda e: (e.get("row") is not None, e.get("row") or 0))
+    return merged[:MAX_ERRORS]
 
 
 def _row_limit(max_rows: int, sheet: str) -> ImportRejected:

@@ -110,13 +110,14 @@ def test_a_monthly_import_with_a_bad_row_writes_nothing_and_names_the_row(
     )
     rows = [["XM2026-00001", f"2026-{m:02d}", 1, 0.9, ""] for m in range(1, 11)]
     rows[6][3] = "一百"  # row 8: not a number
-    rows.append(["XM2026-00001", "2026-10", 1, 1, ""])  # row 12: fine
+    rows.append(["XM2026-00001", "2026-10", 1, 1, ""])  # row 12: 2026-10 again (row 11 has it)
     rows.append(["XM2026-00001", "2026-13", 1, 1, ""])  # row 13: no such month
     client.force_login(office_user)
     resp = client.post(reverse("projects:report_import"), {"file": xlsx(REPORT_HEADERS, rows)})
     assert resp.status_code == 200
     errors = {(e["row"], e["column"]) for e in resp.context["errors"]}
-    assert errors == {(8, "完成投资（亿元）"), (13, "月份")}
+    # Every error at once: the cell errors and the repeated month the service finds.
+    assert errors == {(8, "完成投资（亿元）"), (12, "月份"), (13, "月份")}
     assert MonthlyReport.objects.count() == 1
     assert MonthlyReport.objects.get().completed_yi == Decimal("1")
     assert not AuditEvent.objects.filter(event_type="import").exists()
@@ -343,3 +344,23 @@ def test_an_exported_project_list_imports_back_unchanged(client, office_user, te
         for p in Project.objects.all()
     }
     assert {k: v[:5] for k, v in after.items()} == {k: v[:5] for k, v in before.items()}
+
+
+def test_one_upload_lists_every_error_of_every_kind_at_once(client, office_user, team_chain):
+    rows = [
+        project_row(项目名称="甲", **{"总投资（亿元）": "很多", "所在区（市）": "火星区"}),
+        project_row(项目名称="乙", 产业链="不存在的链"),
+        project_row(项目名称="丙"),  # a good row
+    ]
+    client.force_login(office_user)
+    resp = client.post(reverse("projects:project_import"), {"file": xlsx(PROJECT_HEADERS, rows)})
+    errors = {(e["row"], e["column"]) for e in resp.context["errors"]}
+    # The bad number (a cell error) no longer hides the bad district and the bad chain (found by the service).
+    assert {(2, "总投资（亿元）"), (2, "所在区（市）"), (3, "产业链")} <= errors
+    assert (
+        len(
+            [e for e in resp.context["errors"] if e["row"] == 2 and e["column"] == "总投资（亿元）"]
+        )
+        == 1
+    )
+    assert not Project.objects.exists()  # nothing written, the good row neither
