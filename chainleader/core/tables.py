@@ -15,6 +15,37 @@ class Column:
     order_by: str = ""  # ORM ordering key; empty = not sortable
     link: bool = False  # link the cell to the row's get_absolute_url
     numeric: bool = False
+    wrap: bool | None = (
+        None  # None: short values (codes, dates, stages, statuses, numbers) never wrap
+    )
+
+    SHORT = (
+        "code",
+        "_on",
+        "stage",
+        "status",
+        "kind",
+        "month",
+        "month_label",
+        "deadline",
+        "year",
+        "grade",
+        "district",
+        "region",
+        "role",
+        "level",
+        "category",
+        "ticker",
+        "uscc",
+        "is_lagging",
+    )
+
+    @property
+    def nowrap(self) -> bool:
+        if self.wrap is not None:
+            return not self.wrap
+        last = self.name.split(".")[-1]
+        return self.numeric or last.endswith(self.SHORT)
 
     def value(self, row: Any) -> Any:
         value = row
