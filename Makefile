@@ -55,5 +55,11 @@ messages: venv
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
+# Debian's chromium (browser tests) and a CJK font (Chinese labels in the Word brief's charts), as .ci/run installs
+# them; needs root. Without the font the charts still render, without Chinese glyphs.
+chromium:
+	command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || apt-get install -y -qq fonts-noto-cjk
+
 clean:
 	rm -rf var/static var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache
