@@ -168,7 +168,8 @@ def brief_data(
         open_problems=open_problems,
         worklists=worklists,
         chains=chains,
-        monthly=selectors.monthly_series(projects, start, end),
+        # The chart shows the year's months up to the period's end, whatever the period (a month's brief too).
+        monthly=selectors.monthly_series(projects, date(end.year, 1, 1), end),
     )
     if chain is not None:
         from chainleader.chainmap.selectors import (
@@ -506,7 +507,8 @@ def render_docx(data: BriefData) -> bytes:
             ],
         )
 
-    document.add_heading(_("Next steps"), level=1)
+    numbered = 6 if not (data.map_gaps or data.chains) else 7
+    document.add_heading(_("6. Next steps") if numbered == 6 else _("7. Next steps"), level=1)
     for step in data.next_steps:
         document.add_paragraph(step, style="List Number")
     document.add_paragraph(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -203,3 +204,27 @@ def test_the_administrators_get_no_brief(client, system_admin):
         == 403
     )
     assert not Brief.objects.exists()
+
+
+def test_the_chain_page_button_downloads_this_months_brief_with_the_years_chart(
+    client, office_user, chain_with_projects
+):
+    chain = chain_with_projects
+    client.force_login(office_user)
+    page = client.get(reverse("chains:chain_detail", args=[chain.pk])).content.decode()
+    form = page[page.index(reverse("projects:chain_brief", args=[chain.pk])) - 200 :]
+    start = re.search(r'name="period_start" value="([0-9-]+)"', form).group(1)
+    end = re.search(r'name="period_end" value="([0-9-]+)"', form).group(1)
+    assert start.endswith("-01") and start[:7] == end[:7]  # the current month
+    document = download(client, reverse("projects:chain_brief", args=[chain.pk]), start, end)
+    text = text_of(document)
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 1")]
+    assert headings and all(re.match(r"^[一二三四五六七八九十]+、", h) for h in headings), headings
+    assert "下一步工作" in text
+    from datetime import date as _date
+
+    from chainleader.projects.briefs import brief_data
+
+    data = brief_data(office_user, chain, _date.fromisoformat(start), _date.fromisoformat(end))
+    months = [r["month"] for r in data.monthly]
+    assert months and min(months) < _date.fromisoformat(start)  # the chart covers the year's months
