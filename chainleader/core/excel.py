@@ -825,6 +825,9 @@ def sheet_title(title: str) -> str:
     return cleaned[:31].strip() or "Sheet"
 
 
+AMOUNT_FORMAT = "#,##0.00"
+
+
 def _typed_cell(ws: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell:
     converted = _excel_value(value)
     cell = WriteOnlyCell(ws, value=converted)
@@ -834,6 +837,8 @@ def _typed_cell(ws: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell:
         cell.number_format = "yyyy-mm-dd hh:mm:ss"
     elif isinstance(converted, date):
         cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, Decimal):
+        cell.number_format = AMOUNT_FORMAT  # amounts as the pages show them: 1,234.50
     if bold:
         cell.font = Font(bold=True)
     return cell

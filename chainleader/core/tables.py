@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import number_format
@@ -61,5 +62,23 @@ class Column:
         if isinstance(value, bool):
             return "✓" if value else ""
         if self.numeric:
+            # Amounts in 亿元 / 万元: two decimals with thousands separators (exports keep the number and show it
+            # with the same format: excel.AMOUNT_FORMAT).
+            if self.amount and isinstance(value, int | float | Decimal):
+                return f"{Decimal(value):,.2f}"
             return number_format(value, force_grouping=True)
         return value
+
+    @property
+    def amount(self) -> bool:
+        return self.name.split(".")[-1].endswith(("_yi", "_wan"))
+
+    def export_value(self, row: Any) -> Any:
+        """The cell for an Excel export: numbers stay numbers (formatted by the sheet), the rest as shown."""
+        if self.numeric:
+            raw = row
+            for part in self.name.split("."):
+                raw = getattr(raw, part, None) if raw is not None else None
+            if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+                return raw
+        return self.value(row)

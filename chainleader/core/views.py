@@ -157,7 +157,7 @@ class ObjectListView(ScopedMixin, TemplateView):
 
     def export(self, qs: models.QuerySet) -> HttpResponse:
         cols = self.export_columns or self.columns
-        rows = ([c.value(obj) for c in cols] for obj in qs.iterator(chunk_size=2000))
+        rows = ([c.export_value(obj) for c in cols] for obj in qs.iterator(chunk_size=2000))
         content = excel.export_workbook(
             [(str(self.meta()["verbose_name_plural"]), [str(c.label) for c in cols], rows)]
         )
