@@ -38,6 +38,7 @@ from chainleader.engines.chain_map.placement import (  # noqa: E402
     Firm,
     Leaf,
     LeafIndex,
+    leaf_from_node,
     manufacturing_code,
     place_firms,
 )
@@ -70,20 +71,7 @@ def load_leaves() -> tuple[list[str], list[Leaf], dict[int, str]]:
         chains.append(chain)
         for n in tree.leaves:
             strategic_source[len(leaves)] = n.strategic_source
-            leaves.append(
-                Leaf(
-                    n.path,
-                    chain,
-                    n.name,
-                    n.position,
-                    n.makes,
-                    n.products + n.synonyms,
-                    n.codes,
-                    n.keywords,
-                    n.strategic,
-                    n.excludes,
-                )
-            )
+            leaves.append(leaf_from_node(n, chain))
     return chains, leaves, strategic_source
 
 

@@ -318,7 +318,9 @@ def test_amounts_show_two_decimals_with_separators_and_export_as_numbers():
 
     from chainleader.core.tables import Column
 
-    row = type("Row", (), {"total_investment_yi": Decimal("117.1900"), "revenue_wan": Decimal("1234567.5")})()
+    row = type(
+        "Row", (), {"total_investment_yi": Decimal("117.1900"), "revenue_wan": Decimal("1234567.5")}
+    )()
     assert Column("total_investment_yi", "总投资（亿元）", numeric=True).value(row) == "117.19"
     assert Column("revenue_wan", "营业收入（万元）", numeric=True).value(row) == "1,234,567.50"
     exported = Column("revenue_wan", "营业收入（万元）", numeric=True).export_value(row)

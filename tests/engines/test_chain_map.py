@@ -16,6 +16,7 @@ from chainleader.engines.chain_map.placement import (
     Firm,
     Leaf,
     LeafIndex,
+    leaf_from_node,
     manufacturing_code,
     place_firms,
 )
@@ -273,21 +274,7 @@ def real_graph():
 
 def tree_leaves(level: str, name: str) -> list[Leaf]:
     tree = load_tree_file(TREES / level / f"{name}.yaml")
-    return [
-        Leaf(
-            n.path,
-            name,
-            n.name,
-            n.position,
-            n.makes,
-            n.products + n.synonyms,
-            n.codes,
-            n.keywords,
-            n.strategic,
-            n.excludes,
-        )
-        for n in tree.leaves
-    ]
+    return [leaf_from_node(n, name) for n in tree.leaves]
 
 
 # What an expert expects where (issue 10): the named core segments, by a word of their name, and position.

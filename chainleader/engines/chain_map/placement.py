@@ -380,6 +380,22 @@ def place_firms(
     return placed, refused
 
 
+def leaf_from_node(node: Any, chain: Any) -> Leaf:
+    """A tree file's leaf node (tree.Node) as the classifier's Leaf, its id the node's path."""
+    return Leaf(
+        node.path,
+        chain,
+        node.name,
+        node.position,
+        node.makes,
+        node.products + node.synonyms,
+        node.codes,
+        node.keywords,
+        node.strategic,
+        node.excludes,
+    )
+
+
 def leaves_from_nodes(nodes: Iterable[Mapping[str, Any]]) -> list[Leaf]:
     """Leaves from plain rows (``id, chain, name, position, kind, terms, codes, keywords, strategic``)."""
     out = []
