@@ -68,6 +68,11 @@ def main() -> None:
 
     setup_test_environment()
     settings.CHAINLEADER_OTP_REQUIRED = False
+    # As chainleader/wsgi.py does in every web worker once the application is loaded (see there).
+    import gc
+
+    gc.collect()
+    gc.freeze()
     chain = Chain.objects.get(name="智能家电", level="city")
     fridge = Segment.objects.get(chain=chain, name="冰箱冷柜")
     for username in ("office", "district"):

@@ -59,7 +59,6 @@ class MapSegment(TypedDict, total=False):
     products: list[str]
     product_count: int
     local_firms: list[LocalFirm]
-    producers: list[Producer]
     candidates: list[Producer]
     counts: dict[str, int]
 

@@ -21,8 +21,9 @@ from . import selectors
 from .models import ChainMap, GraphImport
 from .payload import LocalFirm, MapLink, MapSegment, Producer
 
-MAX_LOCAL = 60
+MAX_LOCAL = 30
 MAX_PRODUCERS = 20
+MAX_EVIDENCE = 3
 
 
 def map_derive_enqueue(*, chains: Iterable[Chain] | None, actor: Any) -> int | None:
@@ -273,7 +274,9 @@ def _snapshot(
                 "review": review,
                 "method": method,
                 "score": score,
-                "evidence": evidence or [],
+                "evidence": (evidence or [])[
+                    :MAX_EVIDENCE
+                ],  # the strongest pieces; the review page has all
             }
         )
     chain_firms = {
@@ -334,7 +337,6 @@ def _snapshot(
                     "products": [ctx.graph.product_names[p] for p in fl.products],
                     "product_count": fl.product_count,
                     "local_firms": firms[:MAX_LOCAL],
-                    "producers": producers[:MAX_PRODUCERS],
                     "candidates": [
                         p
                         for p, c in zip(producers, fl.producers, strict=True)

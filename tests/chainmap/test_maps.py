@@ -181,8 +181,8 @@ def test_a_retailer_is_never_a_producer(mapped):
     assert places == {"家电零售"}
     aircon = row(chain, "空调")
     assert aircon["refused_count"] == 1 and aircon["refused_examples"] == ["苏宁易购"]
-    assert "苏宁易购" not in {p["name"] for p in aircon["producers"]}
-    assert "苏宁易购" in {p["name"] for p in row(chain, "家电零售")["producers"]}
+    assert "苏宁易购" not in {p["name"] for p in aircon["candidates"]}
+    assert "苏宁易购" in {p["name"] for p in row(chain, "家电零售")["candidates"]}
 
 
 def test_review_decisions_survive_a_re_derivation(

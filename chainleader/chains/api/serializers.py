@@ -221,9 +221,6 @@ class MapSegmentSerializer(serializers.Serializer):
     local_firms = MapFirmSerializer(
         many=True, required=False, help_text="Local firms in the caller's scope."
     )
-    producers = MapProducerSerializer(
-        many=True, required=False, help_text="National listed producers."
-    )
     candidates = MapProducerSerializer(
         many=True, required=False, help_text="Outside listed producers: investment targets."
     )
