@@ -148,7 +148,7 @@ def brief_data(
     worklists = list_status(user, chain=chain) if chain is not None else list_status(user)
     chains = [] if chain is not None else chain_rows(user, projects, problems, start, end, today)
     title = (
-        (_("%(chain)s chain: chain-meeting brief") % {"chain": chain.name})
+        (_("%(chain)s chain: chain-meeting brief") % {"chain": chain})
         if chain is not None
         else _("All chains: brief for the general chain leader")
     )
@@ -495,7 +495,7 @@ def render_docx(data: BriefData) -> bytes:
             ],
             [
                 [
-                    r["chain"].name,
+                    str(r["chain"]),
                     r["count"],
                     yi(r["total_yi"]),
                     yi(r["completed_period_yi"]),

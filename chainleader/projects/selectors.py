@@ -271,12 +271,23 @@ def batch_figures(batch: StartBatch, user: Any) -> dict[str, Any]:
         above_100m=Count("pk", filter=Q(total_investment_yi__gte=BAND_ABOVE_100M_YI)),
         big=Count("pk", filter=Q(total_investment_yi__gte=BAND_BIG_YI)),
     )
-    figures["by_chain"] = list(
+    # By chain, not by chain name: the city's and a district's 智能家电 are two chains, told apart by the label.
+    by_chain = list(
         qs.order_by()
-        .values("chain__name")
+        .values(
+            "chain", "chain__name", "chain__level", "chain__region__alias", "chain__region__name"
+        )
         .annotate(count=Count("pk"), total_yi=Sum("total_investment_yi"))
         .order_by("-total_yi")
     )
+    for r in by_chain:
+        where = r["chain__region__alias"] or r["chain__region__name"]
+        r["label"] = (
+            f"{r['chain__name']}（{where}）"
+            if r["chain__level"] == "district"
+            else r["chain__name"]
+        )
+    figures["by_chain"] = by_chain
     figures["by_district"] = list(
         qs.order_by()
         .values("district__name")

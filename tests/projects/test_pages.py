@@ -267,3 +267,23 @@ def test_a_district_names_project_owners_from_its_own_unit_only(
         client.get(reverse("projects:project_add")).context["form"].fields["owner"].queryset
     )
     assert district_a_user in owners and district_b_user not in owners
+
+
+def test_a_batch_tells_the_citys_and_the_districts_chain_of_the_same_name_apart(
+    client, office_user, team_chain
+):
+    from tests.factories import ChainFactory
+
+    district_chain = ChainFactory(name=team_chain.name, level="district", region=region("370211"))
+    p1 = ProjectFactory(chain=team_chain, stage="started", total_investment_yi=Decimal("5"))
+    p2 = ProjectFactory(chain=district_chain, stage="started", total_investment_yi=Decimal("3"))
+    batch = StartBatch.objects.create(
+        name="同名链批次", held_on="2026-03-18", region=region("370211")
+    )
+    batch.projects.set([p1, p2])
+    client.force_login(office_user)
+    by_chain = client.get(batch.get_absolute_url()).context["figures"]["by_chain"]
+    assert sorted((r["label"], r["count"]) for r in by_chain) == sorted(
+        [(team_chain.name, 1), (str(district_chain), 1)]
+    )
+    assert str(district_chain) != team_chain.name
