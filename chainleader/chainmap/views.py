@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from chainleader.chains.models import Chain, MapStatus, Placement, Segment
+from chainleader.chains.models import Chain, Placement, Segment
 from chainleader.core import audit, excel
 from chainleader.core.exceptions import ServiceError
 from chainleader.core.views import ScopedMixin
@@ -348,5 +348,3 @@ class GraphImportView(ScopedMixin, View):
         tasks.graph_import_job_task.enqueue(path, request.user.pk, job.pk)
         return redirect(f"{reverse('chainmap:graph_import')}?job={job.pk}")
 
-
-__all__ = ["MapStatus"]
