@@ -347,4 +347,3 @@ class GraphImportView(ScopedMixin, View):
         job = job_create(kind="graph_import", actor=request.user)
         tasks.graph_import_job_task.enqueue(path, request.user.pk, job.pk)
         return redirect(f"{reverse('chainmap:graph_import')}?job={job.pk}")
-

@@ -52,6 +52,16 @@ SUFFIXES = (
     "智能工厂项目",
     "产业园项目",
 )
+
+
+def _without_overlap(who: str, what: str) -> str:
+    """The firm's short name without the words the segment name repeats (润川驱动芯片 + 芯片测试 → 润川驱动)."""
+    for k in range(min(len(who), len(what)), 0, -1):
+        if who.endswith(what[:k]):
+            return who[:-k]
+    return who
+
+
 KIND_BY_SUFFIX = {"扩建项目": Project.Kind.EXPANSION, "技改项目": Project.Kind.UPGRADE}
 # Months from one stage to the next (签约→备案→开工→在建→竣工→投产→纳统), as ranges.
 GAPS = ((1, 3), (1, 4), (1, 2), (10, 26), (1, 4), (1, 3))
@@ -218,9 +228,10 @@ class ProjectDemo:
                     and rng.random() < 0.15
                 )
                 planned, actual = _dates(rng, stage, lag_date)
+                what = seg[1] if seg else chain.name
                 spec = ProjectSpec(
                     code=f"QD{planned['signed'].year}-{number:04d}",
-                    name=f"{who}{seg[1] if seg else chain.name}{suffix}",
+                    name=f"{_without_overlap(who, what)}{what}{suffix}",
                     chain_pk=chain.pk,
                     segment_pk=seg[0] if seg else None,
                     district=district,

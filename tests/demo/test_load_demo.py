@@ -294,3 +294,17 @@ def test_one_demo_account_per_role_none_superuser(demo):
     assert not Enterprise.objects.for_user(district).exclude(region__code="370211").exists()
     assert "合成数据" in demo
     assert "Chainleader-Demo-2026" in demo
+
+
+@pytest.mark.django_db
+def test_demo_names_read_as_real(demo):
+    import re
+
+    from chainleader.projects.models import Project
+
+    doubled = re.compile(r"(.{2,4})\1")
+    names = list(Project.objects.values_list("name", flat=True)) + list(
+        Enterprise.objects.values_list("name", flat=True)
+    )
+    assert names and not [n for n in names if doubled.search(n)]
+    assert all(n.count("（") == n.count("）") and n.count("(") == n.count(")") for n in names)
