@@ -38,6 +38,7 @@ CITY_DEPARTMENTS = (
     "市农业农村局",
     "市海洋发展局",
     "市人力资源和社会保障局",
+    "市生态环境局",
 )
 
 # West Coast departments. 001: the chain-leader office sits in the district development & reform bureau;

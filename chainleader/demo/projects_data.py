@@ -62,6 +62,14 @@ def _without_overlap(who: str, what: str) -> str:
     return who
 
 
+def _after_overlap(what: str, suffix: str) -> str:
+    """The suffix without the words the segment name ends with (合同生产 + 生产基地项目 → 基地项目)."""
+    for k in range(min(len(what), len(suffix)), 0, -1):
+        if what.endswith(suffix[:k]):
+            return suffix[k:]
+    return suffix
+
+
 KIND_BY_SUFFIX = {"扩建项目": Project.Kind.EXPANSION, "技改项目": Project.Kind.UPGRADE}
 # Months from one stage to the next (签约→备案→开工→在建→竣工→投产→纳统), as ranges.
 GAPS = ((1, 3), (1, 4), (1, 2), (10, 26), (1, 4), (1, 3))
@@ -231,7 +239,7 @@ class ProjectDemo:
                 what = seg[1] if seg else chain.name
                 spec = ProjectSpec(
                     code=f"QD{planned['signed'].year}-{number:04d}",
-                    name=f"{_without_overlap(who, what)}{what}{suffix}",
+                    name=_without_overlap(who, what) + what + _after_overlap(what, suffix),
                     chain_pk=chain.pk,
                     segment_pk=seg[0] if seg else None,
                     district=district,
@@ -375,6 +383,17 @@ class ProjectDemo:
         rng = self.rng
         departments = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("pk"))
         city_dept = self._unit(OrgUnit.Kind.DEPARTMENT, "市工业和信息化局") or departments[0]
+        # Each kind of problem goes to the bureau that owns it (land to natural resources, power and energy quotas
+        # to the development and reform commission, which regulates energy, approvals of environmental impact to
+        # ecology and environment ...); the industry bureau takes what has no owner of its own.
+        owner = {
+            "land": "市自然资源和规划局",
+            "finance": "市地方金融监管局",
+            "energy": "市发展和改革委员会",
+            "approval": "市生态环境局",
+            "infrastructure": "市交通运输局",
+            "talent": "市人力资源和社会保障局",
+        }
         topics = (
             ("land", "用地指标未落实，影响开工"),
             ("finance", "项目贷款审批进度慢"),
@@ -384,6 +403,8 @@ class ProjectDemo:
             ("talent", "技术工人招聘困难"),
             ("land", "土地征收补偿未完成"),
             ("energy", "能耗指标不足"),
+            ("other", "技改专项资金拨付进度慢"),
+            ("other", "本地配套企业对接不畅"),
         )
         statuses = (
             ["raised"] * 8
@@ -402,7 +423,7 @@ class ProjectDemo:
             s = candidates[(i * 7) % len(candidates)]
             category, text = topics[i % len(topics)]
             title = f"{s.name}：{text}"
-            dept = city_dept if i % 3 == 0 else rng.choice(departments)
+            dept = self._unit(OrgUnit.Kind.DEPARTMENT, owner.get(category, "")) or city_dept
             raised_on = REFERENCE - timedelta(days=rng.randint(20, 150))
             if (s.chain_pk, title) in have:
                 continue

@@ -308,3 +308,17 @@ def test_demo_names_read_as_real(demo):
     )
     assert names and not [n for n in names if doubled.search(n)]
     assert all(n.count("（") == n.count("）") and n.count("(") == n.count(")") for n in names)
+
+
+@pytest.mark.django_db
+def test_problems_go_to_the_bureau_that_owns_their_kind(demo):
+    from chainleader.projects.models import Problem
+
+    owners = {
+        "land": "市自然资源和规划局",
+        "energy": "市发展和改革委员会",
+        "talent": "市人力资源和社会保障局",
+    }
+    routed = Problem.objects.filter(department__isnull=False, category__in=owners)
+    assert routed.exists()
+    assert all(p.department.name == owners[p.category] for p in routed.select_related("department"))
