@@ -143,6 +143,10 @@ def _dates(rng: random.Random, stage: str, lag: bool) -> tuple[dict[str, date], 
         for s_prev, s in zip(STAGE_ORDER[nxt:], STAGE_ORDER[nxt + 1 :], strict=False):
             if planned[s] <= planned[s_prev]:
                 planned[s] = add_months(planned[s_prev], 2)
+        # A moved date must not pass the stages planned before it: planned dates stay in stage order.
+        for s_prev, s in zip(STAGE_ORDER[nxt - 1 :: -1], STAGE_ORDER[nxt:0:-1], strict=False):
+            if planned[s_prev] >= planned[s]:
+                planned[s_prev] = planned[s] - timedelta(days=15)
     return planned, actual
 
 

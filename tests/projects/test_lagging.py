@@ -266,3 +266,14 @@ def test_nobody_reads_another_users_reminders(client, team_chain, chain_team_use
     client.post(reverse("projects:notification_list"), {"id": note.pk})
     note.refresh_from_db()
     assert note.read_at is None
+
+
+def test_a_late_check_still_dates_the_lag_from_the_missed_plan_date(team_chain):
+    project = ProjectFactory(
+        chain=team_chain, stage="registered", planned_started_on=date(2026, 5, 10)
+    )
+    with at(
+        date(2026, 9, 1)
+    ):  # the daily check did not run for months (a new install, a demo load)
+        project = judge(project)
+    assert project.is_lagging and project.lagging_since == date(2026, 5, 11)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -107,11 +107,16 @@ def _apply(
             reason = reason_text(verdict, share) if verdict.lagging else ""
             if verdict.lagging == was and reason == old_reason:
                 continue
+            # Lagging since the day after the missed plan date when a stage is overdue (however late the check
+            # runs); since today for a shortfall, which is only known from this month's figures.
+            since = (
+                verdict.missed.planned_on + timedelta(days=1) if verdict.missed is not None else on
+            )
             row = Project(
                 pk=pk,
                 is_lagging=verdict.lagging,
                 lagging_reason=reason,
-                lagging_since=None if not verdict.lagging else on,
+                lagging_since=None if not verdict.lagging else since,
             )
             if verdict.lagging and not was:
                 new.append(pk)
