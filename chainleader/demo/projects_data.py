@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -52,6 +53,14 @@ SUFFIXES = (
     "智能工厂项目",
     "产业园项目",
 )
+
+
+def _short_name(firm: str) -> str:
+    """A firm's short name for a project title: no legal form, no bracketed place, at most 8 characters."""
+    name = re.sub(r"（[^）]*）|\([^)]*\)", "", firm)
+    for part in ("股份有限公司", "有限责任公司", "有限公司", "集团"):
+        name = name.replace(part, "")
+    return re.split(r"[（(]", name[:8])[0]
 
 
 def _without_overlap(who: str, what: str) -> str:
@@ -226,10 +235,7 @@ class ProjectDemo:
                 seg = rng.choice(segs) if segs else None
                 suffix = rng.choice(SUFFIXES)
                 who = (
-                    firm[1]
-                    .replace("股份有限公司", "")
-                    .replace("有限公司", "")
-                    .replace("集团", "")[:8]
+                    _short_name(firm[1])
                     if firm
                     else self.regions[district].name.replace("区", "").replace("市", "")
                 )
