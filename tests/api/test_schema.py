@@ -102,3 +102,10 @@ def test_every_response_matches_the_schema(spec, api, office_user, world):
     ):
         assert resp.status_code in (404, 428)
         check(spec, "Error", resp.json())
+
+
+def test_docs_page_allows_inline_styles_only(api, office_user):
+    policy = api(office_user).get("/api/docs/")["Content-Security-Policy"]
+    directives = {d.split()[0]: d.split()[1:] for d in (p.strip() for p in policy.split(";")) if d}
+    assert "'unsafe-inline'" in directives["style-src"]  # Swagger UI styles itself from its script
+    assert "'unsafe-inline'" not in directives.get("script-src", directives.get("default-src", []))
