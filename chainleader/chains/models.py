@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainleader.core.models import VersionedModel
+from chainleader.engines.chain_map import tree
 
 from .querysets import ChainChildQuerySet, ChainQuerySet, PlacementQuerySet
 
@@ -153,7 +154,7 @@ class Segment(VersionedModel):
         SERVICE = "service", _("service")
         CHANNEL = "channel", _("sales channel")
 
-    MAKE_KINDS = ("material", "part", "equipment", "product")
+    MAKE_KINDS = tree.MAKE_KINDS  # things made: a producer here needs manufacturing evidence
 
     chain = models.ForeignKey(
         Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="segments"

@@ -30,12 +30,6 @@ STAGE_CHOICES: dict[str, str] = {
     "投产": Stage.PRODUCING,
     "纳统": Stage.COUNTED,
 }
-KIND_WORDS = {
-    Project.Kind.NEW: "新建",
-    Project.Kind.EXPANSION: "扩建",
-    Project.Kind.UPGRADE: "技改",
-    Project.Kind.ATTRACTED: "招商引进",
-}
 STAGE_WORDS = {v: k for k, v in STAGE_CHOICES.items()}
 PLANNED_HEADERS = {
     "planned_signed_on": "计划签约日期",

@@ -24,12 +24,11 @@ sold (家电销售) is never evidence for a made leaf.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import scipy.sparse as sp
 
 from .text import is_noise, is_sold_name, normalise_product_name
@@ -394,27 +393,3 @@ def leaf_from_node(node: Any, chain: Any) -> Leaf:
         node.strategic,
         node.excludes,
     )
-
-
-def leaves_from_nodes(nodes: Iterable[Mapping[str, Any]]) -> list[Leaf]:
-    """Leaves from plain rows (``id, chain, name, position, kind, terms, codes, keywords, strategic``)."""
-    out = []
-    for n in nodes:
-        out.append(
-            Leaf(
-                id=n["id"],
-                chain=n.get("chain"),
-                name=n["name"],
-                position=n["position"],
-                makes=n.get("kind", "") in ("material", "part", "equipment", "product"),
-                terms=tuple(n.get("terms", ())),
-                codes=tuple(n.get("codes", ())),
-                keywords=tuple(n.get("keywords", ())),
-                strategic=bool(n.get("strategic")),
-                excludes=tuple(n.get("excludes", ())),
-            )
-        )
-    return out
-
-
-BoolArray = npt.NDArray[np.bool_]

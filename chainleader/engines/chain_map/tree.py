@@ -148,6 +148,7 @@ def _walk(
         if unknown:
             errors.append(f"{path}: 未知字段 {', '.join(sorted(unknown))}")
         children = item.get("children")
+        head = (path, key, name, position, depth, order, parent.path if parent else None)
         if children is not None:
             if depth >= MAX_DEPTH:
                 errors.append(f"{path}: 层级超过 {MAX_DEPTH} 级")
@@ -157,16 +158,7 @@ def _walk(
                 errors.append(
                     f"{path}: 有子环节的环节不应有 {', '.join(leaf_fields)}（写在细分环节上）"
                 )
-            node = Node(
-                path,
-                key,
-                name,
-                position,
-                depth,
-                order,
-                parent.path if parent else None,
-                is_leaf=False,
-            )
+            node = Node(*head, is_leaf=False)
             out.append(node)
             _walk(children, position, node, depth + 1, errors, out)
             continue
@@ -191,13 +183,7 @@ def _walk(
                 errors.append(f"{path}: {kind} 类环节（服务、渠道）不能标为战略卡点")
         out.append(
             Node(
-                path,
-                key,
-                name,
-                position,
-                depth,
-                order,
-                parent.path if parent else None,
+                *head,
                 kind=kind,
                 strategic_item=s_item,
                 strategic_source=s_source,
