@@ -12,9 +12,15 @@ from chainleader.core import audit
 from chainleader.core import services as core_services
 from chainleader.core.excel import ParsedRow, RowErrors
 from chainleader.core.exceptions import ServiceError
+from chainleader.core.imports import ImportPlan, ImportRun, RowChange, field_changes, headers_of
+from chainleader.reference.lookups import RegionResolver
 from chainleader.reference.models import Region
 
+from .importers import CHAIN_COLUMNS, SEGMENT_COLUMNS
 from .models import Chain, Placement, Segment
+
+CHAIN_HEADERS = headers_of(CHAIN_COLUMNS, lead_department_id="牵头部门")
+SEGMENT_HEADERS = headers_of(SEGMENT_COLUMNS)
 
 
 def segment_place_firm(*, segment: Segment, actor: Any, data: dict[str, Any]) -> Placement:
@@ -52,40 +58,31 @@ def segment_save(
     )
 
 
-def _region(text: str) -> Region | None:
-    text = text.strip()
-    return (
-        Region.objects.filter(code=text).first()
-        or (
-            Region.objects.filter(name=text).first()
-            if Region.objects.filter(name=text).count() == 1
-            else None
-        )
-        or Region.objects.filter(alias=text).first()
-    )
-
-
 @transaction.atomic
 def chain_import(
-    *, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据"
-) -> int:
+    *,
+    actor: Any,
+    rows: list[ParsedRow],
+    filename: str = "",
+    sheet: str = "数据",
+    run: ImportRun | None = None,
+) -> ImportPlan:
     """Import chains, upserting by region and name; all-or-nothing; every row must end in the user's scope."""
     errors = RowErrors(sheet)
     departments = dict(
         OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).values_list("name", "pk")
     )
+    dept_names = {pk: name for name, pk in departments.items()}
     written: list[tuple[ParsedRow, Chain]] = []
+    plan = ImportPlan()
+    regions = RegionResolver()
     for row in rows:
         v = row.values
-        region = _region(str(v["region"]))
-        if region is None:
-            errors.add(
-                row.row,
-                "所在区域",
-                v["region"],
-                _("Unknown region: give its code (e.g. 370211) or a unique name."),
-            )
+        region_id, problem = regions.resolve(v["region"])
+        if region_id is None:
+            errors.add(row.row, "所在区域", v["region"], problem)
             continue
+        region = Region.objects.get(pk=region_id)
         dept_id = None
         if v.get("lead_department"):
             dept_id = departments.get(v["lead_department"])
@@ -108,12 +105,19 @@ def chain_import(
                     row.row, "产业链名称", v["name"], _("This chain is outside your data scope.")
                 )
                 continue
+            label = f"{region.name} {v['name']}"
+            changes = field_changes(chain, data, CHAIN_HEADERS, {"lead_department_id": dept_names})
+            if not changes:
+                plan.unchanged.append(RowChange(row.row, label))
+                continue
+            plan.updated.append(RowChange(row.row, label, changes))
             for key, val in data.items():
                 setattr(chain, key, val)
             chain.version += 1
             chain.save()
         else:
             chain = Chain.objects.create(region=region, name=v["name"], **data)
+            plan.created.append(RowChange(row.row, f"{region.name} {v['name']}"))
         written.append((row, chain))
     in_scope = set(
         Chain.objects.for_user(actor, write=True)
@@ -131,19 +135,25 @@ def chain_import(
     if errors:
         transaction.set_rollback(True)
         errors.raise_if_any()
+    (run or ImportRun()).checkpoint(plan)  # a preview ends here: its transaction rolls back
     audit.record(
         actor=actor,
         event_type="import",
         object_type="chains.chain",
         detail={"file": filename, "rows": len(written)},
     )
-    return len(written)
+    return plan
 
 
 @transaction.atomic
 def segment_import(
-    *, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据"
-) -> int:
+    *,
+    actor: Any,
+    rows: list[ParsedRow],
+    filename: str = "",
+    sheet: str = "数据",
+    run: ImportRun | None = None,
+) -> ImportPlan:
     """Import segments in file order (a parent before its children), upserting by chain, parent and name."""
     errors = RowErrors(sheet)
     chains: dict[str, list[Chain]] = {}
@@ -151,6 +161,7 @@ def segment_import(
         chains.setdefault(chain.name, []).append(chain)
         chains.setdefault(f"{chain.region.code}:{chain.name}", []).append(chain)
     count = 0
+    plan = ImportPlan()
     for row in rows:
         v = row.values
         found = chains.get(str(v["chain"]).strip(), [])
@@ -185,19 +196,28 @@ def segment_import(
         seg, created = Segment.objects.get_or_create(
             chain=chain, parent=parent, name=v["name"], defaults=data
         )
-        if not created:
-            for key, val in data.items():
-                setattr(seg, key, val)
-            seg.version += 1
-            seg.save()
+        label = f"{chain} · {v['parent'] + ' › ' if v.get('parent') else ''}{v['name']}"
         count += 1
+        if created:
+            plan.created.append(RowChange(row.row, label))
+            continue
+        changes = field_changes(seg, data, SEGMENT_HEADERS)
+        if not changes:
+            plan.unchanged.append(RowChange(row.row, label))
+            continue
+        plan.updated.append(RowChange(row.row, label, changes))
+        for key, val in data.items():
+            setattr(seg, key, val)
+        seg.version += 1
+        seg.save()
     if errors:
         transaction.set_rollback(True)
         errors.raise_if_any()
+    (run or ImportRun()).checkpoint(plan)  # a preview ends here: its transaction rolls back
     audit.record(
         actor=actor,
         event_type="import",
         object_type="chains.segment",
         detail={"file": filename, "rows": count},
     )
-    return count
+    return plan

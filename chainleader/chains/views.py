@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from chainleader.core.import_views import ObjectImportView
 from chainleader.core.views import (
     ChildDeleteView,
     ChildEditView,
@@ -13,7 +14,6 @@ from chainleader.core.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
-    ObjectImportView,
     ObjectListView,
 )
 from chainleader.enterprises.models import Enterprise

@@ -23,7 +23,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -40,10 +40,10 @@ from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from chainleader.core.exceptions import ImportRejected
+from chainleader.core.exceptions import HeadersMissing, ImportRejected
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,6 @@ MAX_ERRORS = 1000
 # Entries smaller than this are not ratio-checked: deflate cannot turn them into a bomb, the 100 MB
 # total still applies, and tiny XML parts (styles, empty sheets) legitimately compress very well.
 RATIO_MIN_BYTES = 1024 * 1024
-HEADER_SEARCH_ROWS = 5
 MAX_COLUMNS = 256  # columns looked at when searching the header row
 EXCEL_MAX_ROWS = 1_048_576
 MAX_NUMBER_CHARS = 100
@@ -120,6 +119,9 @@ class ExcelColumn:
     validator: Callable[[Any], str | None] | None = None
     help: str = ""
     aliases: tuple[str, ...] = ()
+    normalize: str = (
+        ""  # "code": NFKC, no spaces, upper case (credit codes, region and industry codes)
+    )
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -251,11 +253,7 @@ def check_upload(uploaded: Any) -> Path:
     if suffix in (".xlsm", ".xltm", ".xlsb"):
         raise _reject(_("Workbooks with macros (.xlsm) are not accepted."), value=name)
     if suffix not in ALLOWED_SUFFIXES:
-        raise _reject(
-            _("Only .xlsx and .csv files are accepted (this file is %(ext)s).")
-            % {"ext": suffix or _("without an extension")},
-            value=name,
-        )
+        raise _reject(_suffix_message(suffix), value=name)
     declared = getattr(uploaded, "size", None)
     if isinstance(declared, int) and declared > MAX_UPLOAD_BYTES:
         raise _too_large()
@@ -362,39 +360,182 @@ def _csv_problem(path: Path) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
+# --- header matching (issue 18: tolerant headers, reported leftovers) --------------------------
+
+_UNIT_SPLIT = re.compile(r"^(.+?)(?:\(([^()]*)\)|/([^/()]+))$")
+_NUMBER_UNIT = re.compile(
+    r"^([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)([^\d\s.+-][^\d]*)?$", re.IGNORECASE
+)
+# Units that convert into each other, as multiples of one base unit of their family.
+UNIT_FACTORS: dict[str, tuple[str, Decimal]] = {
+    "元": ("money", Decimal(1)),
+    "千元": ("money", Decimal(1_000)),
+    "万": ("money", Decimal(10_000)),
+    "万元": ("money", Decimal(10_000)),
+    "百万元": ("money", Decimal(1_000_000)),
+    "亿": ("money", Decimal(100_000_000)),
+    "亿元": ("money", Decimal(100_000_000)),
+    "亩": ("area", Decimal(1)),
+    "公顷": ("area", Decimal(15)),
+    "平方米": ("area", Decimal(15) / Decimal(10_000)),
+    "m2": ("area", Decimal(15) / Decimal(10_000)),
+    "m²": ("area", Decimal(15) / Decimal(10_000)),
+    "吨标煤": ("energy", Decimal(1)),
+    "吨标准煤": ("energy", Decimal(1)),
+    "tce": ("energy", Decimal(1)),
+    "万吨标煤": ("energy", Decimal(10_000)),
+    "吨": ("mass", Decimal(1)),
+    "万吨": ("mass", Decimal(10_000)),
+    "人": ("people", Decimal(1)),
+    "%": ("percent", Decimal(1)),
+}
+EMPTY_MARKS = frozenset({"-", "—", "——", "－", "–", "/", "／", "无", "空", "N/A", "n/a", "#N/A"})
+TOTAL_WORDS = ("合计", "小计", "总计", "总合计", "累计", "合计数")
+HEADER_SEARCH_ROWS = 10
+SAMPLE_ROWS = 3
+NOTICE_EXAMPLES = 5
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
 def _norm_header(value: Any) -> str:
-    text = _HEADER_SPACE.sub("", str(value)).rstrip("*＊")
+    """A header as compared: NFKC (full-width brackets and digits), no spaces, no required-mark star, case-folded."""
+    text = _HEADER_SPACE.sub("", _nfkc(str(value))).strip("*")
     return text.casefold()
 
 
-def _find_header(
-    head: Sequence[Sequence[Any]], columns: list[ExcelColumn]
-) -> tuple[int, dict[str, int], list[ExcelColumn]]:
-    """(header row number, field -> column index, missing required columns) for the best row."""
-    wanted = {
-        col.field: {_norm_header(h) for h in (col.header, *col.aliases) if str(h).strip()}
-        for col in columns
-    }
-    best: tuple[int, dict[str, int], list[ExcelColumn]] | None = None
-    for number, cells in enumerate(head, start=1):
-        positions: dict[str, int] = {}
-        for index, cell in enumerate(cells):
-            if cell is None or not str(cell).strip():
+def _split_unit(norm: str) -> tuple[str, str | None]:
+    """("注册资本", "万元") from a normalised "注册资本(万元)" or "注册资本/万元"; (norm, None) without a unit."""
+    match = _UNIT_SPLIT.match(norm)
+    if not match:
+        return norm, None
+    return match[1], (match[2] if match[2] is not None else match[3])
+
+
+def _unit_factor(given: str | None, wanted: str | None) -> Decimal | None:
+    """The factor that turns a value in ``given`` into ``wanted``; None when the units do not convert."""
+    if given is None or wanted is None or given == wanted:
+        return Decimal(1)
+    a, b = UNIT_FACTORS.get(given), UNIT_FACTORS.get(wanted)
+    if a is None or b is None or a[0] != b[0]:
+        return None
+    return a[1] / b[1]
+
+
+def column_unit(column: ExcelColumn) -> str | None:
+    """The unit a column's header names in brackets (万元 in 注册资本(万元)), else None."""
+    return _split_unit(_norm_header(column.header))[1]
+
+
+@dataclass
+class HeaderMatch:
+    """How one column of the file was read: into which field, with which unit factor, or why not."""
+
+    index: int
+    header: str
+    field: str | None = None
+    factor: Decimal = Decimal(1)
+    reason: str = ""
+
+
+def _match_headers(
+    cells: Sequence[Any], columns: list[ExcelColumn], mapping: dict[str, str] | None = None
+) -> list[HeaderMatch]:
+    """Match each non-blank header cell to a column: the user's saved mapping first, then the header or an alias
+    (after normalising), then the same name with a unit that converts. The first cell for a field wins."""
+    mapping = mapping or {}
+    by_field = {c.field: c for c in columns}
+    exact: dict[str, str] = {}
+    by_base: dict[str, list[tuple[str, str | None]]] = {}
+    for col in columns:
+        for name in (col.header, *col.aliases):
+            norm = _norm_header(name)
+            if not norm:
                 continue
-            positions.setdefault(_norm_header(cell), index)
-        mapping: dict[str, int] = {}
-        for col in columns:
-            found = [positions[h] for h in wanted[col.field] if h in positions]
-            if found:
-                mapping[col.field] = min(found)
-        missing = [c for c in columns if c.required and c.field not in mapping]
-        if mapping and not missing:
-            return number, mapping, []
-        if best is None or len(mapping) > len(best[1]):
-            best = (number, mapping, missing)
-    if best is None:
-        return 0, {}, [c for c in columns if c.required]
+            exact.setdefault(norm, col.field)
+            base, unit = _split_unit(norm)
+            by_base.setdefault(base, []).append((col.field, unit or column_unit(col)))
+    taken: dict[str, str] = {}
+    matches: list[HeaderMatch] = []
+    for index, cell in enumerate(cells):
+        if cell is None or not str(cell).strip():
+            continue
+        header = _HEADER_SPACE.sub(" ", str(cell)).strip()
+        norm = _norm_header(cell)
+        match = HeaderMatch(index=index, header=header)
+        field: str | None = None
+        factor = Decimal(1)
+        if norm in mapping:
+            field = mapping[norm] or None
+            if field is None:
+                match.reason = _("ignored by your column mapping")
+            elif field in by_field:
+                base, unit = _split_unit(norm)
+                factor = _unit_factor(unit, column_unit(by_field[field])) or Decimal(1)
+            else:
+                field = None
+        elif norm in exact:
+            field = exact[norm]
+        else:
+            base, unit = _split_unit(norm)
+            for candidate, wanted in by_base.get(base, []):
+                converted = _unit_factor(unit, wanted)
+                if converted is not None:
+                    field, factor = candidate, converted
+                    break
+                match.reason = _("its unit %(given)s does not convert to %(wanted)s") % {
+                    "given": unit,
+                    "wanted": wanted,
+                }
+        if field is not None:
+            if field in taken:
+                match.reason = _("the column %(other)s already gives %(field)s") % {
+                    "other": taken[field],
+                    "field": by_field[field].header,
+                }
+                field = None
+            else:
+                taken[field] = header
+                match.reason = ""
+        match.field, match.factor = field, factor
+        if field is None and not match.reason:
+            match.reason = _("no field of this import has this name")
+        matches.append(match)
+    return matches
+
+
+def _find_header(
+    head: Sequence[Sequence[Any]], columns: list[ExcelColumn], mapping: dict[str, str] | None
+) -> tuple[int, list[HeaderMatch]]:
+    """(header row number, matches) for the first of the head rows holding every required column, else the row
+    matching the most columns (0 when none matches any)."""
+    required = {c.field for c in columns if c.required}
+    best: tuple[int, list[HeaderMatch]] = (0, [])
+    best_count = 0
+    for number, cells in enumerate(head, start=1):
+        matches = _match_headers(cells, columns, mapping)
+        fields = {m.field for m in matches if m.field}
+        if fields and required <= fields:
+            return number, matches
+        if len(fields) > best_count:
+            best, best_count = (number, matches), len(fields)
     return best
+
+
+def _guess_header_row(head: Sequence[Sequence[Any]]) -> int:
+    """The row that looks most like a header when none matches: the first with the most text cells (a title row
+    has one merged cell, a filer row two or three)."""
+    best, best_count = 0, 0
+    for number, cells in enumerate(head, start=1):
+        count = sum(1 for c in cells if isinstance(c, str) and c.strip())
+        if count > best_count:
+            best, best_count = number, count
+    return best
+
+
+# --- values (issue 18: full-width digits, units, dates in every office's spelling) --------------
 
 
 def _is_blank(value: Any) -> bool:
@@ -422,8 +563,31 @@ def _number_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _to_decimal(value: Any, column: ExcelColumn) -> Decimal:
-    """Decimal of a numeric cell or numeric text; ValueError(message) if it is not a usable number."""
+class CellNotes:
+    """What reading changed on the way (a unit converted, a month read as its first day), for the preview."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], list[str]] = {}
+        self.counts: dict[tuple[str, str], int] = {}
+
+    def add(self, column: str, kind: str, text: str) -> None:
+        key = (column, kind)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        examples = self.items.setdefault(key, [])
+        if len(examples) < NOTICE_EXAMPLES:
+            examples.append(text)
+
+
+def _to_decimal(
+    value: Any,
+    column: ExcelColumn,
+    factor: Decimal = Decimal(1),
+    notes: CellNotes | None = None,
+    row: int | None = None,
+) -> Decimal:
+    """Decimal of a numeric cell or numeric text (1,234 / １２３ / 1.2亿 / 35%), in the column's unit;
+    ValueError(message) if it is not a usable number."""
+    wanted = column_unit(column)
     not_number = _("%(column)s must be a number.") % {"column": column.header}
     if isinstance(value, (bool, date)):
         raise ValueError(not_number)
@@ -434,13 +598,52 @@ def _to_decimal(value: Any, column: ExcelColumn) -> Decimal:
     elif isinstance(value, Decimal):
         number = value
     else:
-        text = str(value).strip().replace(",", "").replace("，", "").replace(" ", "")
-        if not text or len(text) > MAX_NUMBER_CHARS:
+        raw = str(value).strip()
+        if len(raw) > MAX_NUMBER_CHARS:
+            raise ValueError(not_number)
+        text = _nfkc(raw).replace(",", "").replace("，", "").replace(" ", "").replace("\u00a0", "")
+        match = _NUMBER_UNIT.match(text)
+        if not match:
             raise ValueError(not_number)
         try:
-            number = Decimal(text)
+            number = Decimal(match[1])
         except (InvalidOperation, ValueError):
             raise ValueError(not_number) from None
+        unit = match[2]
+        if unit:
+            given = unit.casefold()
+            if wanted is None:
+                if given in UNIT_FACTORS:
+                    raise ValueError(
+                        _("%(column)s takes a plain number, not %(unit)s.")
+                        % {"column": column.header, "unit": unit}
+                    )
+                cell_factor: Decimal | None = Decimal(1)
+            else:
+                cell_factor = _unit_factor(given, wanted)
+            if cell_factor is None:
+                raise ValueError(
+                    _("%(column)s: the unit %(unit)s cannot be read as %(wanted)s.")
+                    % {"column": column.header, "unit": unit, "wanted": wanted}
+                )
+            number = _check_size(number * cell_factor, column, not_number)
+            if cell_factor != 1 and notes is not None:
+                notes.add(
+                    column.header,
+                    "unit",
+                    _("row %(row)s: %(raw)s → %(value)s %(unit)s")
+                    % {"row": row, "raw": raw, "value": _plain(number), "unit": wanted},
+                )
+            return number  # the cell's own unit wins over the header's
+    return _check_size(number * factor if factor != 1 else number, column, not_number)
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number.normalize(), "f")
+    return text
+
+
+def _check_size(number: Decimal, column: ExcelColumn, not_number: str) -> Decimal:
     if not number.is_finite():
         raise ValueError(not_number)
     if number != 0 and number.adjusted() >= MAX_NUMBER_DIGITS:
@@ -448,7 +651,13 @@ def _to_decimal(value: Any, column: ExcelColumn) -> Decimal:
     return number
 
 
-def _to_date(value: Any, column: ExcelColumn) -> date:
+_MONTH_ONLY = re.compile(r"^(\d{4})(?:年|[-/.])(\d{1,2})月?$")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _to_date(
+    value: Any, column: ExcelColumn, notes: CellNotes | None = None, row: int | None = None
+) -> date:
     bad = _("%(column)s must be a date (YYYY-MM-DD).") % {"column": column.header}
     if isinstance(value, datetime):
         return value.date()
@@ -456,7 +665,11 @@ def _to_date(value: Any, column: ExcelColumn) -> date:
         return value
     if isinstance(value, bool):
         raise ValueError(bad)
+    if isinstance(value, (int, float, Decimal)) and 1 <= value < 2_958_466:
+        # An Excel date serial (a date cell formatted as a number, or a CSV exported without formats).
+        return EXCEL_EPOCH + timedelta(days=int(value))
     text = _number_text(value) if isinstance(value, (int, float, Decimal)) else str(value).strip()
+    text = _nfkc(text).replace(" ", "")
     for pattern in _DATE_RES:
         match = pattern.match(text)
         if match:
@@ -464,6 +677,17 @@ def _to_date(value: Any, column: ExcelColumn) -> date:
                 return date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
                 raise ValueError(bad) from None
+    match = _MONTH_ONLY.match(text)
+    if match and 1 <= int(match[2]) <= 12:
+        if notes is not None:
+            notes.add(
+                column.header,
+                "month",
+                _("row %(row)s: %(raw)s has no day; read as the 1st") % {"row": row, "raw": text},
+            )
+        return date(int(match[1]), int(match[2]), 1)
+    if text.isdigit() and 3 <= len(text) <= 5:
+        return EXCEL_EPOCH + timedelta(days=int(text))
     raise ValueError(bad)
 
 
@@ -472,12 +696,15 @@ def _to_bool(value: Any, column: ExcelColumn) -> bool:
         return value
     if isinstance(value, (int, float, Decimal)) and value in (0, 1):
         return bool(value)
-    text = str(value).strip().casefold()
+    text = _nfkc(str(value)).strip().casefold()
     if text in TRUE_WORDS:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValueError(_("%(column)s must be 是 (yes) or 否 (no).") % {"column": column.header})
+    raise ValueError(
+        _("%(column)s must be 是 or 否 (also √/×, Y/N, 1/0, TRUE/FALSE).")
+        % {"column": column.header}
+    )
 
 
 def _to_choice(value: Any, column: ExcelColumn) -> str:
@@ -488,9 +715,9 @@ def _to_choice(value: Any, column: ExcelColumn) -> str:
     stored = {str(v): v for v in choices.values()}
     if text in stored:
         return stored[text]
-    folded = text.casefold()
+    folded = _nfkc(text).replace(" ", "").casefold()
     for label, stored_value in choices.items():
-        if folded in (str(label).casefold(), str(stored_value).casefold()):
+        if folded in (_nfkc(str(label)).casefold(), str(stored_value).casefold()):
             return stored_value
     raise ValueError(
         _("%(column)s must be one of: %(choices)s.")
@@ -498,13 +725,33 @@ def _to_choice(value: Any, column: ExcelColumn) -> str:
     )
 
 
-def convert_cell(column: ExcelColumn, value: Any) -> Any:
+def normalize_code(text: str) -> str:
+    """A code as typed by a clerk, made comparable: NFKC (full-width letters and digits), no spaces, upper case."""
+    return _HEADER_SPACE.sub("", _nfkc(text)).upper()
+
+
+def convert_cell(
+    column: ExcelColumn,
+    value: Any,
+    *,
+    factor: Decimal = Decimal(1),
+    notes: CellNotes | None = None,
+    row: int | None = None,
+) -> Any:
     """Convert one raw cell for ``column``; None for a blank cell; ValueError(message) if invalid."""
     if _is_blank(value):
         return None
     kind = column.kind
+    if (
+        kind in ("int", "decimal", "date")
+        and isinstance(value, str)
+        and value.strip() in EMPTY_MARKS
+    ):
+        return None  # "—", "/", "无": the office's way of writing an empty figure
     if kind == "str":
         text = _number_text(value)
+        if column.normalize == "code":
+            text = normalize_code(text)
         if not text:
             return None
         if column.max_length is not None and len(text) > column.max_length:
@@ -514,14 +761,14 @@ def convert_cell(column: ExcelColumn, value: Any) -> Any:
             )
         return text
     if kind == "int":
-        number = _to_decimal(value, column)
+        number = _to_decimal(value, column, factor, notes, row)
         if number != number.to_integral_value():
             raise ValueError(_("%(column)s must be a whole number.") % {"column": column.header})
         return int(number)
     if kind == "decimal":
-        return _to_decimal(value, column)
+        return _to_decimal(value, column, factor, notes, row)
     if kind == "date":
-        return _to_date(value, column)
+        return _to_date(value, column, notes, row)
     if kind == "bool":
         return _to_bool(value, column)
     return _to_choice(value, column)
@@ -537,45 +784,180 @@ def _run_validator(column: ExcelColumn, value: Any) -> list[str]:
     return [str(problem)] if problem else []
 
 
+# --- rows (issue 18: totals, formula rows, merged cells) ----------------------------------------
+
+
+class ParsedRows(list[ParsedRow]):
+    """The rows read, with what the preview shows beside them: the columns read and not read, rows skipped
+    (totals, formula rows) and the conversions made."""
+
+    def __init__(self, rows: Iterable[ParsedRow] = ()) -> None:
+        super().__init__(rows)
+        self.sheet = ""
+        self.header_row = 0
+        self.columns: list[HeaderMatch] = []
+        self.notices: list[dict[str, Any]] = []
+
+    @property
+    def unmatched(self) -> list[HeaderMatch]:
+        return [m for m in self.columns if m.field is None]
+
+
+def _notice(kind: str, message: str, *, row: int | None = None, column: str = "") -> dict[str, Any]:
+    return {"kind": kind, "row": row, "column": column, "message": str(message)}
+
+
+def _is_total_row(raw: Sequence[Any]) -> str | None:
+    """The totals word (合计, 小计, 总计) when a text cell of the row is one."""
+    for value in raw:
+        if isinstance(value, str) and value.strip():
+            text = _HEADER_SPACE.sub("", _nfkc(value)).rstrip(":：")
+            for word in TOTAL_WORDS:
+                if text == word or text.startswith((word + ":", word + "(")):
+                    return word
+    return None
+
+
+@dataclass
+class SheetScan:
+    """What a byte scan of the sheet XML tells before parsing: rows with values, formula rows, merged ranges."""
+
+    value_rows: int = 0
+    formula_rows: frozenset[int] = frozenset()
+    merges: tuple[
+        tuple[int, int, int, int], ...
+    ] = ()  # (min_row, min_col, max_row, max_col), 1-based
+
+
+class _MergeFiller:
+    """Fills the cells of merged ranges with their top-left value while rows stream past (rows arrive in order)."""
+
+    def __init__(self, merges: Sequence[tuple[int, int, int, int]], width: int) -> None:
+        self.by_row: dict[int, list[tuple[int, int, int, int]]] = {}
+        for merge in merges:
+            r1, c1, r2, _c2 = merge
+            if c1 > width:
+                continue
+            for r in range(r1, min(r2, r1 + MAX_ROWS) + 1):
+                self.by_row.setdefault(r, []).append(merge)
+        self.values: dict[tuple[int, int], Any] = {}
+
+    def fill(self, number: int, cells: Sequence[Any]) -> Sequence[Any]:
+        merges = self.by_row.get(number)
+        if not merges:
+            return cells
+        out = list(cells)
+        for r1, c1, _r2, c2 in merges:
+            if number == r1:
+                self.values[(r1, c1)] = out[c1 - 1] if c1 - 1 < len(out) else None
+            top_left = self.values.get((r1, c1))
+            for c in range(c1, c2 + 1):
+                if (number, c) == (r1, c1):
+                    continue
+                while len(out) < c:
+                    out.append(None)
+                if _is_blank(out[c - 1]):
+                    out[c - 1] = top_left
+        return out
+
+
 def _parse_table(
     sheet: str,
     head: Sequence[Sequence[Any]],
     body: Callable[[int, int], Iterator[Sequence[Any]]],
     columns: list[ExcelColumn],
     max_rows: int,
-) -> list[ParsedRow]:
+    *,
+    mapping: dict[str, str] | None = None,
+    scan: SheetScan | None = None,
+) -> ParsedRows:
+    scan = scan or SheetScan()
     if not any(any(not _is_blank(v) for v in row) for row in head):
         raise _reject(_("The sheet is empty."), sheet=sheet)
-    header_row, mapping, missing = _find_header(head, columns)
+    filler = _MergeFiller(scan.merges, MAX_COLUMNS)
+    head = [filler.fill(n, cells) for n, cells in enumerate(head, start=1)]
+    header_row, matches = _find_header(head, columns, mapping)
+    fields = {m.field: m for m in matches if m.field}
     errors = RowErrors(sheet)
-    if missing or not mapping:
-        for col in missing:
+    missing = [c for c in columns if c.required and c.field not in fields]
+    if missing or not fields:
+        found_row = header_row or _guess_header_row(head)
+        found = [
+            _HEADER_SPACE.sub(" ", str(c)).strip()
+            for c in (head[found_row - 1] if found_row else ())
+            if c is not None and str(c).strip()
+        ]
+        found_text = "、".join(found[:30]) or _("none")
+        for col in missing or [c for c in columns if c.required][:1]:
             errors.add(
                 None,
                 col.header,
                 "",
                 _(
-                    "The required column %(column)s is missing (headers must be in one of the first %(n)s rows)."
+                    "The required column %(column)s is missing (the columns found in row %(row)s are: %(found)s)."
                 )
-                % {"column": col.header, "n": HEADER_SEARCH_ROWS},
+                % {"column": col.header, "row": found_row or 1, "found": found_text},
             )
-        if not errors:
-            errors.add(
-                None,
-                "",
-                "",
-                _("No known column header was found in the first %(n)s rows.")
-                % {"n": HEADER_SEARCH_ROWS},
-            )
-        errors.raise_if_any()
+        raise HeadersMissing(errors.errors, "")
 
-    width = max(mapping.values()) + 1
-    located = [(col, mapping.get(col.field)) for col in columns]
-    parsed: list[ParsedRow] = []
+    parsed = ParsedRows()
+    parsed.sheet, parsed.header_row, parsed.columns = sheet, header_row, matches
+    for m in parsed.unmatched:
+        parsed.notices.append(
+            _notice(
+                "column",
+                _("Column %(column)s was not imported: %(reason)s.")
+                % {"column": m.header, "reason": m.reason},
+                column=m.header,
+            )
+        )
+    by_field = {c.field: c for c in columns}
+    for m in matches:
+        if m.field and m.factor != 1:
+            parsed.notices.append(
+                _notice(
+                    "unit",
+                    _("Column %(column)s is converted to %(unit)s (× %(factor)s).")
+                    % {
+                        "column": m.header,
+                        "unit": column_unit(by_field[m.field]),
+                        "factor": _plain(m.factor),
+                    },
+                    column=m.header,
+                )
+            )
+    width = max(m.index for m in fields.values()) + 1
+    located = [(col, fields[col.field].index if col.field in fields else None) for col in columns]
+    factors = {f: m.factor for f, m in fields.items()}
+    key_fields = [c for c in columns if c.required and c.kind == "str"]
+    notes = CellNotes()
+    filler = _MergeFiller(scan.merges, width)
     data_rows = 0
     for number, cells in enumerate(body(header_row + 1, width), start=header_row + 1):
+        cells = filler.fill(number, cells)
         raw = [cells[i] if i is not None and i < len(cells) else None for _col, i in located]
         if all(_is_blank(v) for v in raw):
+            continue
+        word = _is_total_row(raw)
+        if word:
+            parsed.notices.append(
+                _notice(
+                    "row",
+                    _("Row %(row)s is a %(word)s row: skipped.") % {"row": number, "word": word},
+                    row=number,
+                )
+            )
+            continue
+        if number in scan.formula_rows and all(
+            _is_blank(raw[columns.index(c)]) for c in key_fields
+        ):
+            parsed.notices.append(
+                _notice(
+                    "row",
+                    _("Row %(row)s holds formulas and no name: skipped.") % {"row": number},
+                    row=number,
+                )
+            )
             continue
         data_rows += 1
         if data_rows > max_rows:
@@ -583,7 +965,9 @@ def _parse_table(
         values: dict[str, Any] = {}
         for (col, _index), cell in zip(located, raw, strict=True):
             try:
-                value = convert_cell(col, cell)
+                value = convert_cell(
+                    col, cell, factor=factors.get(col.field, Decimal(1)), notes=notes, row=number
+                )
             except ValueError as exc:
                 errors.add(number, col.header, cell, str(exc))
                 values[col.field] = None
@@ -604,6 +988,20 @@ def _parse_table(
             errors.truncated = True
             break
         parsed.append(ParsedRow(row=number, values=values))
+    for (column, kind), examples in notes.items.items():
+        count = notes.counts[(column, kind)]
+        label = (
+            _("%(count)s values of %(column)s converted to the column's unit")
+            if kind == "unit"
+            else _("%(count)s dates of %(column)s give only a month and were read as its 1st")
+        ) % {"count": count, "column": column}
+        parsed.notices.append(
+            _notice(
+                kind,
+                f"{label}: {'；'.join(examples)}{' …' if count > len(examples) else ''}",
+                column=column,
+            )
+        )
     if errors:
         # The rows as far as they converted ride along, so the import view can also report the errors the
         # service would find (an unknown chain, a bad district) in the same upload: every error at once.
@@ -633,11 +1031,16 @@ def _row_limit(max_rows: int, sheet: str) -> ImportRejected:
 _ROW_TAG = b"<row"
 # A non-blank value: <v>42</v> (numbers, shared-string indexes, formula results) or <t>text</t>.
 _VALUE_RE = re.compile(rb"<v>[^<\s]|<t(?:\s[^>]*)?>\s*[^<\s]")
+_ROW_NUMBER_RE = re.compile(rb'^[^>]*?\br="(\d+)"')
+_FORMULA_RE = re.compile(rb"<f[\s>/]")
+_MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 _PRESCAN_MAX_ROW_BYTES = 8 * 1024 * 1024
+MAX_MERGES = 10_000
 
 
-def _value_rows(path: Path, member: str, *, stop_after: int) -> int:
-    """Fast upper bound of a sheet's rows holding a value (a byte scan, no XML parsing).
+def _scan_sheet(path: Path, member: str, *, stop_after: int) -> SheetScan:
+    """A byte scan of the sheet XML (no XML parsing): an upper bound of the rows holding a value, the rows
+    holding a formula and the merged ranges.
 
     Lets a far-too-long sheet be refused in well under a second (IN1) instead of after streaming
     50,000 rows through openpyxl. It may over-count (values only in unmapped columns), so read_rows
@@ -645,7 +1048,10 @@ def _value_rows(path: Path, member: str, *, stop_after: int) -> int:
     prefixes (<x:row>) or with a single enormous row give 0 here and rely on the streaming count.
     """
     count = 0
+    formulas: set[int] = set()
+    merges: list[tuple[int, int, int, int]] = []
     buffer = b""
+    tail = b""
     with zipfile.ZipFile(path) as archive, archive.open(member) as source:
         while True:
             chunk = source.read(1024 * 1024)
@@ -654,18 +1060,37 @@ def _value_rows(path: Path, member: str, *, stop_after: int) -> int:
             if cut > 0:
                 complete, buffer = buffer[:cut], buffer[cut:]
                 # piece 0 is the sheet preamble or empty; every later piece is one <row ...> element
-                count += sum(1 for piece in complete.split(_ROW_TAG)[1:] if _VALUE_RE.search(piece))
+                for piece in complete.split(_ROW_TAG)[1:]:
+                    if _VALUE_RE.search(piece):
+                        count += 1
+                    if _FORMULA_RE.search(piece):
+                        number = _ROW_NUMBER_RE.match(piece)
+                        if number:
+                            formulas.add(int(number[1]))
+                tail = complete[-200_000:] if not chunk else b""
                 if count > stop_after:
-                    return count
+                    return SheetScan(count, frozenset(formulas))
             elif len(buffer) > _PRESCAN_MAX_ROW_BYTES:
-                return 0
+                return SheetScan(0)
             if not chunk:
-                return count
+                for match in itertools.islice(_MERGE_RE.finditer(tail + buffer), MAX_MERGES):
+                    merges.append(
+                        (
+                            int(match[2]),
+                            column_index_from_string(match[1].decode()),
+                            int(match[4]),
+                            column_index_from_string(match[3].decode()),
+                        )
+                    )
+                return SheetScan(count, frozenset(formulas), tuple(merges))
 
 
-def _read_xlsx(
-    path: Path, columns: list[ExcelColumn], sheet: str | None, max_rows: int
-) -> list[ParsedRow]:
+@contextlib.contextmanager
+def _open_xlsx(
+    path: Path, sheet: str | None, max_rows: int
+) -> Iterator[
+    tuple[str, list[tuple[Any, ...]], Callable[[int, int], Iterator[Sequence[Any]]], SheetScan]
+]:
     problem = _xlsx_problem(path)  # defence in depth when a caller skipped check_upload
     if problem:
         raise _reject(problem)
@@ -685,15 +1110,19 @@ def _read_xlsx(
             ws = workbook[sheet]
         else:
             sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
+            visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
             if not sheets:
                 raise _reject(unreadable)
-            ws = sheets[0]
+            ws = (visible or sheets)[0]
         title = ws.title
         ws.reset_dimensions()  # the stored dimension may be wrong; never trust it
         member = getattr(ws, "_worksheet_path", None)
         limit = max_rows + max_rows // 50 + HEADER_SEARCH_ROWS
-        if isinstance(member, str) and _value_rows(path, member, stop_after=limit) > limit:
-            raise _row_limit(max_rows, title)
+        scan = SheetScan()
+        if isinstance(member, str):
+            scan = _scan_sheet(path, member, stop_after=limit)
+            if scan.value_rows > limit:
+                raise _row_limit(max_rows, title)
 
         head = [
             tuple(r)
@@ -707,7 +1136,7 @@ def _read_xlsx(
                 min_row=start, max_row=EXCEL_MAX_ROWS, max_col=width, values_only=True
             )
 
-        return _parse_table(title, head, body, columns, max_rows)
+        yield title, head, body, scan
     except ImportRejected:
         raise
     except Exception as exc:
@@ -717,27 +1146,59 @@ def _read_xlsx(
         workbook.close()
 
 
-def _read_csv(
-    path: Path, columns: list[ExcelColumn], sheet: str | None, max_rows: int
-) -> list[ParsedRow]:
+@contextlib.contextmanager
+def _open_csv(
+    path: Path, sheet: str | None
+) -> Iterator[
+    tuple[str, list[list[Any]], Callable[[int, int], Iterator[Sequence[Any]]], SheetScan]
+]:
     name = sheet or "CSV"
     if path.stat().st_size > MAX_UPLOAD_BYTES:
         raise _too_large()
     text = _decode_csv(path.read_bytes())
     if text is None:
         raise _reject(_("The CSV file is not valid text (UTF-8 or GB18030)."), sheet=name)
+    delimiter = _csv_delimiter(text)
 
     def rows_from(start: int, width: int | None = None) -> Iterator[Sequence[Any]]:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         for row in itertools.islice(reader, start - 1, None):
             yield row if width is None else row[:width]
 
     try:
         head = [list(r) for r in itertools.islice(rows_from(1), HEADER_SEARCH_ROWS)]
-        return _parse_table(name, head, rows_from, columns, max_rows)
+        yield name, head, rows_from, SheetScan()
     except csv.Error as exc:
         logger.warning("csv import: rejected (%s)", exc)
         raise _reject(_("The CSV file could not be read."), sheet=name) from None
+
+
+def _csv_delimiter(text: str) -> str:
+    """Comma, or the tab / semicolon an older system wrote, judged from the first lines."""
+    sample = text[:4096].splitlines()[:HEADER_SEARCH_ROWS]
+    counts = {d: sum(line.count(d) for line in sample) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def _open_table(path: Path, sheet: str | None, max_rows: int) -> Any:
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _open_xlsx(path, sheet, max_rows)
+    if suffix == ".csv":
+        return _open_csv(path, sheet)
+    raise _reject(_suffix_message(suffix))
+
+
+def _suffix_message(suffix: str) -> str:
+    if suffix in (".xls", ".et", ".wps"):
+        return _(
+            "Old %(ext)s workbooks are not read: open the file in Excel or WPS and choose 另存为 (Save as) "
+            "→ Excel 工作簿 (*.xlsx), then upload the .xlsx."
+        ) % {"ext": suffix}
+    return _("Only .xlsx and .csv files are accepted (this file is %(ext)s).") % {
+        "ext": suffix or _("without an extension")
+    }
 
 
 def read_rows(
@@ -746,21 +1207,58 @@ def read_rows(
     *,
     sheet: str | None = None,
     max_rows: int = MAX_ROWS,
-) -> list[ParsedRow]:
+    mapping: dict[str, str] | None = None,
+) -> ParsedRows:
     """Parse an uploaded .xlsx or .csv into typed rows, or raise ``ImportRejected`` listing every bad cell.
 
-    The header row is the first of the first 5 rows holding every required header (so the template's
-    title row is skipped). Blank rows are skipped; more than ``max_rows`` data rows is one error.
+    The header row is the first of the first 10 rows holding every required header (title and filer rows above
+    it are skipped), matched after normalising (full-width brackets, spaces, units); ``mapping`` (normalised file
+    header -> field, "" to ignore) is the user's own column mapping. Blank rows, totals rows and formula rows
+    are skipped with a notice; more than ``max_rows`` data rows is one error.
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(path, columns, sheet, max_rows)
-    if suffix == ".csv":
-        return _read_csv(path, columns, sheet, max_rows)
-    raise _reject(
-        _("Only .xlsx and .csv files are accepted (this file is %(ext)s).") % {"ext": suffix}
-    )
+    with _open_table(path, sheet, max_rows) as (title, head, body, scan):
+        return _parse_table(title, head, body, columns, max_rows, mapping=mapping, scan=scan)
+
+
+def sniff(
+    path: Path | str, columns: list[ExcelColumn], *, mapping: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The file's columns for the mapping screen: header row, each header with sample values and the field it
+    maps to now."""
+    path = Path(path)
+    with _open_table(path, None, MAX_ROWS) as (title, head, body, scan):
+        if not any(any(not _is_blank(v) for v in row) for row in head):
+            raise _reject(_("The sheet is empty."), sheet=title)
+        filler = _MergeFiller(scan.merges, MAX_COLUMNS)
+        head = [filler.fill(n, cells) for n, cells in enumerate(head, start=1)]
+        header_row, matches = _find_header(head, columns, mapping)
+        if not header_row:
+            header_row = _guess_header_row(head)
+            matches = _match_headers(head[header_row - 1], columns, mapping) if header_row else []
+        width = max((m.index for m in matches), default=0) + 1
+        samples: list[list[str]] = [[] for _m in range(width)]
+        for cells in itertools.islice(body(header_row + 1, width), 50):
+            if all(_is_blank(c) for c in cells):
+                continue
+            for i in range(width):
+                if i < len(cells) and not _is_blank(cells[i]) and len(samples[i]) < SAMPLE_ROWS:
+                    samples[i].append(_preview(_number_text(cells[i]))[:40])
+            if all(len(s) >= SAMPLE_ROWS for s in samples):
+                break
+        return {
+            "sheet": title,
+            "header_row": header_row,
+            "columns": [
+                {
+                    "key": _norm_header(m.header),
+                    "header": m.header,
+                    "field": m.field or "",
+                    "samples": samples[m.index],
+                }
+                for m in matches
+            ],
+        }
 
 
 # --------------------------------------------------------------------------------------------

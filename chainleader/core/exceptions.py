@@ -22,3 +22,7 @@ class ImportRejected(Exception):
     def __init__(self, errors: list[dict[str, object]], message: str = "") -> None:
         super().__init__(message or f"{len(errors)} error(s)")
         self.errors = errors
+
+
+class HeadersMissing(ImportRejected):
+    """The file's header row lacks required columns: the user may map the file's columns instead."""

@@ -154,3 +154,25 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.get_status_display()} {self.progress}%"
+
+
+class ImportMapping(models.Model):
+    """A user's own column mapping for one kind of import (issue 18): the file's header, normalised, to the
+    field it fills ("" = not imported). Offered again on the next upload of the same kind."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_mappings"
+    )
+    kind = models.CharField(_("import kind"), max_length=100)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import column mapping")
+        verbose_name_plural = _("import column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="import_mapping_one_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"

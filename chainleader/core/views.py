@@ -11,9 +11,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from . import audit, excel, services
-from .exceptions import ImportRejected, ServiceError, StaleEdit
+from .exceptions import ServiceError, StaleEdit
 from .tables import Column
 
 logger = logging.getLogger(__name__)
@@ -307,90 +307,6 @@ class ObjectHistoryView(ScopedMixin, TemplateView):
         return render(
             request, self.template_name, {**self.meta(), "object": obj, "entries": entries}
         )
-
-
-class ObjectImportView(ScopedMixin, View):
-    """Excel import: template download (?template=1), upload, all-or-nothing, row-level error report."""
-
-    template_name = "core/object_import.html"
-    columns: list[excel.ExcelColumn] = []
-    import_service: Any = None
-    list_url_name = ""
-    examples: list[list[Any]] = []
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.require_editor()
-        if self.import_service is None:
-            raise ImproperlyConfigured("import_service")
-        return super().dispatch(request, *args, **kwargs)
-
-    def context(self, **extra: Any) -> dict[str, Any]:
-        return {
-            **self.meta(),
-            "columns": self.columns,
-            "list_url_name": self.list_url_name,
-            **extra,
-        }
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.GET.get("template"):
-            title = _("%(name)s import template") % {"name": self.meta()["verbose_name_plural"]}
-            content = excel.build_template(self.columns, title=title, examples=self.examples)
-            return excel.xlsx_response(content, f"{title}.xlsx")
-        return render(request, self.template_name, self.context())
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        upload = request.FILES.get("file")
-        if upload is None:
-            return render(
-                request, self.template_name, self.context(error=_("Choose a file to upload."))
-            )
-        try:
-            path = excel.check_upload(upload)
-            try:
-                rows = excel.read_rows(path, self.columns)
-                result = type(self).import_service(
-                    actor=request.user, rows=rows, filename=upload.name
-                )
-            except ImportRejected as exc:
-                partial = getattr(exc, "partial_rows", None)
-                if partial is None:
-                    raise
-                raise ImportRejected(
-                    excel.merge_errors(exc.errors, self.service_errors(partial, upload.name))
-                ) from exc
-            finally:
-                excel.cleanup(path)
-        except ImportRejected as exc:
-            return render(
-                request,
-                self.template_name,
-                self.context(errors=exc.errors[:1000], error_count=len(exc.errors)),
-                status=200,
-            )
-        messages.success(request, _("Imported %(count)s rows.") % {"count": result})
-        return redirect(self.list_url_name)
-
-    def service_errors(self, rows: list[Any], filename: str) -> list[dict[str, Any]]:
-        """The errors the import service finds in rows that had cell errors already (a bad chain beside a bad
-        number): run in a transaction that is always rolled back, so nothing is written."""
-
-        class _RolledBack(Exception):
-            pass
-
-        try:
-            with transaction.atomic():
-                type(self).import_service(actor=self.request.user, rows=rows, filename=filename)
-                raise _RolledBack
-        except ImportRejected as exc:
-            return list(exc.errors)
-        except _RolledBack:
-            return []
-        except Exception:
-            logger.info("import service could not check rows with cell errors", exc_info=True)
-            return []
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -13,9 +14,12 @@ from chainleader.core import audit
 from chainleader.core import services as core_services
 from chainleader.core.excel import ParsedRow, RowErrors
 from chainleader.core.exceptions import ServiceError
+from chainleader.core.imports import ImportPlan, ImportRun, RowChange, field_changes, headers_of
 from chainleader.parks.models import Park
+from chainleader.reference.lookups import RegionResolver
 from chainleader.reference.models import Industry, Region
 
+from .importers import ENTERPRISE_COLUMNS, FIGURE_COLUMNS
 from .models import Enterprise, EnterpriseProduct, Product, YearFigure
 
 IMPORT_FIELDS = [
@@ -71,23 +75,23 @@ def _industry_lookup() -> dict[str, int]:
     return {**{c: i for c, _f, i in rows}, **{f: i for _c, f, i in rows}}
 
 
-def _region_lookup() -> tuple[dict[str, int], dict[str, list[int]]]:
-    by_code = dict(Region.objects.values_list("code", "id"))
-    by_name: dict[str, list[int]] = {}
-    for name, alias, pk in Region.objects.values_list("name", "alias", "id"):
-        for key in {name, alias} - {""}:
-            by_name.setdefault(key, []).append(pk)
-    return by_code, by_name
-
-
 @transaction.atomic
 def enterprise_import(
-    *, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据"
-) -> int:
-    """Import enterprises from parsed rows: upsert by credit code, all-or-nothing, one audit row (RL2)."""
+    *,
+    actor: Any,
+    rows: list[ParsedRow],
+    filename: str = "",
+    sheet: str = "数据",
+    run: ImportRun | None = None,
+) -> ImportPlan:
+    """Import enterprises from parsed rows: upsert by credit code, all-or-nothing, one audit row (RL2).
+
+    Returns the plan (new, changed field by field, unchanged); unchanged firms are not written.
+    """
+    run = run or ImportRun()
     errors = RowErrors(sheet)
     industries = _industry_lookup()
-    regions_by_code, regions_by_name = _region_lookup()
+    regions = RegionResolver()
     parks: dict[str, int] = {}
     for pk, name in Park.objects.for_user(actor).values_list("pk", "name"):
         parks.setdefault(name, pk)
@@ -115,21 +119,9 @@ def enterprise_import(
                 row.row, "统一社会信用代码", uscc, _("This enterprise is outside your data scope.")
             )
             continue
-        region_text = str(v["region"]).strip()
-        region_id = regions_by_code.get(region_text)
+        region_id, problem = regions.resolve(v["region"])
         if region_id is None:
-            ids = regions_by_name.get(region_text, [])
-            home = [i for i in ids if i in _home_region_ids()]
-            ids = home or ids
-            if len(ids) == 1:
-                region_id = ids[0]
-            else:
-                msg = (
-                    _("Unknown region: give its code (e.g. 370211) or a unique name.")
-                    if not ids
-                    else _("Region name is ambiguous: give its code.")
-                )
-                errors.add(row.row, "所在区域", region_text, msg)
+            errors.add(row.row, "所在区域", v["region"], problem)
         industry_id = None
         if v.get("industry"):
             industry_id = industries.get(str(v["industry"]).strip().upper())
@@ -160,7 +152,12 @@ def enterprise_import(
         prepared.append((row, {"uscc": uscc, **data}))
     errors.raise_if_any()
 
-    creates = [Enterprise(**d) for _r, d in prepared if d["uscc"] not in existing]
+    plan = ImportPlan()
+    creates = []
+    for row, d in prepared:
+        if d["uscc"] not in existing:
+            creates.append(Enterprise(**d))
+            plan.created.append(RowChange(row.row, f"{d['uscc']} {d['name']}"))
     updates = []
     if any(d["uscc"] in existing for _r, d in prepared):
         current = {
@@ -169,40 +166,43 @@ def enterprise_import(
                 uscc__in=[d["uscc"] for _r, d in prepared if d["uscc"] in existing]
             )
         }
-        for _r, d in prepared:
+        names = _display_names(current.values(), [d for _r, d in prepared])
+        for row, d in prepared:
             obj = current.get(d["uscc"])
             if obj is None:
                 continue
+            changes = field_changes(obj, {k: d[k] for k in IMPORT_FIELDS}, IMPORT_HEADERS, names)
+            label = f"{d['uscc']} {d['name']}"
+            if not changes:
+                plan.unchanged.append(RowChange(row.row, label))
+                continue
+            plan.updated.append(RowChange(row.row, label, changes))
             for key in IMPORT_FIELDS:
                 setattr(obj, key, d[key])
             obj.version += 1
             updates.append(obj)
-    bulk_create_with_history(creates, Enterprise, batch_size=1000, default_user=actor)
-    if updates:
-        bulk_update_with_history(
-            updates, Enterprise, [*IMPORT_FIELDS, "version"], batch_size=1000, default_user=actor
-        )
-    # A district may only import firms on its own territory: every written row must be in scope.
-    written = [d["uscc"] for _r, d in prepared]
-    in_scope = set(
-        Enterprise.objects.for_user(actor, write=True)
-        .filter(uscc__in=written)
-        .values_list("uscc", flat=True)
-    )
+    # A district may only import firms on its own territory: every row written must be in its scope.
+    outside = _outside_write_scope(actor, prepared, regions)
     for row, d in prepared:
-        if d["uscc"] not in in_scope:
+        if d["uscc"] in outside:
             errors.add(
                 row.row,
                 "所在区域",
                 row.values["region"],
                 _("This region is outside your data scope."),
             )
-    if errors:
-        transaction.set_rollback(True)
-        errors.raise_if_any()
+    errors.raise_if_any()
+    run.checkpoint(plan)
+    bulk_create_with_history(creates, Enterprise, batch_size=1000, default_user=actor)
+    if updates:
+        bulk_update_with_history(
+            updates, Enterprise, [*IMPORT_FIELDS, "version"], batch_size=1000, default_user=actor
+        )
+    written = [e.uscc for e in creates] + [e.uscc for e in updates]
     written_ids = list(Enterprise.objects.filter(uscc__in=written).values_list("pk", flat=True))
     # The chain maps follow the registry: link the firms and derive again once this import is committed.
-    transaction.on_commit(lambda: _registry_changed(written_ids, actor))
+    if written_ids:
+        transaction.on_commit(lambda: _registry_changed(written_ids, actor))
     audit.record(
         actor=actor,
         event_type="import",
@@ -212,9 +212,73 @@ def enterprise_import(
             "rows": len(prepared),
             "created": len(creates),
             "updated": len(updates),
+            "unchanged": len(plan.unchanged),
         },
     )
-    return len(prepared)
+    return plan
+
+
+IMPORT_HEADERS = headers_of(
+    ENTERPRISE_COLUMNS, region_id="所在区域", park_id="所属园区", industry_id="行业代码"
+)
+
+
+def _display_names(
+    objects: Iterable[Enterprise], data: list[dict[str, Any]]
+) -> dict[str, dict[Any, str]]:
+    """Names for the foreign keys a preview shows (region, park, industry), for the ids in play only."""
+    ids: dict[str, set[Any]] = {"region_id": set(), "park_id": set(), "industry_id": set()}
+    for obj in objects:
+        for key, bucket in ids.items():
+            bucket.add(getattr(obj, key))
+    for d in data:
+        for key, bucket in ids.items():
+            bucket.add(d[key])
+    return {
+        "region_id": dict(
+            Region.objects.filter(pk__in=ids["region_id"] - {None}).values_list("pk", "name")
+        ),
+        "park_id": dict(
+            Park.objects.filter(pk__in=ids["park_id"] - {None}).values_list("pk", "name")
+        ),
+        "industry_id": dict(
+            Industry.objects.filter(pk__in=ids["industry_id"] - {None}).values_list(
+                "pk", "full_code"
+            )
+        ),
+    }
+
+
+def _outside_write_scope(
+    actor: Any, prepared: list[tuple[ParsedRow, dict[str, Any]]], regions: RegionResolver
+) -> set[str]:
+    """Credit codes that would end outside ``actor``'s write scope, judged before writing (as the scope would
+    judge the written rows): a firm is in by its region, or, already registered, by a chain, department or
+    grant that the import does not change."""
+    from dataclasses import replace
+
+    from chainleader.core.querysets import scope_for
+
+    from .querysets import enterprise_scope_q
+
+    scope = scope_for(actor).for_write()
+    if scope.everything:
+        return set()
+    codes = {pk: code for code, pk in regions.by_code.items()}
+    other = replace(scope, region_prefixes=())
+    kept = set(
+        Enterprise.objects.filter(enterprise_scope_q(other))
+        .filter(uscc__in=[d["uscc"] for _r, d in prepared])
+        .values_list("uscc", flat=True)
+    )
+    outside = set()
+    for _row, d in prepared:
+        code = codes.get(d["region_id"], "")
+        if scope.nothing or not (
+            any(code.startswith(p) for p in scope.region_prefixes) or d["uscc"] in kept
+        ):
+            outside.add(d["uscc"])
+    return outside
 
 
 def _registry_changed(enterprise_ids: list[int], actor: Any) -> None:
@@ -225,25 +289,15 @@ def _registry_changed(enterprise_ids: list[int], actor: Any) -> None:
     registry_changed_task.enqueue(enterprise_ids, getattr(actor, "pk", None))
 
 
-_HOME: set[int] = set()
-
-
-def _home_region_ids() -> set[int]:
-    from django.conf import settings
-
-    if not _HOME:
-        _HOME.update(
-            Region.objects.filter(code__startswith=settings.CHAINLEADER_HOME_REGION).values_list(
-                "pk", flat=True
-            )
-        )
-    return _HOME
-
-
 @transaction.atomic
 def figures_import(
-    *, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据"
-) -> int:
+    *,
+    actor: Any,
+    rows: list[ParsedRow],
+    filename: str = "",
+    sheet: str = "数据",
+    run: ImportRun | None = None,
+) -> ImportPlan:
     """Import yearly figures (年度经营数据) keyed by credit code and year; all-or-nothing; confidential: audited."""
     errors = RowErrors(sheet)
     if not _can_write_figures(actor):
@@ -253,6 +307,7 @@ def figures_import(
     fields = [*YearFigure.CONFIDENTIAL_FIELDS, "employees"]
     seen: dict[tuple[str, int], int] = {}
     prepared = []
+    labels: list[tuple[int, str]] = []
     for row in rows:
         v = row.values
         key = (v["uscc"], int(v["year"]))
@@ -277,23 +332,33 @@ def figures_import(
         for f in fields:
             val = v.get(f)
             if isinstance(val, Decimal) and val < 0 and f != "tax_wan":
-                errors.add(row.row, f, val, _("Must not be negative."))
+                errors.add(row.row, FIGURE_HEADERS[f], val, _("Must not be negative."))
         prepared.append((ent, key[1], {f: v.get(f) for f in fields}))
+        labels.append((row.row, v["uscc"]))
     errors.raise_if_any()
     current = {
         (f.enterprise_id, f.year): f
         for f in YearFigure.objects.filter(enterprise_id__in=[p[0] for p in prepared])
     }
+    plan = ImportPlan()
     creates, updates = [], []
-    for ent, year, data in prepared:
+    for (row, uscc), (ent, year, data) in zip(labels, prepared, strict=True):
+        label = f"{uscc} {year}"
         obj = current.get((ent, year))
         if obj is None:
             creates.append(YearFigure(enterprise_id=ent, year=year, **data))
-        else:
-            for k, val in data.items():
-                setattr(obj, k, val)
-            obj.version += 1
-            updates.append(obj)
+            plan.created.append(RowChange(row, label))
+            continue
+        changes = field_changes(obj, data, FIGURE_HEADERS)
+        if not changes:
+            plan.unchanged.append(RowChange(row, label))
+            continue
+        plan.updated.append(RowChange(row, label, changes))
+        for k, val in data.items():
+            setattr(obj, k, val)
+        obj.version += 1
+        updates.append(obj)
+    (run or ImportRun()).checkpoint(plan)
     bulk_create_with_history(creates, YearFigure, batch_size=1000, default_user=actor)
     if updates:
         bulk_update_with_history(
@@ -303,9 +368,18 @@ def figures_import(
         actor=actor,
         event_type="import",
         object_type="enterprises.yearfigure",
-        detail={"file": filename, "rows": len(prepared), "confidential": True},
+        detail={
+            "file": filename,
+            "rows": len(prepared),
+            "created": len(creates),
+            "updated": len(updates),
+            "confidential": True,
+        },
     )
-    return len(prepared)
+    return plan
+
+
+FIGURE_HEADERS = headers_of(FIGURE_COLUMNS)
 
 
 def _can_write_figures(actor: Any) -> bool:

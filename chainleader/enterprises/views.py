@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chainleader.core import audit
+from chainleader.core.import_views import ObjectImportView
 from chainleader.core.querysets import scope_for
 from chainleader.core.views import (
     ChildDeleteView,
@@ -13,7 +14,6 @@ from chainleader.core.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
-    ObjectImportView,
     ObjectListView,
 )
 from chainleader.evaluation.selectors import latest_result_for

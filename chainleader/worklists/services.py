@@ -27,6 +27,7 @@ from chainleader.core import audit
 from chainleader.core import services as core_services
 from chainleader.core.excel import ParsedRow, RowErrors
 from chainleader.core.exceptions import ServiceError, StaleEdit
+from chainleader.core.imports import ImportPlan, ImportRun, RowChange
 from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 from chainleader.projects.models import Project
 from chainleader.projects.services.projects import actor_name, is_editor
@@ -290,8 +291,13 @@ KIND_HEADER = "清单"
 
 @transaction.atomic
 def item_import(
-    *, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据"
-) -> int:
+    *,
+    actor: Any,
+    rows: list[ParsedRow],
+    filename: str = "",
+    sheet: str = "数据",
+    run: ImportRun | None = None,
+) -> ImportPlan:
     """Import list items (new ones only; they are then worked through the pages); all-or-nothing."""
     if not is_editor(actor):
         raise WorkflowForbidden(_("Your role may not change the lists."))
@@ -404,10 +410,14 @@ def item_import(
     if errors:
         transaction.set_rollback(True)
         errors.raise_if_any()
+    plan = ImportPlan(
+        created=[RowChange(row.row, f"{item.chain} · {item.title}") for row, item in items]
+    )
+    (run or ImportRun()).checkpoint(plan)  # a preview ends here: its transaction rolls back
     audit.record(
         actor=actor,
         event_type="import",
         object_type="worklists.workitem",
         detail={"file": filename, "rows": len(items)},
     )
-    return len(items)
+    return plan

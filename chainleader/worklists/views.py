@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from chainleader.chains.models import Chain
+from chainleader.core.import_views import ObjectImportView
 from chainleader.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
-    ObjectImportView,
     ObjectListView,
     ScopedMixin,
 )

@@ -12,6 +12,7 @@ from chainleader.chains.importers import CHAIN_COLUMNS, SEGMENT_COLUMNS
 from chainleader.chains.models import Chain, Segment
 from chainleader.core.models import AuditEvent
 from tests.factories import ChainFactory, region
+from tests.imports import import_file
 
 
 def workbook(columns, rows) -> SimpleUploadedFile:
@@ -31,12 +32,12 @@ def test_chains_import_and_a_second_run_updates(client, office_user):
         ["海洋装备", "市级", "3702", "一流产业集群", "市领导", "", "", "", 1],
         ["船舶海工", "区级", "370211", "", "区领导", "", "", "", 2],
     ]
-    resp = client.post(reverse("chains:chain_import"), {"file": workbook(CHAIN_COLUMNS, rows)})
+    resp = import_file(client, reverse("chains:chain_import"), workbook(CHAIN_COLUMNS, rows))
     assert resp.status_code == 302
     assert Chain.objects.get(name="海洋装备").category == "first_class"
     assert Chain.objects.get(name="船舶海工").region.code == "370211"
     rows[0][4] = "市领导（常务）"
-    client.post(reverse("chains:chain_import"), {"file": workbook(CHAIN_COLUMNS, rows)})
+    import_file(client, reverse("chains:chain_import"), workbook(CHAIN_COLUMNS, rows))
     assert Chain.objects.count() == 2
     assert Chain.objects.get(name="海洋装备").leader_post == "市领导（常务）"
     assert AuditEvent.objects.filter(event_type="import", object_type="chains.chain").count() == 2
@@ -49,11 +50,11 @@ def test_a_bad_chain_row_writes_nothing(client, office_user):
         ["坏链", "省级", "3702", "", "", "", "", "", 2],
         ["无区域", "区级", "999999", "", "", "", "", "", 3],
     ]
-    resp = client.post(reverse("chains:chain_import"), {"file": workbook(CHAIN_COLUMNS, rows)})
+    resp = import_file(client, reverse("chains:chain_import"), workbook(CHAIN_COLUMNS, rows))
     assert {(e["row"], e["column"]) for e in resp.context["errors"]} == {(3, "层级")}
     assert not Chain.objects.exists()
     rows[1][1] = "市级"
-    resp = client.post(reverse("chains:chain_import"), {"file": workbook(CHAIN_COLUMNS, rows)})
+    resp = import_file(client, reverse("chains:chain_import"), workbook(CHAIN_COLUMNS, rows))
     assert [(e["row"], e["column"]) for e in resp.context["errors"]] == [(4, "所在区域")]
     assert not Chain.objects.exists()
 
@@ -64,7 +65,7 @@ def test_a_district_cannot_import_a_city_chain(client, district_a_user):
         ["本区链", "区级", "370211", "", "", "", "", "", 1],
         ["市级链", "市级", "3702", "", "", "", "", "", 2],
     ]
-    resp = client.post(reverse("chains:chain_import"), {"file": workbook(CHAIN_COLUMNS, rows)})
+    resp = import_file(client, reverse("chains:chain_import"), workbook(CHAIN_COLUMNS, rows))
     assert [e["row"] for e in resp.context["errors"]] == [3]
     assert not Chain.objects.exists()
 
@@ -77,7 +78,7 @@ def test_segments_import_in_file_order_with_parents(client, office_user):
         ["智能家电", "压缩机", "核心零部件", "上游", 2, "", "变频"],
         ["智能家电", "整机", "", "中游", 1, "冰箱", ""],
     ]
-    resp = client.post(reverse("chains:segment_import"), {"file": workbook(SEGMENT_COLUMNS, rows)})
+    resp = import_file(client, reverse("chains:segment_import"), workbook(SEGMENT_COLUMNS, rows))
     assert resp.status_code == 302
     child = Segment.objects.get(chain=chain, name="压缩机")
     assert child.parent.name == "核心零部件" and child.position == "up"
@@ -91,7 +92,7 @@ def test_a_segment_with_an_unknown_parent_or_chain_writes_nothing(client, office
         ["智能家电", "压缩机", "不存在的环节", "上游", 2, "", ""],
         ["不存在的链", "整机", "", "中游", 1, "", ""],
     ]
-    resp = client.post(reverse("chains:segment_import"), {"file": workbook(SEGMENT_COLUMNS, rows)})
+    resp = import_file(client, reverse("chains:segment_import"), workbook(SEGMENT_COLUMNS, rows))
     assert {(e["row"], e["column"]) for e in resp.context["errors"]} == {
         (3, "上级环节"),
         (4, "产业链"),

@@ -254,10 +254,15 @@ def test_oversized_stream_without_size_rejected(uploads: Path) -> None:
     assert list(uploads.iterdir()) == []
 
 
-@pytest.mark.parametrize("name", ["tool.exe", "old.xls", "notes.txt", "data.xlsx.exe", "noext"])
+@pytest.mark.parametrize("name", ["tool.exe", "notes.txt", "data.xlsx.exe", "noext"])
 def test_wrong_extension_rejected(name: str, uploads: Path) -> None:
     message = only_message(rejected(upload(name, xlsx_bytes([HEADERS]))))
     assert message.startswith("Only .xlsx and .csv files are accepted")
+
+
+def test_old_xls_refused_with_how_to_save_as_xlsx(uploads: Path) -> None:
+    message = only_message(rejected(upload("old.xls", xlsx_bytes([HEADERS]))))
+    assert "另存为" in message and ".xlsx" in message
     assert list(uploads.iterdir()) == []
 
 
@@ -400,7 +405,7 @@ def test_all_errors_reported_with_location() -> None:
         HEADERS,
         [USCC, "甲公司", "二〇二三年", "abc", "2023-02-30", "也许", "外资", "secret plan"],
         [None, "名字太长了超过十个字的企业", 2023.5, "1e999999", "yesterday", None, None, None],
-        [USCC, "乙", "", "1.2.3", 45000, None, None, None],
+        [USCC, "乙", "", "1.2.3", "2023-13-01", None, None, None],
     ]
     with pytest.raises(ImportRejected) as info:
         import_bytes("bad.xlsx", xlsx_bytes(rows, title="企业"))

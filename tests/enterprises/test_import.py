@@ -13,6 +13,7 @@ from chainleader.core.models import AuditEvent
 from chainleader.enterprises.importers import ENTERPRISE_COLUMNS
 from chainleader.enterprises.models import Enterprise
 from tests.factories import EnterpriseFactory, make_uscc, region
+from tests.imports import import_file
 
 HEADERS = [c.header for c in ENTERPRISE_COLUMNS]
 
@@ -50,7 +51,7 @@ def test_one_bad_credit_code_among_1000_rows_writes_nothing_and_names_the_row(cl
     bad = rows[997]
     bad[0] = bad[0][:-1] + ("0" if bad[0][-1] != "0" else "1")
     client.force_login(office_user)
-    resp = client.post(reverse("enterprises:enterprise_import"), {"file": workbook(rows)})
+    resp = import_file(client, reverse("enterprises:enterprise_import"), workbook(rows))
     assert resp.status_code == 200
     errors = resp.context["errors"]
     assert len(errors) == 1
@@ -62,9 +63,8 @@ def test_one_bad_credit_code_among_1000_rows_writes_nothing_and_names_the_row(cl
 
 def test_a_clean_file_writes_every_row_and_one_audit_row(client, office_user):
     client.force_login(office_user)
-    resp = client.post(
-        reverse("enterprises:enterprise_import"),
-        {"file": workbook([firm_row(i) for i in range(50)])},
+    resp = import_file(
+        client, reverse("enterprises:enterprise_import"), workbook([firm_row(i) for i in range(50)])
     )
     assert resp.status_code == 302
     assert Enterprise.objects.count() == 50
@@ -80,9 +80,9 @@ def test_a_clean_file_writes_every_row_and_one_audit_row(client, office_user):
 def test_reimporting_the_same_file_updates_instead_of_duplicating(client, office_user):
     client.force_login(office_user)
     rows = [firm_row(i) for i in range(5)]
-    client.post(reverse("enterprises:enterprise_import"), {"file": workbook(rows)})
+    import_file(client, reverse("enterprises:enterprise_import"), workbook(rows))
     rows[0][1] = "改名后的企业有限公司"
-    client.post(reverse("enterprises:enterprise_import"), {"file": workbook(rows)})
+    import_file(client, reverse("enterprises:enterprise_import"), workbook(rows))
     assert Enterprise.objects.count() == 5
     changed = Enterprise.objects.get(uscc=rows[0][0])
     assert changed.name == "改名后的企业有限公司" and changed.version == 2
@@ -94,7 +94,7 @@ def test_every_bad_cell_is_reported_with_row_and_column(client, office_user):
     rows = [firm_row(1), firm_row(2), firm_row(3)]
     rows[0][6] = "很多"
     rows[2][7] = "去年"
-    resp = client.post(reverse("enterprises:enterprise_import"), {"file": workbook(rows)})
+    resp = import_file(client, reverse("enterprises:enterprise_import"), workbook(rows))
     assert {(e["row"], e["column"]) for e in resp.context["errors"]} == {
         (2, "注册资本(万元)"),
         (4, "成立日期"),
@@ -102,7 +102,7 @@ def test_every_bad_cell_is_reported_with_row_and_column(client, office_user):
     rows = [firm_row(1), firm_row(2), firm_row(3)]
     rows[0][3] = "不存在的区"
     rows[1][5] = "X9999"
-    resp = client.post(reverse("enterprises:enterprise_import"), {"file": workbook(rows)})
+    resp = import_file(client, reverse("enterprises:enterprise_import"), workbook(rows))
     assert {(e["row"], e["column"]) for e in resp.context["errors"]} == {
         (2, "所在区域"),
         (3, "行业代码"),
@@ -113,7 +113,7 @@ def test_every_bad_cell_is_reported_with_row_and_column(client, office_user):
 def test_a_district_cannot_import_firms_into_another_district(client, district_a_user):
     client.force_login(district_a_user)
     rows = [firm_row(1, "370211"), firm_row(2, "370212")]
-    resp = client.post(reverse("enterprises:enterprise_import"), {"file": workbook(rows)})
+    resp = import_file(client, reverse("enterprises:enterprise_import"), workbook(rows))
     errors = resp.context["errors"]
     assert [e["row"] for e in errors] == [3]
     assert Enterprise.objects.count() == 0
@@ -126,7 +126,7 @@ def test_a_district_cannot_overwrite_a_firm_outside_its_scope(client, district_a
     client.force_login(district_a_user)
     row = firm_row(1)
     row[0] = other.uscc
-    resp = client.post(reverse("enterprises:enterprise_import"), {"file": workbook([row])})
+    resp = import_file(client, reverse("enterprises:enterprise_import"), workbook([row]))
     assert resp.context["errors"][0]["column"] == "统一社会信用代码"
     other.refresh_from_db()
     assert other.name == "别区企业"
@@ -147,8 +147,8 @@ def test_the_template_holds_no_row_that_imports_and_a_filled_template_imports_ba
     data, help_sheet = wb["数据"], wb["说明"]
     assert data.max_row == 2  # title and header: the example lives on the instruction sheet
     assert "示例智能装备有限公司" in [c.value for row in help_sheet.iter_rows() for c in row]
-    resp = client.post(
-        reverse("enterprises:enterprise_import"), {"file": SimpleUploadedFile("t.xlsx", content)}
+    resp = import_file(
+        client, reverse("enterprises:enterprise_import"), SimpleUploadedFile("t.xlsx", content)
     )
     assert not Enterprise.objects.exists()  # importing the template as downloaded writes nothing
     headers = [c.value for c in data[2]]
@@ -164,9 +164,10 @@ def test_the_template_holds_no_row_that_imports_and_a_filled_template_imports_ba
         data.cell(row=3, column=index, value=row[header])
     buffer = io.BytesIO()
     wb.save(buffer)
-    resp = client.post(
+    resp = import_file(
+        client,
         reverse("enterprises:enterprise_import"),
-        {"file": SimpleUploadedFile("t.xlsx", buffer.getvalue())},
+        SimpleUploadedFile("t.xlsx", buffer.getvalue()),
     )
     assert resp.status_code == 302
     assert Enterprise.objects.filter(name="模板填写企业有限公司").exists()

@@ -19,6 +19,7 @@ from chainleader.core.models import AuditEvent
 from chainleader.projects import importers, services
 from chainleader.projects.models import MonthlyReport, Project
 from tests.factories import EnterpriseFactory, region
+from tests.imports import import_file
 
 from .factories import ProjectFactory, ReportFactory
 
@@ -113,7 +114,7 @@ def test_a_monthly_import_with_a_bad_row_writes_nothing_and_names_the_row(
     rows.append(["XM2026-00001", "2026-10", 1, 1, ""])  # row 12: 2026-10 again (row 11 has it)
     rows.append(["XM2026-00001", "2026-13", 1, 1, ""])  # row 13: no such month
     client.force_login(office_user)
-    resp = client.post(reverse("projects:report_import"), {"file": xlsx(REPORT_HEADERS, rows)})
+    resp = import_file(client, reverse("projects:report_import"), xlsx(REPORT_HEADERS, rows))
     assert resp.status_code == 200
     errors = {(e["row"], e["column"]) for e in resp.context["errors"]}
     # Every error at once: the cell errors and the repeated month the service finds.
@@ -133,7 +134,7 @@ def test_a_monthly_import_with_an_unknown_project_or_a_repeated_month_writes_not
         ["XM2026-00001", "2026年1月", 2, 2, ""],
     ]
     client.force_login(office_user)
-    resp = client.post(reverse("projects:report_import"), {"file": xlsx(REPORT_HEADERS, rows)})
+    resp = import_file(client, reverse("projects:report_import"), xlsx(REPORT_HEADERS, rows))
     errors = {(e["row"], e["column"]) for e in resp.context["errors"]}
     assert errors == {(3, "项目编号"), (4, "月份")}
     assert not MonthlyReport.objects.exists()
@@ -148,7 +149,7 @@ def test_a_clean_monthly_import_upserts_every_month_with_one_audit_row(
     )
     rows = [["XM2026-00001", f"2026年{m}月", 1.25, 1 if m < 11 else None, ""] for m in range(1, 13)]
     client.force_login(office_user)
-    resp = client.post(reverse("projects:report_import"), {"file": xlsx(REPORT_HEADERS, rows)})
+    resp = import_file(client, reverse("projects:report_import"), xlsx(REPORT_HEADERS, rows))
     assert resp.status_code == 302
     assert MonthlyReport.objects.filter(project=project).count() == 12
     september = MonthlyReport.objects.get(project=project, month=date(2026, 9, 1))
@@ -220,7 +221,7 @@ def test_a_project_import_creates_new_projects_with_codes_and_upserts_by_code(
         project_row(项目编号="XM2026-00007", 项目名称="新名", **{"所在区（市）": "黄岛区"}),
     ]
     client.force_login(office_user)
-    resp = client.post(reverse("projects:project_import"), {"file": xlsx(PROJECT_HEADERS, rows)})
+    resp = import_file(client, reverse("projects:project_import"), xlsx(PROJECT_HEADERS, rows))
     assert resp.status_code == 302, resp.context and resp.context.get("errors")
     new = Project.objects.get(name="甲项目")
     assert (new.code, new.stage, new.investor, new.planned_completed_on) == (
@@ -243,7 +244,7 @@ def test_a_project_import_refuses_a_stage_change_and_writes_nothing(
         project_row(项目名称="乙项目", 产业链="不存在的链", **{"总投资（亿元）": -3}),
     ]
     client.force_login(office_user)
-    resp = client.post(reverse("projects:project_import"), {"file": xlsx(PROJECT_HEADERS, rows)})
+    resp = import_file(client, reverse("projects:project_import"), xlsx(PROJECT_HEADERS, rows))
     errors = {(e["row"], e["column"]) for e in resp.context["errors"]}
     assert errors == {(3, "阶段"), (4, "产业链"), (4, "总投资（亿元）")}
     assert Project.objects.count() == 1
@@ -257,7 +258,7 @@ def test_a_district_imports_projects_only_on_its_territory(district_a_user, team
         services.project_import(actor=district_a_user, rows=rows)
     assert not Project.objects.exists()
     rows = read_rows_from([project_row()], PROJECT_HEADERS, importers.PROJECT_COLUMNS)
-    assert services.project_import(actor=district_a_user, rows=rows) == 1
+    assert services.project_import(actor=district_a_user, rows=rows).rows == 1
     assert Project.objects.get().district == region("370211")
 
 
@@ -334,9 +335,8 @@ def test_an_exported_project_list_imports_back_unchanged(client, office_user, te
     headers = [c.value for c in openpyxl.load_workbook(io.BytesIO(export.content)).active[1]]
     for header in ("项目编号", "项目名称", "产业链", "所在区（市）", "项目类型", "总投资（亿元）"):
         assert header in headers  # the import template's own column names
-    resp = client.post(
-        reverse("projects:project_import"),
-        {"file": SimpleUploadedFile("导出.xlsx", export.content)},
+    resp = import_file(
+        client, reverse("projects:project_import"), SimpleUploadedFile("导出.xlsx", export.content)
     )
     assert resp.status_code == 302, resp.context.get("errors")
     after = {
@@ -353,7 +353,7 @@ def test_one_upload_lists_every_error_of_every_kind_at_once(client, office_user,
         project_row(项目名称="丙"),  # a good row
     ]
     client.force_login(office_user)
-    resp = client.post(reverse("projects:project_import"), {"file": xlsx(PROJECT_HEADERS, rows)})
+    resp = import_file(client, reverse("projects:project_import"), xlsx(PROJECT_HEADERS, rows))
     errors = {(e["row"], e["column"]) for e in resp.context["errors"]}
     # The bad number (a cell error) no longer hides the bad district and the bad chain (found by the service).
     assert {(2, "总投资（亿元）"), (2, "所在区（市）"), (3, "产业链")} <= errors

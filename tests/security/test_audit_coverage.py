@@ -35,6 +35,7 @@ from tests.factories import (
     make_uscc,
     region,
 )
+from tests.imports import import_file
 
 NEW_PASSWORD = "Init-Passw0rd#7"
 
@@ -129,7 +130,7 @@ def enterprise_import(client, w):
         "2018-05-01",
         "是",
     ]
-    resp = client.post(reverse("enterprises:enterprise_import"), {"file": _xlsx([row])})
+    resp = import_file(client, reverse("enterprises:enterprise_import"), _xlsx([row]))
     _ok(resp, 302)
     return ""
 

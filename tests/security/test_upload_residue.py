@@ -19,6 +19,7 @@ from chainleader.enterprises import services as enterprise_services
 from chainleader.enterprises.importers import ENTERPRISE_COLUMNS
 from chainleader.enterprises.models import Enterprise
 from tests.factories import make_uscc
+from tests.imports import import_file
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def leftovers(uploads: dict) -> list[Path]:
 
 
 def post(client: Client, upload: SimpleUploadedFile):
-    return client.post(reverse("enterprises:enterprise_import"), {"file": upload})
+    return import_file(client, reverse("enterprises:enterprise_import"), upload)
 
 
 def test_no_file_remains_after_a_successful_import(client, office_user, uploads):

@@ -21,6 +21,7 @@ from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 from chainleader.worklists import services
 from chainleader.worklists.models import WorkItem, WorkItemNote
 from tests.factories import OrgUnitFactory, UserFactory
+from tests.imports import import_file
 from tests.projects.factories import ProblemFactory, ProjectFactory, WorkItemFactory
 
 
@@ -256,9 +257,8 @@ def test_the_item_import_is_all_or_nothing(client, office_user, team_chain, depa
     buffer = io.BytesIO()
     wb.save(buffer)
     client.force_login(office_user)
-    resp = client.post(
-        reverse("worklists:item_import"),
-        {"file": SimpleUploadedFile("清单.xlsx", buffer.getvalue())},
+    resp = import_file(
+        client, reverse("worklists:item_import"), SimpleUploadedFile("清单.xlsx", buffer.getvalue())
     )
     assert {(e["row"], e["column"]) for e in resp.context["errors"]} == {
         (3, "目标企业"),

@@ -15,11 +15,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from chainleader.chains.models import Chain
 from chainleader.core import audit
 from chainleader.core.excel import ParsedRow, RowErrors
+from chainleader.core.imports import ImportPlan, ImportRun, RowChange, field_changes
 from chainleader.enterprises.models import Enterprise
 from chainleader.parks.models import Park
+from chainleader.reference.lookups import RegionResolver
 from chainleader.reference.models import Region
 
-from ..importers import PLANNED_HEADERS, REPORT_COLUMNS, STAGE_WORDS, parse_month
+from ..importers import PLANNED_HEADERS, PROJECT_COLUMNS, REPORT_COLUMNS, STAGE_WORDS, parse_month
 from ..models import MonthlyReport, Project, Stage
 from .lagging import projects_refresh_lagging
 from .projects import check_report_values, next_code, today
@@ -49,26 +51,45 @@ def _chains(actor: Any) -> dict[str, list[int]]:
     return out
 
 
-def _districts() -> tuple[dict[str, int], dict[str, list[int]]]:
-    counties = Region.objects.filter(level=Region.Level.COUNTY)
-    by_code = dict(counties.values_list("code", "pk"))
-    by_name: dict[str, list[int]] = {}
-    for name, alias, pk, code in counties.values_list("name", "alias", "pk", "code"):
-        # Name, alias, and the name as pages and exports show it (黄岛区（西海岸新区）).
-        for key in {name, alias, f"{name}（{alias}）" if alias else ""} - {""}:
-            by_name.setdefault(key, []).append(pk)
-        by_name.setdefault(f"{code} {name}", []).append(pk)
-    return by_code, by_name
+def _display_names(actor: Any, investor_ids: set[int]) -> dict[str, dict[Any, str]]:
+    """Words for the foreign keys a preview shows (chain, district, park, investor)."""
+    return {
+        "chain_id": {c.pk: str(c) for c in Chain.objects.for_user(actor).select_related("region")},
+        "district_id": dict(
+            Region.objects.filter(level=Region.Level.COUNTY).values_list("pk", "name")
+        ),
+        "park_id": dict(Park.objects.for_user(actor).values_list("pk", "name")),
+        "investor_id": dict(
+            Enterprise.objects.filter(pk__in=investor_ids).values_list("pk", "name")
+        ),
+    }
+
+
+PROJECT_HEADERS = {
+    **{c.field: c.header for c in PROJECT_COLUMNS},
+    "chain_id": "产业链",
+    "district_id": "所在区（市）",
+    "park_id": "所属园区",
+    "investor_id": "投资方",
+    "total_investment_yi": "总投资（亿元）",
+}
 
 
 @transaction.atomic
 def project_import(
-    *, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据"
-) -> int:
-    """Import projects, upserting by project code; new ones may start in any stage, existing ones keep theirs."""
+    *,
+    actor: Any,
+    rows: list[ParsedRow],
+    filename: str = "",
+    sheet: str = "数据",
+    run: ImportRun | None = None,
+) -> ImportPlan:
+    """Import projects, upserting by project code; new ones may start in any stage, existing ones keep theirs.
+
+    Returns the plan; a project whose row changes nothing is not written."""
     errors = RowErrors(sheet)
     chains = _chains(actor)
-    by_code, by_name = _districts()
+    districts = RegionResolver(counties_only=True)
     parks: dict[str, int] = {}
     for pk, name in Park.objects.for_user(actor).values_list("pk", "name"):
         parks.setdefault(name, pk)
@@ -92,6 +113,10 @@ def project_import(
     creates: list[Project] = []
     updates: list[Project] = []
     pairs: list[tuple[ParsedRow, Project]] = []
+    plan = ImportPlan()
+    names = _display_names(
+        actor, {p.investor_id for p in existing.values() if p.investor_id} | set(firms.values())
+    )
     for row, code in zip(rows, codes, strict=True):
         v = row.values
         if code:
@@ -119,17 +144,9 @@ def project_import(
                     "Several chains have this name: write it as region code:name, e.g. 370211:智能家电."
                 ),
             )
-        text = str(v["district"]).strip()
-        district = by_code.get(text) or (
-            by_name.get(text, [None, None])[0] if len(by_name.get(text, [])) == 1 else None
-        )
+        district, problem = districts.resolve(v["district"])
         if district is None:
-            errors.add(
-                row.row,
-                "所在区（市）",
-                text,
-                _("Unknown district: give its code (e.g. 370211) or a unique name."),
-            )
+            errors.add(row.row, "所在区（市）", v["district"], problem)
         park = None
         if v.get("park"):
             park = parks.get(str(v["park"]).strip())
@@ -179,6 +196,11 @@ def project_import(
                     _("The stage of an existing project changes only through the stage workflow."),
                 )
                 continue
+            changes = field_changes(project, data, PROJECT_HEADERS, names)
+            if not changes:
+                plan.unchanged.append(RowChange(row.row, f"{code} {data['name']}"))
+                continue
+            plan.updated.append(RowChange(row.row, f"{code} {data['name']}", changes))
             for key, value in data.items():
                 setattr(project, key, value)
             project.version += 1
@@ -186,6 +208,7 @@ def project_import(
         else:
             project = Project(code=code, stage=stage or Stage.SIGNED, **data)
             creates.append(project)
+            plan.created.append(RowChange(row.row, f"{code or _('(new code)')} {data['name']}"))
         pairs.append((row, project))
     errors.raise_if_any()
     year = today().year
@@ -218,6 +241,7 @@ def project_import(
     if errors:
         transaction.set_rollback(True)
         errors.raise_if_any()
+    (run or ImportRun()).checkpoint(plan)  # a preview ends here: its transaction rolls back
     ids = list(Project.objects.filter(code__in=written).values_list("pk", flat=True))
     projects_refresh_lagging(project_ids=ids)
     audit.record(
@@ -229,15 +253,21 @@ def project_import(
             "rows": len(written),
             "created": len(creates),
             "updated": len(updates),
+            "unchanged": len(plan.unchanged),
         },
     )
-    return len(written)
+    return plan
 
 
 @transaction.atomic
 def report_import(
-    *, actor: Any, rows: list[ParsedRow], filename: str = "", sheet: str = "数据"
-) -> int:
+    *,
+    actor: Any,
+    rows: list[ParsedRow],
+    filename: str = "",
+    sheet: str = "数据",
+    run: ImportRun | None = None,
+) -> ImportPlan:
     """Import monthly reports (the office's template), upserting by project code and month."""
     errors = RowErrors(sheet)
     codes = {str(r.values["code"]).strip() for r in rows}
@@ -246,6 +276,7 @@ def report_import(
     )
     seen: dict[tuple[int, date], int] = {}
     prepared: list[tuple[int, date, dict[str, Any]]] = []
+    row_numbers: list[int] = []
     for row in rows:
         v = row.values
         code = str(v["code"]).strip()
@@ -298,6 +329,7 @@ def report_import(
             )
             continue
         seen[key] = row.row
+        row_numbers.append(row.row)
         prepared.append(
             (
                 project_id,
@@ -314,9 +346,13 @@ def report_import(
         )
     }
     creates, updates = [], []
-    for project_id, month, data in prepared:
+    plan = ImportPlan()
+    codes_by_pk = {pk: code for code, pk in projects.items()}
+    for (project_id, month, data), row_number in zip(prepared, row_numbers, strict=True):
         report = current.get((project_id, month))
+        label = f"{codes_by_pk.get(project_id, '')} {month:%Y-%m}"
         if report is None:
+            plan.created.append(RowChange(row_number, label))
             creates.append(
                 MonthlyReport(
                     project_id=project_id,
@@ -329,14 +365,17 @@ def report_import(
             )
             continue
         # A blank cell keeps the stored figure: a plan sheet does not erase completed figures, and back.
-        if data["planned_yi"] is not None:
-            report.planned_yi = data["planned_yi"]
-        if data["completed_yi"] is not None:
-            report.completed_yi = data["completed_yi"]
-        if data["note"]:
-            report.note = data["note"]
+        given = {k: val for k, val in data.items() if val is not None and val != ""}
+        changes = field_changes(report, given, HEADER)
+        if not changes:
+            plan.unchanged.append(RowChange(row_number, label))
+            continue
+        plan.updated.append(RowChange(row_number, label, changes))
+        for key, val in given.items():
+            setattr(report, key, val)
         report.reported_by, report.version = reporter, report.version + 1
         updates.append(report)
+    (run or ImportRun()).checkpoint(plan)
     bulk_create_with_history(creates, MonthlyReport, batch_size=1000, default_user=actor)
     if updates:
         bulk_update_with_history(
@@ -358,4 +397,4 @@ def report_import(
             "updated": len(updates),
         },
     )
-    return len(prepared)
+    return plan

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from chainleader.core.import_views import ObjectImportView
 from chainleader.core.views import (
     ChildEditView,
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
-    ObjectImportView,
     ObjectListView,
     ScopedMixin,
     style_form,

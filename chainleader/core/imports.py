@@ -1,0 +1,197 @@
+"""What an import will change, shown before it is written (issue 18: preview, then commit).
+
+An import service computes an ``ImportPlan`` (rows to create, rows to update with each changed field old → new,
+rows unchanged) and calls ``run.checkpoint(plan)`` once its checks are done: in a preview that ends the service
+(its transaction rolls back, nothing is written); on confirmation it refuses to write when the plan is no
+longer the one the user saw (``PlanChanged``: the data changed in between). ``run_import`` wraps both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+PREVIEW_ROWS = 200  # rows of each kind listed on the preview page (the counts are always complete)
+
+
+@dataclass
+class RowChange:
+    """One row of the file and what it does: ``changes`` are (column, old, new) for an update."""
+
+    row: int
+    label: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    created: list[RowChange] = field(default_factory=list)
+    updated: list[RowChange] = field(default_factory=list)
+    unchanged: list[RowChange] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+    @property
+    def written(self) -> int:
+        return len(self.created) + len(self.updated)
+
+    def digest(self) -> str:
+        """A fingerprint of what would be written (not of the notices): equal plans write the same rows."""
+        payload = [
+            [[c.row, c.label] for c in self.created],
+            [[c.row, c.label, c.changes] for c in self.updated],
+            [c.row for c in self.unchanged],
+        ]
+        return hashlib.sha256(
+            json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+        ).hexdigest()
+
+    def as_dict(self, limit: int | None = PREVIEW_ROWS) -> dict[str, Any]:
+        def rows(items: list[RowChange]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "row": c.row,
+                    "label": c.label,
+                    "changes": [{"column": h, "old": o, "new": n} for h, o, n in c.changes],
+                }
+                for c in (items if limit is None else items[:limit])
+            ]
+
+        return {
+            "created_count": len(self.created),
+            "updated_count": len(self.updated),
+            "unchanged_count": len(self.unchanged),
+            "created": rows(self.created),
+            "updated": rows(self.updated),
+            "notices": self.notices,
+            "digest": self.digest(),
+        }
+
+
+class PreviewOnly(Exception):
+    """Raised at the checkpoint of a preview: the plan is complete and nothing may be written."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__("preview")
+        self.plan = plan
+
+
+class PlanChanged(Exception):
+    """The data changed between preview and confirmation: the new plan must be previewed again."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__("plan changed")
+        self.plan = plan
+
+
+@dataclass
+class ImportRun:
+    """How a service runs: a preview (``dry_run``) or a write that must match a previewed plan (``expected``)."""
+
+    dry_run: bool = False
+    expected: str | None = None
+
+    def checkpoint(self, plan: ImportPlan) -> None:
+        if self.expected is not None and plan.digest() != self.expected:
+            raise PlanChanged(plan)
+        if self.dry_run:
+            raise PreviewOnly(plan)
+
+
+def run_import(
+    service: Callable[..., ImportPlan],
+    *,
+    actor: Any,
+    rows: Any,
+    filename: str = "",
+    dry_run: bool = False,
+    expected: str | None = None,
+) -> ImportPlan:
+    """Run an import service as a preview (writes nothing) or for real; the reading notices join the plan.
+
+    Raises ``ImportRejected`` (row errors) and ``PlanChanged`` (confirmation of a plan that no longer holds).
+    """
+    run = ImportRun(dry_run=dry_run, expected=expected)
+    try:
+        with transaction.atomic():
+            plan = service(actor=actor, rows=rows, filename=filename, run=run)
+    except PreviewOnly as preview:
+        plan = preview.plan
+    except PlanChanged as changed:
+        changed.plan.notices = [*getattr(rows, "notices", []), *changed.plan.notices]
+        raise
+    plan.notices = [*getattr(rows, "notices", []), *plan.notices]
+    return plan
+
+
+def display(value: Any) -> str:
+    """A value as the preview shows it: amounts without trailing zeros, dates ISO, yes/no in words."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return str(value)
+        text = format(value.normalize(), "f")
+        return text
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _same(old: Any, new: Any) -> bool:
+    if old in (None, "") and new in (None, ""):
+        return True
+    if isinstance(old, (int, float, Decimal)) and isinstance(new, (int, float, Decimal)):
+        if isinstance(old, bool) or isinstance(new, bool):
+            return old == new
+        return Decimal(str(old)) == Decimal(str(new))
+    return bool(old == new)
+
+
+def field_changes(
+    obj: Any,
+    data: Mapping[str, Any],
+    headers: Mapping[str, str],
+    names: Mapping[str, Mapping[Any, str]] | None = None,
+) -> list[tuple[str, str, str]]:
+    """(column header, old, new) for each field of ``data`` whose value differs from ``obj``'s.
+
+    ``names`` turns ids into words for foreign keys (``{"region_id": {7: "黄岛区"}}``).
+    """
+    names = names or {}
+    out: list[tuple[str, str, str]] = []
+    for key, new in data.items():
+        old = getattr(obj, key)
+        if _same(old, new):
+            continue
+        lookup = names.get(key)
+        if lookup is not None:
+            out.append(
+                (
+                    headers.get(key, key),
+                    lookup.get(old, display(old)),
+                    lookup.get(new, display(new)),
+                )
+            )
+        else:
+            out.append((headers.get(key, key), display(old), display(new)))
+    return out
+
+
+def headers_of(columns: Iterable[Any], **extra: str) -> dict[str, str]:
+    """Field -> column header, with ``*_id`` keys for the foreign-key columns named in ``extra``."""
+    out = {c.field: c.header for c in columns}
+    out.update(extra)
+    return out
