@@ -22,6 +22,8 @@ CHAIN_COLUMNS = [
         required=True,
         max_length=64,
         help=_("Region code (3702 for Qingdao, 370211 for 黄岛区) or name."),
+        aliases=("区域", "所属区域", "行政区划"),
+        normalize="nfkc",
     ),
     ExcelColumn(
         "类别",

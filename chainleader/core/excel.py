@@ -752,6 +752,8 @@ def convert_cell(
         text = _number_text(value)
         if column.normalize == "code":
             text = normalize_code(text)
+        elif column.normalize == "nfkc":
+            text = _nfkc(text).strip()
         if not text:
             return None
         if column.max_length is not None and len(text) > column.max_length:

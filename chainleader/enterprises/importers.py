@@ -51,6 +51,7 @@ ENTERPRISE_COLUMNS = [
             "属地",
             "行政区划",
         ),
+        normalize="nfkc",
     ),
     ExcelColumn(
         "所属园区",

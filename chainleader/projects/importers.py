@@ -63,8 +63,9 @@ PROJECT_COLUMNS = [
         "district",
         required=True,
         max_length=64,
-        help=cast(str, _("District code (e.g. 370211) or name.")),
-        aliases=("所在区市", "所在区"),
+        help=cast(str, _("District code (e.g. 370211), name or unique short name (黄岛).")),
+        aliases=("所在区市", "所在区", "区（市）", "所属区（市）", "所在区县"),
+        normalize="nfkc",
     ),
     ExcelColumn("所属园区", "park", max_length=100),
     ExcelColumn(
@@ -90,7 +91,7 @@ PROJECT_COLUMNS = [
             str, _("New projects only; afterwards the stage moves through the stage workflow.")
         ),
     ),
-    ExcelColumn("签约日期", "signed_on", kind="date"),
+    ExcelColumn("签约日期", "signed_on", kind="date", aliases=("签约时间",)),
     *(ExcelColumn(header, field, kind="date") for field, header in PLANNED_HEADERS.items()),
     ExcelColumn("项目说明", "description", max_length=2000),
 ]
