@@ -1,5 +1,6 @@
 """One router for the REST API (mounted at /api/); the viewsets live in each app's api/views.py."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from chainleader.chains.api.views import (
@@ -8,6 +9,7 @@ from chainleader.chains.api.views import (
     PlacementViewSet,
     SegmentViewSet,
 )
+from chainleader.core.import_api import ImportView
 from chainleader.enterprises.api.views import (
     EnterpriseTierViewSet,
     EnterpriseViewSet,
@@ -40,4 +42,7 @@ router.register("evaluation-runs", EvaluationRunViewSet)
 router.register("evaluation-results", EvaluationResultViewSet)
 router.register("evaluation-appeals", AppealViewSet)
 register_projects(router)
-urlpatterns = router.urls
+urlpatterns = [
+    path("imports/<str:kind>/", ImportView.as_view(), name="import"),
+    *router.urls,
+]

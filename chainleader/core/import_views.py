@@ -24,7 +24,7 @@ from django.views import View
 
 from . import excel
 from .exceptions import HeadersMissing, ImportRejected
-from .imports import ImportPlan, PlanChanged, run_import
+from .imports import ImportPlan, PlanChanged, every_error, run_import
 from .models import ImportMapping
 from .views import ScopedMixin
 
@@ -261,12 +261,7 @@ class ObjectImportView(ScopedMixin, View):
 
     def rejected(self, exc: ImportRejected, filename: str) -> ImportRejected:
         """Cell errors plus the service's own (a bad chain beside a bad number): every error at once."""
-        partial = getattr(exc, "partial_rows", None)
-        if partial is None:
-            return exc
-        return ImportRejected(
-            excel.merge_errors(exc.errors, self.service_errors(partial, filename))
-        )
+        return every_error(self.service(), exc, actor=self.request.user, filename=filename)
 
     def preview(self, token: str, *, changed: bool = False) -> HttpResponse:
         entry = self.entry(token)
@@ -347,19 +342,6 @@ class ObjectImportView(ScopedMixin, View):
             },
         )
         return redirect(self.list_url_name)
-
-    def service_errors(self, rows: list[Any], filename: str) -> list[dict[str, Any]]:
-        """The errors the import service finds in rows that had cell errors already: run as a preview in a
-        transaction that is always rolled back, so nothing is written."""
-        try:
-            run_import(
-                self.service(), actor=self.request.user, rows=rows, filename=filename, dry_run=True
-            )
-        except ImportRejected as exc:
-            return list(exc.errors)
-        except Exception:
-            logger.info("import service could not check rows with cell errors", exc_info=True)
-        return []
 
 
 __all__ = ["IMPORT_VIEWS", "ObjectImportView", "purge_pending"]

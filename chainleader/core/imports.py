@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 200  # rows of each kind listed on the preview page (the counts are always complete)
 
@@ -132,6 +135,27 @@ def run_import(
         raise
     plan.notices = [*getattr(rows, "notices", []), *plan.notices]
     return plan
+
+
+def every_error(
+    service: Callable[..., ImportPlan], exc: Any, *, actor: Any, filename: str = ""
+) -> Any:
+    """``exc`` (an ``ImportRejected`` for bad cells) with the errors the service finds in the same rows (an
+    unknown chain beside a bad number): every error of one upload at once. The service runs as a preview, so
+    nothing is written."""
+    from .excel import merge_errors
+    from .exceptions import ImportRejected
+
+    partial = getattr(exc, "partial_rows", None)
+    if partial is None:
+        return exc
+    try:
+        run_import(service, actor=actor, rows=partial, filename=filename, dry_run=True)
+    except ImportRejected as more:
+        return ImportRejected(merge_errors(exc.errors, list(more.errors)))
+    except Exception:
+        logger.info("import service could not check rows with cell errors", exc_info=True)
+    return exc
 
 
 def display(value: Any) -> str:
