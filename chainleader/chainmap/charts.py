@@ -18,8 +18,17 @@ STATUS_COLOURS = {
 }
 NOT_DERIVED = "#e9ecef"
 GAP_ORDER = (MapStatus.CHOKE, MapStatus.MISSING, MapStatus.WEAK, MapStatus.STRONG)
-COLUMN_X = {"up": 0, "mid": 400, "down": 800}
-ROW_H = 34
+# Layout units: chainmap.js sizes the chart's height so that one unit is as many pixels across as down
+# (preserveAspect), so nodes stay round and a row keeps room for its label at any width.
+COLUMN_X = {"up": 0, "mid": 300, "down": 600}
+ROW_H = 40
+INDENT = 24
+MARGINS = {
+    "left": 20,
+    "right": 200,
+    "top": 30,
+    "bottom": 24,
+}  # right: room for the downstream labels
 
 
 def status_label(status: str) -> str:
@@ -39,7 +48,7 @@ def map_option(
     ids = set()
     for row in rows:
         pos = row["position"]
-        x = COLUMN_X[pos] + 24 * (row["depth"] - 1)
+        x = COLUMN_X[pos] + INDENT * (row["depth"] - 1)
         status = row.get("status") or ""
         colour = STATUS_COLOURS.get(status, NOT_DERIVED)  # type: ignore[call-overload]
         leaf = row["is_leaf"]
@@ -53,7 +62,7 @@ def map_option(
                 "value": status_label(status),
                 "symbol": "circle" if leaf else "roundRect",
                 "symbolKeepAspect": True,
-                "symbolSize": (12 + min(int(row.get("local_firm_count") or 0), 14))
+                "symbolSize": (10 + min(int(row.get("local_firm_count") or 0), 10))
                 if leaf
                 else [10, 10],
                 "itemStyle": {"color": colour if leaf else "#1d273b"},
@@ -83,10 +92,8 @@ def map_option(
             {
                 "type": "graph",
                 "layout": "none",
-                "left": 20,
-                "right": 170,  # room for the downstream column's labels
-                "top": 30,
-                "bottom": 20,
+                **MARGINS,
+                "preserveAspect": "contain",  # ECharts 6 stretches a graph to its box unless told
                 "roam": True,
                 "draggable": False,
                 "nodeScaleRatio": 0,  # node sizes in pixels, whatever the zoom

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from chainleader.core.charts import category_axis, grid, value_axis
+
 from .models import Grade
 
 GRADE_COLOURS = {"A": "#2fb344", "B": "#206bc4", "C": "#f59f00", "D": "#d63939", "": "#adb5bd"}
@@ -21,17 +23,16 @@ def _r(value: float | None, places: int = 2) -> float | None:
 
 
 def grades_stacked(rows: list[dict[str, Any]], *, vertical_names: bool = False) -> dict[str, Any]:
-    """Stacked bars: one bar per district (or chain), one segment per class."""
+    """Stacked bars: one bar per district (or chain), one segment per class; every district or chain named."""
     names = [r["name"] for r in rows]
+    firms = value_axis(_("firms"), vertical=not vertical_names)
     return {
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"top": 0, "data": [str(Grade(g).label) for g in Grade.values]},
         "toolbox": SAVE,
-        "grid": {"left": 8, "right": 24, "top": 56, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value"} if vertical_names else {"type": "category", "data": names},
-        "yAxis": {"type": "category", "data": names, "inverse": True}
-        if vertical_names
-        else {"type": "value", "name": _("firms")},
+        "grid": grid(right=24, top=56),
+        "xAxis": firms if vertical_names else category_axis(names),
+        "yAxis": category_axis(names, vertical=True, inverse=True) if vertical_names else firms,
         "series": [
             {
                 "name": str(Grade(g).label),
@@ -46,13 +47,14 @@ def grades_stacked(rows: list[dict[str, Any]], *, vertical_names: bool = False) 
 
 
 def score_histogram(hist: dict[str, Any]) -> dict[str, Any]:
+    """Graded firms per score bin, a bar per group; every bin labelled, the score axis named under it."""
     return {
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0, "data": list(hist["groups"])},
         "toolbox": SAVE,
-        "grid": {"left": 8, "right": 24, "top": 56, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "category", "data": hist["bins"], "name": _("score")},
-        "yAxis": {"type": "value", "name": _("firms")},
+        "grid": grid(right=24, top=56),
+        "xAxis": category_axis(hist["bins"], name=_("score")),
+        "yAxis": value_axis(_("firms")),
         "series": [
             {"name": group, "type": "bar", "data": counts}
             for group, counts in hist["groups"].items()
@@ -61,7 +63,7 @@ def score_histogram(hist: dict[str, Any]) -> dict[str, Any]:
 
 
 def tax_per_mu(data: dict[str, Any]) -> dict[str, Any]:
-    """亩均税收 per district as bars, the city average as a line across them."""
+    """亩均税收 per district as bars, the city average as a line across them (labelled inside the plot)."""
     districts = data["districts"]
     series: dict[str, Any] = {
         "name": _("tax per mu (10k yuan)"),
@@ -74,48 +76,50 @@ def tax_per_mu(data: dict[str, Any]) -> dict[str, Any]:
         series["markLine"] = {
             "symbol": "none",
             "lineStyle": {"color": "#d63939", "type": "dashed"},
-            "label": {"formatter": _("city average %(value)s") % {"value": _r(data["city"])}},
+            "label": {
+                "position": "insideEndTop",
+                "formatter": _("city average %(value)s") % {"value": _r(data["city"])},
+            },
             "data": [{"yAxis": _r(data["city"], 4)}],
         }
     return {
         "tooltip": {"trigger": "axis"},
         "toolbox": SAVE,
-        "grid": {"left": 8, "right": 90, "top": 48, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "category", "data": [d["name"] for d in districts]},
-        "yAxis": {"type": "value", "name": _("10k yuan per mu")},
+        "grid": grid(right=16, top=48),
+        "xAxis": category_axis([d["name"] for d in districts]),
+        "yAxis": value_axis(_("10k yuan per mu")),
         "series": [series],
     }
 
 
-def movement(data: dict[str, Any]) -> dict[str, Any]:
-    """Class last year (rows) → class this year (columns) as a heat map with counts."""
+def movement(data: dict[str, Any], *, year: int | None = None) -> dict[str, Any]:
+    """Class last year (rows) → class this year (columns) as a heat map with counts; both axes titled with
+    their year. Every cell carries its count, so no colour scale is drawn."""
     labels = [g or _("not graded") for g in data["labels"]]
     cells = [[j, i, n] for i, row in enumerate(data["matrix"]) for j, n in enumerate(row)]
     top = max((n for _j, _i, n in cells), default=0)
+    before = getattr(data.get("run"), "year", None)
     return {
         "tooltip": {"position": "top"},
         "toolbox": SAVE,
-        "grid": {"left": 8, "right": 16, "bottom": 40, "top": 30, "containLabel": True},
-        "xAxis": {
-            "type": "category",
-            "data": labels,
-            "name": _("this year"),
-            "splitArea": {"show": True},
-        },
-        "yAxis": {
-            "type": "category",
-            "data": labels,
-            "name": _("last year"),
-            "inverse": True,
-            "splitArea": {"show": True},
-        },
+        "grid": grid(left=8, right=16, top=30, bottom=8),
+        "xAxis": category_axis(
+            labels,
+            name=_("class in %(year)s") % {"year": year} if year else _("this year"),
+            position="bottom",
+            splitArea={"show": True},
+        ),
+        "yAxis": category_axis(
+            labels,
+            name=_("class in %(year)s") % {"year": before} if before else _("last year"),
+            vertical=True,
+            inverse=True,
+            splitArea={"show": True},
+        ),
         "visualMap": {
+            "show": False,
             "min": 0,
             "max": max(top, 1),
-            "calculable": False,
-            "orient": "horizontal",
-            "left": "center",
-            "bottom": 0,
             "inRange": {"color": ["#f1f5f9", "#206bc4"]},
         },
         "series": [
@@ -136,9 +140,9 @@ def contributions(parts: list[dict[str, Any]]) -> dict[str, Any]:
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"top": 0, "data": [_("points"), _("weight (points at the benchmark)")]},
         "toolbox": SAVE,
-        "grid": {"left": 8, "right": 24, "top": 40, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value"},
-        "yAxis": {"type": "category", "data": names, "inverse": True},
+        "grid": grid(right=24, top=40),
+        "xAxis": value_axis(_("points"), vertical=False),
+        "yAxis": category_axis(names, vertical=True, inverse=True),
         "series": [
             {
                 "name": _("points"),

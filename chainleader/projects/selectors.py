@@ -25,8 +25,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chainleader.chains.models import Chain
+from chainleader.core import charts
 from chainleader.reference.models import Region
 
 from .models import (
@@ -219,21 +221,48 @@ def district_figures(qs: QuerySet) -> list[dict[str, Any]]:
     ]
 
 
+# The distribution map draws each district's short name (市南, not 市南区) at the boundary file's label point.
+# The four central districts are a few pixels apart at the first zoom, so their labels are moved (pixels): 市北
+# over the bay to the west, 市南 onto the sea to the south, 崂山 onto its own land to the east. Whatever still
+# overlaps on a narrow screen is hidden (labelLayout.hideOverlap) and comes back when the map is zoomed.
+MAP_LABEL_SHIFTS = {
+    "370203": [-22, -2],  # 市北区
+    "370202": [6, 14],  # 市南区
+    "370212": [24, -4],  # 崂山区
+    "370213": [2, -6],  # 李沧区
+}
+
+
+def short_region_name(name: str) -> str:
+    """市南区 → 市南, 胶州市 → 胶州 (the label on the map; the tooltip and the table keep the full name)."""
+    return name[:-1] if len(name) > 2 and name.endswith(("区", "市", "县")) else name
+
+
 def map_option(qs: QuerySet, map_name: str, region_names: dict[str, str]) -> dict[str, Any]:
-    """The ECharts option of the distribution map: districts coloured by total investment."""
+    """The ECharts option of the distribution map: districts coloured by total investment, each labelled with
+    its short name, labels that would overlap moved apart or hidden; the tooltip text comes translated."""
     figures = {f["code"]: f for f in district_figures(qs)}
     data = []
     for code, geo_name in region_names.items():
         f = figures.get(code, {"count": 0, "total_yi": Decimal("0"), "lagging": 0})
-        data.append(
-            {
-                "name": geo_name,
-                "value": float(f["total_yi"]),
-                "count": f["count"],
-                "lagging": f["lagging"],
-                "code": code,
-            }
-        )
+        tip = [
+            _("Investment %(amount)s (100 million yuan)") % {"amount": f"{f['total_yi']:,.2f}"},
+            ngettext("%(count)s project", "%(count)s projects", f["count"]) % {"count": f["count"]},
+        ]
+        if f["lagging"]:
+            tip.append(_("%(count)s lagging") % {"count": f["lagging"]})
+        item: dict[str, Any] = {
+            "name": geo_name,
+            "value": float(f["total_yi"]),
+            "count": f["count"],
+            "lagging": f["lagging"],
+            "code": code,
+            "tip": " · ".join(tip),
+            "label": {"formatter": short_region_name(geo_name)},
+        }
+        if code in MAP_LABEL_SHIFTS:
+            item["labelShift"] = MAP_LABEL_SHIFTS[code]
+        data.append(item)
     top = max([d["value"] for d in data] + [1.0])
     return {
         "tooltip": {"trigger": "item"},
@@ -252,7 +281,16 @@ def map_option(qs: QuerySet, map_name: str, region_names: dict[str, str]) -> dic
                 "map": map_name,
                 "roam": True,
                 "name": str(_("Total investment (100 million yuan)")),
-                "label": {"show": True, "fontSize": 11},
+                # Dark text with a white halo reads on the palest and the darkest district alike.
+                "label": {
+                    "show": True,
+                    "fontSize": 12,
+                    "color": "#1d273b",
+                    "textBorderColor": "#fff",
+                    "textBorderWidth": 2,
+                },
+                # projects.js adds each item's labelShift as dx/dy (labelLayout takes no per-item values).
+                "labelLayout": {"hideOverlap": True},
                 "data": data,
             }
         ],
@@ -336,6 +374,7 @@ def monthly_series(qs: QuerySet, start: date, end: date) -> list[dict[str, Any]]
 
 
 def monthly_chart_option(series: list[dict[str, Any]]) -> dict[str, Any]:
+    """Planned beside completed investment per month: every month labelled, the axes named."""
     months = [r["month"].strftime("%Y-%m") for r in series]
     return {
         "tooltip": {"trigger": "axis"},
@@ -345,9 +384,9 @@ def monthly_chart_option(series: list[dict[str, Any]]) -> dict[str, Any]:
             "right": 10,
         },
         "color": ["#74a9de", "#206bc4"],
-        "grid": {"left": 50, "right": 20, "top": 50, "bottom": 30},
-        "xAxis": {"type": "category", "data": months},
-        "yAxis": {"type": "value", "name": str(_("100 million yuan"))},
+        "grid": charts.grid(right=20, top=50),
+        "xAxis": charts.category_axis(months, name=_("month")),
+        "yAxis": charts.value_axis(_("100 million yuan")),
         "series": [
             {
                 "name": str(_("planned")),

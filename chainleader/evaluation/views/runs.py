@@ -112,7 +112,7 @@ class RunDetailView(ObjectDetailView):
                     "chart_chains": charts.grades_stacked(chains, vertical_names=True),
                     "chart_scores": charts.score_histogram(selectors.score_histogram(run, user)),
                     "chart_tax": charts.tax_per_mu(tax),
-                    "chart_movement": charts.movement(move) if move else None,
+                    "chart_movement": charts.movement(move, year=run.year) if move else None,
                 }
             )
         _audit_view(self.request, run, graded, "evaluation charts")

@@ -2,11 +2,22 @@
 // draws the option passed as JSON in a <script type="application/json"> element (CSP: no inline scripts).
 (function () {
   "use strict";
+  // The tooltip's words come translated with each district (selectors.map_option), none are written here.
   function tooltip(params) {
     var d = params.data || {};
     var esc = window.echarts.format.encodeHTML;
-    return esc(params.name) + "<br>" + esc(String(d.value !== undefined ? d.value : 0)) + " 亿元 · " +
-      esc(String(d.count || 0)) + " 个项目" + (d.lagging ? " · 滞后 " + esc(String(d.lagging)) : "");
+    return esc(params.name) + (d.tip ? "<br>" + esc(d.tip) : "");
+  }
+  // labelLayout takes no per-item values: each district's labelShift (pixels) becomes its dx/dy here, and
+  // hideOverlap still hides what overlaps after the shift.
+  function shiftLabels(series) {
+    var base = series.labelLayout;
+    if (!base) { return; }
+    series.labelLayout = function (params) {
+      var d = series.data[params.dataIndex] || {};
+      var shift = d.labelShift || [0, 0];
+      return Object.assign({}, base, {dx: shift[0], dy: shift[1]});
+    };
   }
   function draw(el) {
     var src = document.getElementById(el.dataset.option);
@@ -20,6 +31,7 @@
         var option = JSON.parse(src.textContent);
         option.tooltip = option.tooltip || {};
         option.tooltip.formatter = tooltip;
+        (option.series || []).forEach(shiftLabels);
         var chart = window.echarts.init(el);
         chart.setOption(option);
         chart.on("click", function (params) {
@@ -29,7 +41,7 @@
         window.addEventListener("resize", function () { chart.resize(); });
         el.dataset.ready = "1";
       })
-      .catch(function () { el.textContent = el.dataset.error || "地图数据加载失败"; });
+      .catch(function () { el.textContent = el.dataset.error || ""; });
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".project-map[data-map]").forEach(draw);
