@@ -453,6 +453,10 @@ def problem_file_path(instance: models.Model, filename: str) -> str:
     return storage_name("problems", filename)
 
 
+# actor_name of the events the platform makes itself (no person acted).
+SYSTEM_ACTOR = "system"
+
+
 class ProblemEvent(models.Model):
     """One step in a problem's history (raised, assigned, answered, verified, sent back, closed, escalated)."""
 
@@ -499,6 +503,14 @@ class ProblemEvent(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.problem.get_absolute_url()
+
+    @property
+    def actor_label(self) -> str:
+        """Who did it, as pages show it: the platform's own steps (escalation of overdue problems) by name in
+        the reader's language, not the stored marker."""
+        if self.actor_name == SYSTEM_ACTOR:
+            return str(_("the platform (automatic)"))
+        return self.actor_name
 
 
 class Notification(models.Model):

@@ -28,7 +28,7 @@ from chainleader.core import audit
 from chainleader.core.exceptions import ServiceError, StaleEdit
 
 from ..exceptions import WorkflowConflict, WorkflowForbidden
-from ..models import Problem, ProblemEvent, Project
+from ..models import SYSTEM_ACTOR, Problem, ProblemEvent, Project
 from .notifications import chain_people, notify
 from .projects import actor_name, is_editor, today
 
@@ -319,7 +319,7 @@ def problems_escalate_overdue(*, on: date | None = None) -> int:
                 from_status=p.status,
                 to_status=p.status,
                 note=str(p.deadline),
-                actor_name="system",
+                actor_name=SYSTEM_ACTOR,
             )
             for p in overdue
         ]
