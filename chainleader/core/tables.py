@@ -82,3 +82,13 @@ class Column:
             if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
                 return raw
         return self.value(row)
+
+
+def import_header(import_columns: Any, field: str) -> str:
+    """The header the import template gives ``field`` (importers.py): an export column that holds an amount
+    carries it verbatim, unit and all (注册资本(万元), 总投资（亿元）), whatever the page's language, so the
+    exported file reads back into the import."""
+    for column in import_columns:
+        if column.field == field:
+            return str(column.header)
+    raise LookupError(f"no import column for {field!r}")

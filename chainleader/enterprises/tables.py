@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
-from chainleader.core.tables import Column
+from chainleader.core.tables import Column, import_header
+
+from .importers import ENTERPRISE_COLUMNS as IMPORT_COLUMNS
 
 ENTERPRISE_COLUMNS = [
     Column("name", _("name"), order_by="name", link=True),
@@ -16,4 +18,10 @@ ENTERPRISE_COLUMNS = [
         order_by="registered_capital_wan",
         numeric=True,
     ),
+]
+
+# The Excel export: the list's columns, the amount under the import template's header (注册资本(万元)).
+ENTERPRISE_EXPORT_COLUMNS = [
+    Column(c.name, import_header(IMPORT_COLUMNS, c.name), numeric=True) if c.amount else c
+    for c in ENTERPRISE_COLUMNS
 ]

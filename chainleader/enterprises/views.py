@@ -22,13 +22,14 @@ from . import importers, services
 from .filters import EnterpriseFilter
 from .forms import ContactForm, EnterpriseForm, EnterpriseProductForm, TierForm, YearFigureForm
 from .models import Contact, Enterprise, EnterpriseProduct, EnterpriseTier, YearFigure
-from .tables import ENTERPRISE_COLUMNS
+from .tables import ENTERPRISE_COLUMNS, ENTERPRISE_EXPORT_COLUMNS
 
 
 class EnterpriseListView(ObjectListView):
     model = Enterprise
     filterset_class = EnterpriseFilter
     columns = ENTERPRISE_COLUMNS
+    export_columns = ENTERPRISE_EXPORT_COLUMNS
     select_related = ("region", "park", "industry")
     default_sort = "name"
     add_url_name = "enterprises:enterprise_add"

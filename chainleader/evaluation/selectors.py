@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from django.db.models import Count, FloatField, QuerySet, Sum
 from django.db.models.functions import Cast, ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from chainleader.chains.models import Chain
 from chainleader.engines import mu_yield
@@ -29,6 +30,17 @@ GRADES = tuple(Grade.values)  # "A" … "D"
 UNGRADED = ""
 ABOVE_SIZE_LABEL = "规上"  # the scheme's group whose per-mu tax the seeds compare (MU_SCHEME.md)
 HISTOGRAM_STEP = 10  # score bins: 0–10, 10–20, … (a firm at every benchmark scores 100)
+# The unit of each figure an indicator divides (mu_yield.FIGURE_COLUMNS), for the unit of its value.
+FIGURE_UNITS = {
+    "land_mu": _("mu"),
+    "tax_wan": _("10k yuan"),
+    "revenue_wan": _("10k yuan"),
+    "value_added_wan": _("10k yuan"),
+    "energy_tce": _("tce"),
+    "emissions_t": _("t"),
+    "rd_wan": _("10k yuan"),
+    "employees": _("persons"),
+}
 
 
 @dataclass
@@ -248,8 +260,17 @@ def grade_movement(run: EvaluationRun, user: Any) -> dict[str, Any] | None:
     return {"run": before, "labels": labels, "matrix": matrix, "same": same, "up": up, "down": down}
 
 
+def indicator_unit(indicator: mu_yield.Indicator) -> str:
+    """万元/亩 for 亩均税收 (tax_wan / land_mu); "" for a ratio of two figures in the same unit (R&D / revenue)."""
+    top, bottom = FIGURE_UNITS.get(indicator.numerator), FIGURE_UNITS.get(indicator.denominator)
+    if top is None or bottom is None or str(top) == str(bottom):
+        return ""
+    return f"{top}/{bottom}"
+
+
 def result_contributions(result: EvaluationResult) -> list[dict[str, Any]]:
-    """The firm's indicators with weight, value, benchmark, ratio and score (points), in scheme order."""
+    """The firm's indicators with weight, value and benchmark (with their unit), ratio and score (points), in
+    scheme order."""
     scheme = result.run.scheme.scheme()
     group = next((g for g in scheme.groups if g.label == result.group), None)
     if group is None:
@@ -262,6 +283,7 @@ def result_contributions(result: EvaluationResult) -> list[dict[str, Any]]:
             {
                 "key": ind.key,
                 "name": ind.name,
+                "unit": indicator_unit(ind),
                 "weight": ind.weight,
                 "value": part.get("value"),
                 "benchmark": benchmarks.get(ind.key),

@@ -2,9 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from chainleader.core.tables import Column
+from chainleader.core.tables import Column, import_header
 
 from .importers import PLANNED_HEADERS
+from .importers import REPORT_COLUMNS as REPORT_IMPORT_COLUMNS
 
 PROJECT_COLUMNS = [
     Column("code", _("project code"), order_by="code"),
@@ -71,6 +72,12 @@ REPORT_COLUMNS = [
         numeric=True,
     ),
     Column("note", _("note")),
+]
+
+# The export: the amounts under the import template's headers (计划投资（亿元）, 完成投资（亿元）) in either language.
+REPORT_EXPORT_COLUMNS = [
+    Column(c.name, import_header(REPORT_IMPORT_COLUMNS, c.name), numeric=True) if c.amount else c
+    for c in REPORT_COLUMNS
 ]
 
 PROBLEM_COLUMNS = [

@@ -2,7 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from chainleader.core.tables import Column
+from chainleader.core.tables import Column, import_header
+
+from .importers import ITEM_COLUMNS as IMPORT_COLUMNS
 
 ITEM_COLUMNS = [
     Column("title", _("Subject"), order_by="title", link=True),
@@ -22,7 +24,8 @@ ITEM_EXPORT_COLUMNS = [
     Column("description", _("description")),
     Column("project.code", _("project code")),
     Column("target_firm", _("target firm")),
-    Column("investment_yi", _("planned investment (100 million yuan)")),
+    # The amount under the import template's header, in either language (计划投资（亿元）).
+    Column("investment_yi", import_header(IMPORT_COLUMNS, "target_investment_yi"), numeric=True),
     Column("owner_unit", _("owner unit")),
     Column("owner_user", _("owner")),
     Column("deadline", _("deadline")),

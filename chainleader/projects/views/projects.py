@@ -30,7 +30,12 @@ from ..attachments import download
 from ..filters import MonthlyReportFilter, ProjectFilter
 from ..forms import MonthlyReportForm, ProjectForm, StageChangeForm
 from ..models import MonthlyReport, Problem, Project, StageChange, StartBatch
-from ..tables import PROJECT_COLUMNS, PROJECT_EXPORT_COLUMNS, REPORT_COLUMNS
+from ..tables import (
+    PROJECT_COLUMNS,
+    PROJECT_EXPORT_COLUMNS,
+    REPORT_COLUMNS,
+    REPORT_EXPORT_COLUMNS,
+)
 from .base import WorkflowStepView
 
 
@@ -213,6 +218,7 @@ class ReportListView(ObjectListView):
     model = MonthlyReport
     filterset_class = MonthlyReportFilter
     columns = REPORT_COLUMNS
+    export_columns = REPORT_EXPORT_COLUMNS
     select_related = ("project", "project__chain")
     default_sort = "-month"
     import_url_name = "projects:report_import"
