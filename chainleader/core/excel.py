@@ -14,6 +14,7 @@ import contextlib
 import csv
 import io
 import itertools
+import json
 import logging
 import os
 import re
@@ -812,7 +813,7 @@ def _notice(kind: str, message: str, *, row: int | None = None, column: str = ""
 def _is_total_row(raw: Sequence[Any]) -> str | None:
     """The totals word (合计, 小计, 总计) when a text cell of the row is one."""
     for value in raw:
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str) and "计" in value:  # every totals word has 计: a cheap first test
             text = _HEADER_SPACE.sub("", _nfkc(value)).rstrip(":：")
             for word in TOTAL_WORDS:
                 if text == word or text.startswith((word + ":", word + "(")):
@@ -1011,6 +1012,58 @@ def _parse_table(
         rejected.partial_rows = parsed  # type: ignore[attr-defined]
         raise rejected
     return parsed
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"d": str(value)}
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "d" in value:
+            return Decimal(value["d"])
+        if "date" in value:
+            return date.fromisoformat(value["date"])
+        if "t" in value:
+            return datetime.fromisoformat(value["t"])
+    return value
+
+
+def dump_rows(rows: ParsedRows, path: Path | str) -> None:
+    """Keep rows read for a preview beside the pending upload, so the confirmation need not read the file
+    again (JSON: numbers as decimal strings, dates ISO; never pickle)."""
+    payload = {
+        "sheet": rows.sheet,
+        "header_row": rows.header_row,
+        "columns": [[m.index, m.header, m.field, str(m.factor), m.reason] for m in rows.columns],
+        "notices": rows.notices,
+        "rows": [[r.row, {k: _encode(v) for k, v in r.values.items()}] for r in rows],
+    }
+    Path(path).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+
+
+def load_rows(path: Path | str) -> ParsedRows:
+    payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    rows = ParsedRows(
+        ParsedRow(row=n, values={k: _decode(v) for k, v in values.items()})
+        for n, values in payload["rows"]
+    )
+    rows.sheet, rows.header_row, rows.notices = (
+        payload["sheet"],
+        payload["header_row"],
+        payload["notices"],
+    )
+    rows.columns = [
+        HeaderMatch(index=i, header=h, field=f, factor=Decimal(x), reason=r)
+        for i, h, f, x, r in payload["columns"]
+    ]
+    return rows
 
 
 def merge_errors(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -172,7 +172,9 @@ class ObjectImportView(ScopedMixin, View):
         path.rename(pending)
         entries = self._entries()
         for old in sorted(entries, key=lambda t: entries[t].get("at", 0))[: -MAX_PENDING + 1]:
-            excel.cleanup(entries.pop(old).get("path"))
+            stale = entries.pop(old).get("path")
+            excel.cleanup(stale)
+            excel.cleanup(Path(stale).with_suffix(".rows.json") if stale else None)
         entries[token] = {
             "path": str(pending),
             "name": str(filename)[:200],
@@ -210,6 +212,7 @@ class ObjectImportView(ScopedMixin, View):
         entry = entries.pop(str(token), None)
         if entry:
             excel.cleanup(entry.get("path"))
+            excel.cleanup(Path(entry["path"]).with_suffix(".rows.json"))
         self.request.session[SESSION_KEY] = entries
 
     # --- mapping -----------------------------------------------------------------------------
@@ -257,7 +260,15 @@ class ObjectImportView(ScopedMixin, View):
     # --- preview and confirm -----------------------------------------------------------------
 
     def read(self, entry: dict[str, Any]) -> Any:
-        return excel.read_rows(entry["path"], self.columns, mapping=self.saved_mapping())
+        """The rows of the pending upload: read once for the preview, kept beside it for the confirmation."""
+        cache = Path(entry["path"]).with_suffix(".rows.json")
+        mapping = self.saved_mapping()
+        if cache.exists() and entry.get("mapping") == mapping:
+            return excel.load_rows(cache)
+        rows = excel.read_rows(entry["path"], self.columns, mapping=mapping)
+        excel.dump_rows(rows, cache)
+        entry["mapping"] = mapping
+        return rows
 
     def rejected(self, exc: ImportRejected, filename: str) -> ImportRejected:
         """Cell errors plus the service's own (a bad chain beside a bad number): every error at once."""
@@ -282,7 +293,7 @@ class ObjectImportView(ScopedMixin, View):
         except Exception:
             self.forget(token)  # DP3: no upload is left behind, whatever happened
             raise
-        self.remember(token, digest=plan.digest())
+        self.remember(token, digest=plan.digest(), mapping=entry.get("mapping"))
         return self.preview_page(token, entry, rows, plan, changed=changed)
 
     def preview_page(
