@@ -2,8 +2,8 @@
 
 SECURITY.md IN1 caps one file at 50,000 rows, so the roster arrives as two 50,000-row workbooks (title and filer
 rows above the header, full-width brackets, a unit column in 亿元, lower-case credit codes, a 合计 row). For
-each file the page's path runs twice, as a user drives it: upload → read → preview (the service as a dry run),
-then confirm → read again → write the previewed plan. Then the same roster is uploaded again with every tenth
+each file the page's path runs as a user drives it: upload → read (the rows kept beside the upload) → preview
+(the service as a dry run), then confirm → the kept rows → write the previewed plan. Then the same roster is uploaded again with every tenth
 firm changed: the preview lists 10,000 updates field by field and the confirmation writes only those.
 
 Baseline, in the same process: streaming the same workbooks through openpyxl's read-only reader with no
@@ -109,15 +109,16 @@ def import_with_preview(files: list[bytes], actor: object) -> tuple[float, list[
         path = excel.check_upload(Upload(content, f"名录{n}.xlsx"))
         try:
             rows = excel.read_rows(path, ENTERPRISE_COLUMNS)
+            cache = path.with_suffix(".rows.json")
+            excel.dump_rows(rows, cache)  # as the page keeps them for the confirmation
             preview = run_import(enterprise_import, actor=actor, rows=rows, dry_run=True)
-            rows = excel.read_rows(
-                path, ENTERPRISE_COLUMNS
-            )  # the confirmation reads the file again
+            rows = excel.load_rows(cache)  # the confirmation uses the rows kept by the preview
             plans.append(
                 run_import(enterprise_import, actor=actor, rows=rows, expected=preview.digest())
             )
         finally:
             excel.cleanup(path)
+            excel.cleanup(path.with_suffix(".rows.json"))
     return time.perf_counter() - t0, plans
 
 
