@@ -124,6 +124,10 @@ def kwargs_for(route: Route, pool: list[int], codes: list[str]) -> tuple[list[di
     view, model = route.view, route.model
     if not keys:
         return [{}], []
+    if keys == ["kind"]:  # the import endpoint: every registered import kind
+        from chainleader.core.import_views import IMPORT_VIEWS
+
+        return [{"kind": kind} for kind in sorted(IMPORT_VIEWS)], []
     unknown = [k for k in keys if not (k.endswith(("pk", "id")) or k == "code")]
     if unknown:
         return [], unknown
