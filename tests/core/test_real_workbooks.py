@@ -165,7 +165,8 @@ def test_an_unmatched_column_is_reported_and_a_full_width_bracket_column_is_impo
     unmatched = [m.header for m in rows.unmatched]
     assert unmatched == ["年产能（台）"]
     assert any(
-        "年产能（台）" in n["message"] and "not imported" in n["message"] for n in rows.notices
+        n["kind"] == "column" and "年产能（台）" in n["message"] and "未导入" in n["message"]
+        for n in rows.notices
     )
 
 
@@ -325,7 +326,7 @@ def test_the_upload_previews_and_writes_nothing_until_confirmed(client, office_u
     assert Enterprise.objects.get(uscc=make_uscc(700001)).registered_capital_wan == 12000
     # The token is used up: a second confirmation writes nothing more.
     again = client.post(reverse(ROSTER_URL), {"action": "confirm", "token": resp.context["token"]})
-    assert "expired" in again.context["error"] and Enterprise.objects.count() == 3
+    assert "过期" in again.context["error"] and Enterprise.objects.count() == 3
 
 
 def test_a_change_between_preview_and_confirm_is_shown_and_not_written(client, office_user):
@@ -374,7 +375,7 @@ def test_another_user_cannot_confirm_my_preview(client, office_user, django_user
     other = UserFactory(username="office2", role=office_user.role)
     client.force_login(other)
     resp = client.post(reverse(ROSTER_URL), {"action": "confirm", "token": token})
-    assert "expired" in resp.context["error"] and Enterprise.objects.count() == 0
+    assert "过期" in resp.context["error"] and Enterprise.objects.count() == 0
 
 
 def test_unknown_headers_open_the_mapping_screen_and_the_mapping_is_kept(client, office_user):
