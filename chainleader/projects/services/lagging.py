@@ -57,7 +57,8 @@ def reason_text(verdict: rule.Verdict, share: Decimal) -> str:
                 "share": number_format((share * 100).quantize(Decimal("1")), decimal_pos=0),
             }
         )
-    return "；".join(parts)
+    # Each part is a sentence with its own full stop: joined as sentences, never "。；".
+    return "".join(p if p.endswith("。") else p + " " for p in parts).strip()
 
 
 def _verdicts(project_ids: list[int] | None, on: date) -> dict[int, tuple[rule.Verdict, bool, str]]:
