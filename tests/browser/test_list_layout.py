@@ -49,3 +49,31 @@ def test_no_cell_of_the_stage_column_wraps_at_1280_px(page: Page, live_server, p
             column,
         )
         assert lines and all(n == 1 for n in lines), (headers[column], lines)
+
+
+def test_the_chain_dashboards_lagging_table_keeps_stage_and_district_on_one_line(
+    page: Page, live_server, projects
+):
+    from chainleader.chains.models import Chain
+    from chainleader.projects.models import Project
+
+    Project.objects.update(
+        is_lagging=True,
+        lagging_reason="计划于 2026-05-01 前达到“开工”，至今未达到。完成投资 1.00 亿元，比计划投资 2.00 亿元低 50.0%；"
+        "低于计划超过 20% 即视为滞后。",
+    )
+    chain = Chain.objects.get(name="智能家电")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label(re.compile("用户名|Username")).fill("office")
+    page.get_by_label(re.compile("密码|Password")).fill("Test-Passw0rd!")
+    page.get_by_role("button", name=re.compile("登录|Log in")).click()
+    page.goto(f"{live_server.url}/projects/chains/{chain.pk}/")
+    lines = page.evaluate(
+        """() => Array.from(document.querySelectorAll('td.text-nowrap')).map((td) => {
+             const range = document.createRange();
+             range.selectNodeContents(td);
+             return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+           })"""
+    )
+    assert len(lines) >= 8 and all(n == 1 for n in lines), lines
