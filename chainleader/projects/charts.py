@@ -29,17 +29,34 @@ CJK_FONTS = (
 @cache
 def cjk_font() -> str | None:
     """The first installed CJK font family, or None (charts then still render, without Chinese glyphs)."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in installed:
-            return name
-    for name in sorted(installed):
-        if "CJK" in name or "Hei" in name:
-            return name
+    for attempt in range(2):
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        for name in CJK_FONTS:
+            if name in installed:
+                return name
+        for name in sorted(installed):
+            if "CJK" in name or "Hei" in name:
+                return name
+        if attempt == 0:
+            _add_system_cjk_fonts()
     logger.warning(
         "no CJK font found: chart labels in briefs will miss Chinese glyphs (install fonts-noto-cjk)"
     )
     return None
+
+
+def _add_system_cjk_fonts() -> None:
+    """matplotlib's font cache is built once: a CJK font installed after it (apt after the first run) is
+    invisible to it until added. Add the system's CJK fonts to this process's font list."""
+    for path in font_manager.findSystemFonts():
+        lowered = path.lower()
+        if any(
+            word in lowered for word in ("cjk", "wqy", "wenquanyi", "sourcehan", "simhei", "msyh")
+        ):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
 
 
 def monthly_bars(
