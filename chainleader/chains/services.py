@@ -17,10 +17,18 @@ from chainleader.reference.lookups import RegionResolver
 from chainleader.reference.models import Region
 
 from .importers import CHAIN_COLUMNS, SEGMENT_COLUMNS
+from .lookups import ChainResolver
 from .models import Chain, Placement, Segment
 
 CHAIN_HEADERS = headers_of(CHAIN_COLUMNS, lead_department_id="牵头部门")
 SEGMENT_HEADERS = headers_of(SEGMENT_COLUMNS)
+
+
+def _choice_words(model: Any, *fields: str) -> dict[str, dict[Any, str]]:
+    """A preview names a changed choice by its label (上游 → 下游), not by the stored value."""
+    return {
+        f: {value: str(label) for value, label in model._meta.get_field(f).choices} for f in fields
+    }
 
 
 def segment_place_firm(*, segment: Segment, actor: Any, data: dict[str, Any]) -> Placement:
@@ -73,6 +81,7 @@ def chain_import(
         OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).values_list("name", "pk")
     )
     dept_names = {pk: name for name, pk in departments.items()}
+    names = _choice_words(Chain, "level", "category")
     written: list[tuple[ParsedRow, Chain]] = []
     plan = ImportPlan()
     regions = RegionResolver()
@@ -106,7 +115,9 @@ def chain_import(
                 )
                 continue
             label = f"{region.name} {v['name']}"
-            changes = field_changes(chain, data, CHAIN_HEADERS, {"lead_department_id": dept_names})
+            changes = field_changes(
+                chain, data, CHAIN_HEADERS, {**names, "lead_department_id": dept_names}
+            )
             if not changes:
                 plan.unchanged.append(RowChange(row.row, label))
                 continue
@@ -156,26 +167,16 @@ def segment_import(
 ) -> ImportPlan:
     """Import segments in file order (a parent before its children), upserting by chain, parent and name."""
     errors = RowErrors(sheet)
-    chains: dict[str, list[Chain]] = {}
-    for chain in Chain.objects.for_user(actor, write=True).select_related("region"):
-        chains.setdefault(chain.name, []).append(chain)
-        chains.setdefault(f"{chain.region.code}:{chain.name}", []).append(chain)
+    chains = ChainResolver(Chain.objects.for_user(actor, write=True).select_related("region"))
     count = 0
     plan = ImportPlan()
+    names = _choice_words(Segment, "position")
     for row in rows:
         v = row.values
-        found = chains.get(str(v["chain"]).strip(), [])
-        if len(found) != 1:
-            msg = (
-                _("Unknown chain (or outside your data scope).")
-                if not found
-                else _(
-                    "Several chains have this name: write it as region code:name, e.g. 370211:智能家电."
-                )
-            )
-            errors.add(row.row, "产业链", v["chain"], msg)
+        chain, problem = chains.resolve(v["chain"])
+        if chain is None:
+            errors.add(row.row, "产业链", v["chain"], problem)
             continue
-        chain = found[0]
         parent = None
         if v.get("parent"):
             parent = Segment.objects.filter(chain=chain, name=v["parent"]).order_by("pk").first()
@@ -201,7 +202,7 @@ def segment_import(
         if created:
             plan.created.append(RowChange(row.row, label))
             continue
-        changes = field_changes(seg, data, SEGMENT_HEADERS)
+        changes = field_changes(seg, data, SEGMENT_HEADERS, names)
         if not changes:
             plan.unchanged.append(RowChange(row.row, label))
             continue

@@ -22,13 +22,14 @@ from . import importers, services
 from .filters import ChainFilter, SegmentFilter
 from .forms import ChainForm, ChainTargetForm, PlacementForm, SegmentForm
 from .models import Chain, ChainTarget, Placement, Segment
-from .tables import CHAIN_COLUMNS, SEGMENT_COLUMNS
+from .tables import CHAIN_COLUMNS, CHAIN_EXPORT_COLUMNS, SEGMENT_COLUMNS, SEGMENT_EXPORT_COLUMNS
 
 
 class ChainListView(ObjectListView):
     model = Chain
     filterset_class = ChainFilter
     columns = CHAIN_COLUMNS
+    export_columns = CHAIN_EXPORT_COLUMNS
     select_related = ("region", "lead_department")
     default_sort = ""
     add_url_name = "chains:chain_add"
@@ -126,6 +127,7 @@ class SegmentListView(ObjectListView):
     model = Segment
     filterset_class = SegmentFilter
     columns = SEGMENT_COLUMNS
+    export_columns = SEGMENT_EXPORT_COLUMNS
     select_related = ("chain__region", "parent")
     default_sort = ""
     import_url_name = "chains:segment_import"

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.formats import number_format
 
 
@@ -19,6 +21,9 @@ class Column:
     wrap: bool | None = (
         None  # None: short values (codes, dates, stages, statuses, numbers) never wrap
     )
+    # The language an export writes this column's words in (a choice's label as the import reads it: 技术改造 in
+    # an export made from the English pages too); empty: the page's language.
+    export_language: str = ""
 
     SHORT = (
         "code",
@@ -75,6 +80,12 @@ class Column:
 
     def export_value(self, row: Any) -> Any:
         """The cell for an Excel export: numbers stay numbers (formatted by the sheet), the rest as shown."""
+        if self.export_language:
+            with translation.override(self.export_language):
+                return self._export_value(row)
+        return self._export_value(row)
+
+    def _export_value(self, row: Any) -> Any:
         if self.numeric:
             raw = row
             for part in self.name.split("."):
@@ -84,11 +95,29 @@ class Column:
         return self.value(row)
 
 
+def _import_column(import_columns: Any, field: str) -> Any:
+    for column in import_columns:
+        if column.field == field:
+            return column
+    raise LookupError(f"no import column for {field!r}")
+
+
 def import_header(import_columns: Any, field: str) -> str:
     """The header the import template gives ``field`` (importers.py): an export column that holds an amount
     carries it verbatim, unit and all (注册资本(万元), 总投资（亿元）), whatever the page's language, so the
     exported file reads back into the import."""
-    for column in import_columns:
-        if column.field == field:
-            return str(column.header)
-    raise LookupError(f"no import column for {field!r}")
+    return str(_import_column(import_columns, field).header)
+
+
+def import_column(import_columns: Any, field: str, name: str = "") -> Column:
+    """An export column that reads back into the import of its list (importers.py): the template's header
+    verbatim, numbers as numbers, dates as dates, a choice by the label the pages show in the template's
+    language (技术改造, 上游, 市级) whatever the page's language. ``name`` is the attribute written when it is not
+    ``field`` ("park.name", "owner_user.username")."""
+    column = _import_column(import_columns, field)
+    return Column(
+        name or field,
+        str(column.header),
+        numeric=column.kind in ("int", "decimal"),
+        export_language=settings.LANGUAGE_CODE,
+    )

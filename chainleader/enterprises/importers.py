@@ -63,7 +63,7 @@ ENTERPRISE_COLUMNS = [
     ExcelColumn(
         "行业代码",
         "industry",
-        max_length=6,
+        max_length=120,  # the code, or the code and name as the pages show it (C3951 电动机制造)
         help=_("GB/T 4754-2017 class, e.g. C3951 or 3951."),
         aliases=("国民经济行业代码", "行业分类代码", "国标行业代码"),
         normalize="code",

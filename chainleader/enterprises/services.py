@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from chainleader.core import audit
 from chainleader.core import services as core_services
-from chainleader.core.excel import ParsedRow, RowErrors
+from chainleader.core.excel import ParsedRow, RowErrors, normalize_code
 from chainleader.core.exceptions import ServiceError
 from chainleader.core.imports import ImportPlan, ImportRun, RowChange, field_changes, headers_of
 from chainleader.parks.models import Park
@@ -70,9 +70,14 @@ def enterprise_update(
 
 
 def _industry_lookup() -> dict[str, int]:
-    """Industry codes by "3951" and "C3951"."""
-    rows = Industry.objects.values_list("code", "full_code", "id")
-    return {**{c: i for c, _f, i in rows}, **{f: i for _c, f, i in rows}}
+    """Industry codes by "3951" and "C3951", and as the pages and exports show them ("C3951 电动机制造", read as
+    the import column normalises it: no spaces, upper case)."""
+    rows = Industry.objects.values_list("code", "full_code", "name", "id")
+    return {
+        **{normalize_code(f"{f}{n}"): i for _c, f, n, i in rows},
+        **{c: i for c, _f, _n, i in rows},
+        **{f: i for _c, f, _n, i in rows},
+    }
 
 
 @transaction.atomic

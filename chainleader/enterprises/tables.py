@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from chainleader.core.tables import Column, import_header
+from chainleader.core.tables import Column, import_column
 
 from .importers import ENTERPRISE_COLUMNS as IMPORT_COLUMNS
 
@@ -20,8 +20,19 @@ ENTERPRISE_COLUMNS = [
     ),
 ]
 
-# The Excel export: the list's columns, the amount under the import template's header (注册资本(万元)).
+# The Excel export: every column of the import under its template header (企业名称, 注册资本(万元) …), the list's
+# columns first, so an exported list imports back unchanged.
 ENTERPRISE_EXPORT_COLUMNS = [
-    Column(c.name, import_header(IMPORT_COLUMNS, c.name), numeric=True) if c.amount else c
-    for c in ENTERPRISE_COLUMNS
+    import_column(IMPORT_COLUMNS, "name"),
+    import_column(IMPORT_COLUMNS, "uscc"),
+    import_column(IMPORT_COLUMNS, "region", "region.name"),
+    import_column(IMPORT_COLUMNS, "park", "park.name"),
+    import_column(IMPORT_COLUMNS, "industry"),  # as the pages show it: C3951 电动机制造
+    import_column(IMPORT_COLUMNS, "above_size"),
+    import_column(IMPORT_COLUMNS, "founded_on"),
+    import_column(IMPORT_COLUMNS, "registered_capital_wan"),
+    import_column(IMPORT_COLUMNS, "former_names"),
+    import_column(IMPORT_COLUMNS, "ticker"),
+    import_column(IMPORT_COLUMNS, "address"),
+    import_column(IMPORT_COLUMNS, "business_scope"),
 ]

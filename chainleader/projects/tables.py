@@ -2,9 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from chainleader.core.tables import Column, import_header
+from chainleader.core.tables import Column, import_column
 
 from .importers import PLANNED_HEADERS
+from .importers import PROJECT_COLUMNS as PROJECT_IMPORT_COLUMNS
 from .importers import REPORT_COLUMNS as REPORT_IMPORT_COLUMNS
 
 PROJECT_COLUMNS = [
@@ -24,21 +25,22 @@ PROJECT_COLUMNS = [
     Column("is_lagging", _("lagging"), order_by="is_lagging"),
 ]
 
-# The export's columns carry the import template's headers (importers.PROJECT_COLUMNS), so an exported list
-# imports back unchanged; the columns the import does not take (segment, actual dates, lagging) are ignored by it.
+# The export's columns carry the import template's headers (importers.PROJECT_COLUMNS) and its words (项目类型
+# 技术改造, 阶段 在建, whatever the page's language), so an exported list imports back unchanged; the columns the
+# import does not take (segment, actual dates, lagging) are ignored by it.
 PROJECT_EXPORT_COLUMNS = [
-    Column("code", "项目编号"),
-    Column("name", "项目名称"),
-    Column("chain", "产业链"),
+    import_column(PROJECT_IMPORT_COLUMNS, "code"),
+    import_column(PROJECT_IMPORT_COLUMNS, "name"),
+    import_column(PROJECT_IMPORT_COLUMNS, "chain"),
     Column("segment.name", _("segment")),
-    Column("district", "所在区（市）"),
-    Column("park", "所属园区"),
-    Column("investor", "投资方"),
-    Column("kind", "项目类型"),
-    Column("total_investment_yi", "总投资（亿元）"),
-    Column("stage", "阶段"),
-    *(Column(field, header) for field, header in PLANNED_HEADERS.items()),
-    Column("signed_on", "签约日期"),
+    import_column(PROJECT_IMPORT_COLUMNS, "district"),
+    import_column(PROJECT_IMPORT_COLUMNS, "park"),
+    import_column(PROJECT_IMPORT_COLUMNS, "investor"),
+    import_column(PROJECT_IMPORT_COLUMNS, "kind"),
+    import_column(PROJECT_IMPORT_COLUMNS, "total_investment_yi"),
+    import_column(PROJECT_IMPORT_COLUMNS, "stage"),
+    *(import_column(PROJECT_IMPORT_COLUMNS, field) for field in PLANNED_HEADERS),
+    import_column(PROJECT_IMPORT_COLUMNS, "signed_on"),
     *(
         Column(f"{s}_on", label)
         for s, label in [
@@ -52,6 +54,7 @@ PROJECT_EXPORT_COLUMNS = [
     ),
     Column("is_lagging", _("lagging")),
     Column("lagging_reason", _("why lagging")),
+    import_column(PROJECT_IMPORT_COLUMNS, "description"),
 ]
 
 REPORT_COLUMNS = [
@@ -74,10 +77,16 @@ REPORT_COLUMNS = [
     Column("note", _("note")),
 ]
 
-# The export: the amounts under the import template's headers (计划投资（亿元）, 完成投资（亿元）) in either language.
+# The export: the import template's columns under its headers (项目编号, 月份, 计划投资（亿元） …) in either language;
+# the project's name and chain are for the reader (the import does not take them).
 REPORT_EXPORT_COLUMNS = [
-    Column(c.name, import_header(REPORT_IMPORT_COLUMNS, c.name), numeric=True) if c.amount else c
-    for c in REPORT_COLUMNS
+    import_column(REPORT_IMPORT_COLUMNS, "code", "project.code"),
+    Column("project", _("project")),
+    Column("project.chain", _("chain")),
+    import_column(REPORT_IMPORT_COLUMNS, "month", "month_label"),  # 2026-03, as the pages show it
+    import_column(REPORT_IMPORT_COLUMNS, "planned_yi"),
+    import_column(REPORT_IMPORT_COLUMNS, "completed_yi"),
+    import_column(REPORT_IMPORT_COLUMNS, "note"),
 ]
 
 PROBLEM_COLUMNS = [

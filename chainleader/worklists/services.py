@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from chainleader.accounts.models import OrgUnit, Role
+from chainleader.chains.lookups import ChainResolver
 from chainleader.chains.models import Chain
 from chainleader.core import audit
 from chainleader.core import services as core_services
@@ -302,10 +303,7 @@ def item_import(
     if not is_editor(actor):
         raise WorkflowForbidden(_("Your role may not change the lists."))
     errors = RowErrors(sheet)
-    chains: dict[str, list[Chain]] = {}
-    for chain in Chain.objects.for_user(actor).select_related("region"):
-        chains.setdefault(chain.name, []).append(chain)
-        chains.setdefault(f"{chain.region.code}:{chain.name}", []).append(chain)
+    chains = ChainResolver(Chain.objects.for_user(actor).select_related("region"))
     units: dict[str, list[OrgUnit]] = {}
     for unit in OrgUnit.objects.exclude(kind=OrgUnit.Kind.ENTERPRISE):
         units.setdefault(unit.name, []).append(unit)
@@ -319,18 +317,9 @@ def item_import(
     items: list[tuple[ParsedRow, WorkItem]] = []
     for row in rows:
         v = row.values
-        found = chains.get(str(v["chain"]).strip(), [])
-        if len(found) != 1:
-            errors.add(
-                row.row,
-                "产业链",
-                v["chain"],
-                _("Unknown chain (or outside your data scope).")
-                if not found
-                else _(
-                    "Several chains have this name: write it as region code:name, e.g. 370211:智能家电."
-                ),
-            )
+        chain, problem = chains.resolve(v["chain"])
+        if chain is None:
+            errors.add(row.row, "产业链", v["chain"], problem)
             continue
         unit_list = units.get(str(v["owner_unit"]).strip(), [])
         if len(unit_list) != 1:
@@ -364,7 +353,7 @@ def item_import(
             continue
         data = {
             "kind": v["kind"],
-            "chain": found[0],
+            "chain": chain,
             "year": v.get("year") or timezone.localdate().year,
             "title": v["title"],
             "description": v.get("description") or "",

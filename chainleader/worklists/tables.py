@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from chainleader.core.tables import Column, import_header
+from chainleader.core.tables import Column, import_column
 
 from .importers import ITEM_COLUMNS as IMPORT_COLUMNS
 
@@ -16,19 +16,22 @@ ITEM_COLUMNS = [
     Column("status", _("status"), order_by="status"),
 ]
 
+# The export: every column of the import under its template header and in its words (清单 重点任务, the chain as
+# the pages show it, 责任人 by user name, 完成时限 as a date), so an exported list imports back as the same items;
+# the status and close-out time are for the reader (the import creates open items).
 ITEM_EXPORT_COLUMNS = [
-    Column("kind", _("list")),
-    Column("chain", _("chain")),
-    Column("year", _("year")),
-    Column("title", _("Subject")),
-    Column("description", _("description")),
-    Column("project.code", _("project code")),
-    Column("target_firm", _("target firm")),
-    # The amount under the import template's header, in either language (计划投资（亿元）).
-    Column("investment_yi", import_header(IMPORT_COLUMNS, "target_investment_yi"), numeric=True),
-    Column("owner_unit", _("owner unit")),
-    Column("owner_user", _("owner")),
-    Column("deadline", _("deadline")),
+    import_column(IMPORT_COLUMNS, "kind"),
+    import_column(IMPORT_COLUMNS, "chain"),
+    import_column(IMPORT_COLUMNS, "year"),
+    import_column(IMPORT_COLUMNS, "title"),
+    import_column(IMPORT_COLUMNS, "description"),
+    import_column(IMPORT_COLUMNS, "project", "project.code"),
+    import_column(IMPORT_COLUMNS, "target_firm"),
+    # The item's own figure (a key construction project's investment is its project's, in the project export).
+    import_column(IMPORT_COLUMNS, "target_investment_yi"),
+    import_column(IMPORT_COLUMNS, "owner_unit", "owner_unit.name"),
+    import_column(IMPORT_COLUMNS, "owner_user", "owner_user.username"),
+    import_column(IMPORT_COLUMNS, "deadline"),
     Column("status", _("status")),
     Column("closed_at", _("closed out at")),
 ]

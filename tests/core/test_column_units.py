@@ -124,7 +124,7 @@ def test_an_exported_amount_carries_the_import_header_in_either_language():
                 with translation.override(language):
                     assert str(col.label) == header, (view.__name__, col.name, language)
             checked.append(col.name)
-    assert {"total_investment_yi", "registered_capital_wan", "investment_yi"} <= set(checked)
+    assert {"total_investment_yi", "registered_capital_wan", "target_investment_yi"} <= set(checked)
 
 
 def test_the_enterprise_list_shows_a_translated_header_and_exports_the_template_one():

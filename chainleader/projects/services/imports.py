@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from chainleader.chains.lookups import ChainResolver
 from chainleader.chains.models import Chain
 from chainleader.core import audit
 from chainleader.core.excel import ParsedRow, RowErrors
@@ -42,18 +43,10 @@ PROJECT_FIELDS = [
 ]
 
 
-def _chains(actor: Any) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for chain in Chain.objects.for_user(actor).select_related("region"):
-        # The name, region code:name, and the name as pages and exports show it (智能家电（西海岸新区）).
-        for key in {chain.name, f"{chain.region.code}:{chain.name}", str(chain)}:
-            out.setdefault(key, []).append(chain.pk)
-    return out
-
-
 def _display_names(actor: Any, investor_ids: set[int]) -> dict[str, dict[Any, str]]:
-    """Words for the foreign keys a preview shows (chain, district, park, investor)."""
+    """Words for the foreign keys and choices a preview shows (chain, district, park, investor, kind)."""
     return {
+        "kind": {value: str(label) for value, label in Project.Kind.choices},
         "chain_id": {c.pk: str(c) for c in Chain.objects.for_user(actor).select_related("region")},
         "district_id": dict(
             Region.objects.filter(level=Region.Level.COUNTY).values_list("pk", "name")
@@ -88,7 +81,8 @@ def project_import(
 
     Returns the plan; a project whose row changes nothing is not written."""
     errors = RowErrors(sheet)
-    chains = _chains(actor)
+    # The name as pages and exports show it (智能家电, 智能家电（西海岸新区）), region code:name, or the bare name.
+    chains = ChainResolver(Chain.objects.for_user(actor).select_related("region"))
     districts = RegionResolver(counties_only=True)
     parks: dict[str, int] = {}
     for pk, name in Park.objects.for_user(actor).values_list("pk", "name"):
@@ -101,21 +95,23 @@ def project_import(
         .values_list("code", flat=True)
     )
     investors = [str(r.values.get("investor") or "").strip() for r in rows]
-    firms: dict[str, int] = {}
+    firms: dict[str, list[int]] = {}
     for pk, uscc, name in (
         Enterprise.objects.for_user(actor)
         .filter(Q(uscc__in=investors) | Q(name__in=investors))
         .values_list("pk", "uscc", "name")
     ):
-        firms[uscc] = pk
-        firms.setdefault(name, pk)
+        firms[uscc] = [pk]
+        firms.setdefault(name, []).append(pk)
     seen: dict[str, int] = {}
     creates: list[Project] = []
     updates: list[Project] = []
     pairs: list[tuple[ParsedRow, Project]] = []
     plan = ImportPlan()
     names = _display_names(
-        actor, {p.investor_id for p in existing.values() if p.investor_id} | set(firms.values())
+        actor,
+        {p.investor_id for p in existing.values() if p.investor_id}
+        | {pk for ids in firms.values() for pk in ids},
     )
     for row, code in zip(rows, codes, strict=True):
         v = row.values
@@ -132,18 +128,9 @@ def project_import(
             if code in existing and code not in writable:
                 errors.add(row.row, "项目编号", code, _("This project is outside your data scope."))
                 continue
-        found = chains.get(str(v["chain"]).strip(), [])
-        if len(found) != 1:
-            errors.add(
-                row.row,
-                "产业链",
-                v["chain"],
-                _("Unknown chain (or outside your data scope).")
-                if not found
-                else _(
-                    "Several chains have this name: write it as region code:name, e.g. 370211:智能家电."
-                ),
-            )
+        chain, problem = chains.resolve(v["chain"])
+        if chain is None:
+            errors.add(row.row, "产业链", v["chain"], problem)
         district, problem = districts.resolve(v["district"])
         if district is None:
             errors.add(row.row, "所在区（市）", v["district"], problem)
@@ -156,13 +143,19 @@ def project_import(
                 )
         investor = None
         if v.get("investor"):
-            investor = firms.get(str(v["investor"]).strip())
+            # A credit code, or a name: the project's own investor when several firms have it (an exported
+            # list names investors as the pages do), else the one firm of that name.
+            ids = firms.get(str(v["investor"]).strip(), [])
+            current = existing[code].investor_id if code in existing else None
+            investor = current if current in ids else ids[0] if len(ids) == 1 else None
             if investor is None:
                 errors.add(
                     row.row,
                     "投资方",
                     v["investor"],
-                    _("Unknown enterprise (or outside your data scope)."),
+                    _("Several enterprises have this name: give the unified social credit code.")
+                    if ids
+                    else _("Unknown enterprise (or outside your data scope)."),
                 )
         total = v["total_investment_yi"]
         if total is not None and not (0 <= total <= MAX_YI):
@@ -171,11 +164,11 @@ def project_import(
             errors.add(
                 row.row, "签约日期", v["signed_on"], _("The signing date cannot be in the future.")
             )
-        if len(found) != 1 or district is None:
+        if chain is None or district is None:
             continue
         data = {
             "name": v["name"],
-            "chain_id": found[0],
+            "chain_id": chain.pk,
             "district_id": district,
             "park_id": park,
             "investor_id": investor,
