@@ -12,7 +12,14 @@ from chainleader.core import audit
 from chainleader.core import services as core_services
 from chainleader.core.excel import ParsedRow, RowErrors
 from chainleader.core.exceptions import ServiceError
-from chainleader.core.imports import ImportPlan, ImportRun, RowChange, field_changes, headers_of
+from chainleader.core.imports import (
+    ImportPlan,
+    ImportRun,
+    RowChange,
+    field_changes,
+    headers_of,
+    only_present,
+)
 from chainleader.reference.lookups import RegionResolver
 from chainleader.reference.models import Region
 
@@ -115,14 +122,15 @@ def chain_import(
                 )
                 continue
             label = f"{region.name} {v['name']}"
+            given = only_present(rows, data, {"lead_department_id": "lead_department"})
             changes = field_changes(
-                chain, data, CHAIN_HEADERS, {**names, "lead_department_id": dept_names}
+                chain, given, CHAIN_HEADERS, {**names, "lead_department_id": dept_names}
             )
             if not changes:
                 plan.unchanged.append(RowChange(row.row, label))
                 continue
             plan.updated.append(RowChange(row.row, label, changes))
-            for key, val in data.items():
+            for key, val in given.items():
                 setattr(chain, key, val)
             chain.version += 1
             chain.save()
@@ -202,12 +210,13 @@ def segment_import(
         if created:
             plan.created.append(RowChange(row.row, label))
             continue
-        changes = field_changes(seg, data, SEGMENT_HEADERS, names)
+        given = only_present(rows, data)
+        changes = field_changes(seg, given, SEGMENT_HEADERS, names)
         if not changes:
             plan.unchanged.append(RowChange(row.row, label))
             continue
         plan.updated.append(RowChange(row.row, label, changes))
-        for key, val in data.items():
+        for key, val in given.items():
             setattr(seg, key, val)
         seg.version += 1
         seg.save()

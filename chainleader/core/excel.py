@@ -805,6 +805,11 @@ class ParsedRows(list[ParsedRow]):
     def unmatched(self) -> list[HeaderMatch]:
         return [m for m in self.columns if m.field is None]
 
+    @property
+    def fields(self) -> set[str]:
+        """The fields the file has a column for: an update leaves every other field as it is."""
+        return {m.field for m in self.columns if m.field}
+
 
 def _notice(kind: str, message: str, *, row: int | None = None, column: str = "") -> dict[str, Any]:
     return {"kind": kind, "row": row, "column": column, "message": str(message)}

@@ -158,6 +158,19 @@ def every_error(
     return exc
 
 
+def only_present(
+    rows: Any, data: dict[str, Any], sources: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The part of ``data`` (model field -> value) whose column is in the file: a roster without an address
+    column must not erase the addresses. ``sources`` maps model fields to import fields (region_id -> region).
+    Rows that are a plain list (a service called directly) update every field."""
+    present = getattr(rows, "fields", None)
+    if present is None:
+        return data
+    sources = sources or {}
+    return {k: v for k, v in data.items() if sources.get(k, k) in present}
+
+
 def display(value: Any) -> str:
     """A value as the preview shows it: amounts without trailing zeros, dates ISO, yes/no in words."""
     if value is None or value == "":

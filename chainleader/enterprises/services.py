@@ -14,7 +14,14 @@ from chainleader.core import audit
 from chainleader.core import services as core_services
 from chainleader.core.excel import ParsedRow, RowErrors, normalize_code
 from chainleader.core.exceptions import ServiceError
-from chainleader.core.imports import ImportPlan, ImportRun, RowChange, field_changes, headers_of
+from chainleader.core.imports import (
+    ImportPlan,
+    ImportRun,
+    RowChange,
+    field_changes,
+    headers_of,
+    only_present,
+)
 from chainleader.parks.models import Park
 from chainleader.reference.lookups import RegionResolver
 from chainleader.reference.models import Industry, Region
@@ -176,14 +183,15 @@ def enterprise_import(
             obj = current.get(d["uscc"])
             if obj is None:
                 continue
-            changes = field_changes(obj, {k: d[k] for k in IMPORT_FIELDS}, IMPORT_HEADERS, names)
+            given = only_present(rows, {k: d[k] for k in IMPORT_FIELDS}, IMPORT_SOURCES)
+            changes = field_changes(obj, given, IMPORT_HEADERS, names)
             label = f"{d['uscc']} {d['name']}"
             if not changes:
                 plan.unchanged.append(RowChange(row.row, label))
                 continue
             plan.updated.append(RowChange(row.row, label, changes))
-            for key in IMPORT_FIELDS:
-                setattr(obj, key, d[key])
+            for key, value in given.items():
+                setattr(obj, key, value)
             obj.version += 1
             updates.append(obj)
     # A district may only import firms on its own territory: every row written must be in its scope.
@@ -223,6 +231,7 @@ def enterprise_import(
     return plan
 
 
+IMPORT_SOURCES = {"region_id": "region", "park_id": "park", "industry_id": "industry"}
 IMPORT_HEADERS = headers_of(
     ENTERPRISE_COLUMNS, region_id="所在区域", park_id="所属园区", industry_id="行业代码"
 )
@@ -354,12 +363,13 @@ def figures_import(
             creates.append(YearFigure(enterprise_id=ent, year=year, **data))
             plan.created.append(RowChange(row, label))
             continue
-        changes = field_changes(obj, data, FIGURE_HEADERS)
+        given = only_present(rows, data)
+        changes = field_changes(obj, given, FIGURE_HEADERS)
         if not changes:
             plan.unchanged.append(RowChange(row, label))
             continue
         plan.updated.append(RowChange(row, label, changes))
-        for k, val in data.items():
+        for k, val in given.items():
             setattr(obj, k, val)
         obj.version += 1
         updates.append(obj)

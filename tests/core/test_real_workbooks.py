@@ -459,3 +459,28 @@ def test_a_project_list_in_wan_yuan_with_month_dates_imports(client, office_user
     assert project.total_investment_yi == Decimal("2.5")
     assert project.kind == Project.Kind.UPGRADE
     assert project.signed_on == date(2026, 3, 1) and project.planned_started_on == date(2026, 5, 1)
+
+
+def test_a_column_missing_from_the_file_leaves_that_field_alone(client, office_user):
+    """A roster without 地址 or 行业代码 updates what it has and never erases what it lacks."""
+    from chainleader.reference.models import Industry
+
+    firm = EnterpriseFactory(
+        uscc=make_uscc(700080),
+        name="甲公司",
+        address="青岛市黄岛区长江路1号",
+        industry=Industry.objects.get(full_code="C3951"),
+        registered_capital_wan=100,
+    )
+    client.force_login(office_user)
+    rows = [
+        ["企业名称", "信用代码", "所在区域", "注册资本（万元）"],
+        ["甲公司", make_uscc(700080), "370211", 150],
+    ]
+    resp = upload(client, rows, title_rows=0)
+    [change] = resp.context["plan"]["updated"]
+    assert [c["column"] for c in change["changes"]] == ["注册资本(万元)"]
+    client.post(reverse(ROSTER_URL), {"action": "confirm", "token": resp.context["token"]})
+    firm.refresh_from_db()
+    assert firm.registered_capital_wan == 150
+    assert firm.address == "青岛市黄岛区长江路1号" and firm.industry.full_code == "C3951"

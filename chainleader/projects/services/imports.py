@@ -16,7 +16,7 @@ from chainleader.chains.lookups import ChainResolver
 from chainleader.chains.models import Chain
 from chainleader.core import audit
 from chainleader.core.excel import ParsedRow, RowErrors
-from chainleader.core.imports import ImportPlan, ImportRun, RowChange, field_changes
+from chainleader.core.imports import ImportPlan, ImportRun, RowChange, field_changes, only_present
 from chainleader.enterprises.models import Enterprise
 from chainleader.parks.models import Park
 from chainleader.reference.lookups import RegionResolver
@@ -58,6 +58,12 @@ def _display_names(actor: Any, investor_ids: set[int]) -> dict[str, dict[Any, st
     }
 
 
+PROJECT_SOURCES = {
+    "chain_id": "chain",
+    "district_id": "district",
+    "park_id": "park",
+    "investor_id": "investor",
+}
 PROJECT_HEADERS = {
     **{c.field: c.header for c in PROJECT_COLUMNS},
     "chain_id": "产业链",
@@ -189,12 +195,13 @@ def project_import(
                     _("The stage of an existing project changes only through the stage workflow."),
                 )
                 continue
-            changes = field_changes(project, data, PROJECT_HEADERS, names)
+            given = only_present(rows, data, PROJECT_SOURCES)
+            changes = field_changes(project, given, PROJECT_HEADERS, names)
             if not changes:
                 plan.unchanged.append(RowChange(row.row, f"{code} {data['name']}"))
                 continue
             plan.updated.append(RowChange(row.row, f"{code} {data['name']}", changes))
-            for key, value in data.items():
+            for key, value in given.items():
                 setattr(project, key, value)
             project.version += 1
             updates.append(project)
