@@ -60,7 +60,7 @@ def _choices(form: forms.BaseForm, **querysets: Any) -> None:
 
 
 def _unit_choices() -> Any:
-    return OrgUnit.objects.select_related("parent").order_by("kind", "name")
+    return OrgUnit.objects.select_related("parent").order_by("kind", "name_sort")
 
 
 def _chain_choices() -> Any:

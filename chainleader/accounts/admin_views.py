@@ -285,7 +285,7 @@ def units_in_tree_order() -> list[tuple[Any, int]]:
     units: list[Any] = list(
         OrgUnit.objects.select_related("region", "enterprise")
         .annotate(n_users=Count("users"))
-        .order_by("kind", "name", "pk")
+        .order_by("kind", "name_sort", "pk")
     )
     ids = {u.pk for u in units}
     children: dict[int | None, list[Any]] = {}

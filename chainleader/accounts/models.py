@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainleader.core.models import VersionedModel
+from chainleader.core.sorting import SortKeyField, SortKeyQuerySet
 
 
 class OrgUnit(VersionedModel):
@@ -23,6 +24,7 @@ class OrgUnit(VersionedModel):
         ENTERPRISE = "enterprise", _("enterprise")
 
     name = models.CharField(_("name"), max_length=100)
+    name_sort = SortKeyField(_("pinyin sort key"), source="name")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -49,12 +51,13 @@ class OrgUnit(VersionedModel):
         related_name="org_unit",
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = SortKeyQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_sort"])
 
     class Meta:
         verbose_name = _("organisation unit")
         verbose_name_plural = _("organisation units")
-        ordering = ["kind", "name"]
+        ordering = ["kind", "name_sort"]
 
     def __str__(self) -> str:
         return self.name

@@ -220,7 +220,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         context.update(
             {
                 "profile": user,
-                "chains": user.chains.order_by("name"),
+                "chains": user.chains.order_by("name_sort"),
                 "sessions": selectors.user_active_sessions(
                     user=user,
                     current_session_key=self.request.session.session_key,

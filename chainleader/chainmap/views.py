@@ -275,7 +275,7 @@ class LinkReviewView(ScopedMixin, View):
             self.get_queryset()
             .filter(status=CompanyLink.Status.PENDING)
             .select_related("enterprise__region", "company__industry")
-            .order_by("-score", "enterprise__name")
+            .order_by("-score", "enterprise__name_sort")
         )
         placements = (
             Placement.objects.for_user(request.user)

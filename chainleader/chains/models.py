@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainleader.core.models import VersionedModel
+from chainleader.core.sorting import SortKeyField
 from chainleader.engines.chain_map import tree
 
 from .querysets import ChainChildQuerySet, ChainQuerySet, PlacementQuerySet
@@ -27,6 +28,7 @@ class Chain(VersionedModel):
         FUTURE = "future", _("future industry")
 
     name = models.CharField(_("name"), max_length=50)
+    name_sort = SortKeyField(_("pinyin sort key"), source="name")
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     region = models.ForeignKey(
         "reference.Region",
@@ -74,7 +76,7 @@ class Chain(VersionedModel):
     )
 
     objects = ChainQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[masters])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_sort"], m2m_fields=[masters])
 
     class Meta:
         verbose_name = _("industrial chain")
@@ -168,6 +170,7 @@ class Segment(VersionedModel):
         related_name="children",
     )
     name = models.CharField(_("name"), max_length=100)
+    name_sort = SortKeyField(_("pinyin sort key"), source="name")
     position = models.CharField(_("position"), max_length=4, choices=Position.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     key_products = models.TextField(
@@ -220,7 +223,7 @@ class Segment(VersionedModel):
     )
 
     objects = ChainChildQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_sort"])
 
     class Meta:
         verbose_name = _("segment")

@@ -6,12 +6,12 @@ from .importers import CHAIN_COLUMNS as CHAIN_IMPORT_COLUMNS
 from .importers import SEGMENT_COLUMNS as SEGMENT_IMPORT_COLUMNS
 
 CHAIN_COLUMNS = [
-    Column("name", _("name"), order_by="name", link=True),
+    Column("name", _("name"), order_by="name_sort", link=True),
     Column("level", _("level"), order_by="level"),
     Column("region", _("region"), order_by="region__code"),
     Column("category", _("category"), order_by="category"),
     Column("leader_post", _("chain leader (post)")),
-    Column("lead_department", _("lead department"), order_by="lead_department__name"),
+    Column("lead_department", _("lead department"), order_by="lead_department__name_sort"),
 ]
 
 # The exports carry every column of the import under its template header (层级 市级, 类别 新兴产业, the region as
@@ -29,8 +29,8 @@ CHAIN_EXPORT_COLUMNS = [
 ]
 
 SEGMENT_COLUMNS = [
-    Column("name", _("name"), order_by="name", link=True),
-    Column("chain", _("chain"), order_by="chain__name"),
+    Column("name", _("name"), order_by="name_sort", link=True),
+    Column("chain", _("chain"), order_by="chain__name_sort"),
     Column("position", _("position"), order_by="position"),
     Column("parent.name", _("parent segment")),
     Column("order", _("order"), order_by="order", numeric=True),

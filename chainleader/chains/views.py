@@ -50,7 +50,7 @@ class ChainDetailView(ObjectDetailView):
             Placement.objects.for_user(user)
             .exclude(review__in=(Placement.Review.PENDING, Placement.Review.REJECTED))
             .select_related("enterprise")
-            .order_by("role", "enterprise__name")
+            .order_by("role", "enterprise__name_sort")
         )
         segments = list(
             Segment.objects.for_user(user)

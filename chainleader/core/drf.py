@@ -1,4 +1,4 @@
-"""The two DRF settings hooks (pagination, exception handler), kept apart from core.api.
+"""The DRF settings hooks (pagination, ordering by pinyin, exception handler), kept apart from core.api.
 
 DRF's settings import these while rest_framework.generics is still loading; this module imports nothing that
 imports generics, so core.api can define its viewsets as ordinary classes.
@@ -10,18 +10,34 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
+from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import ServiceError, StaleEdit
+from .sorting import sort_key_path
 
 
 class CappedPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class PinyinOrderingFilter(OrderingFilter):
+    """`?ordering=name` sorts Chinese names by pinyin (core.sorting), as the list pages do; the parameter and
+    the allowed fields stay the names clients know."""
+
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> Any:
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering:
+            return ordering
+        return [
+            sort_key_path(queryset.model, term) if isinstance(term, str) else term
+            for term in ordering
+        ]
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

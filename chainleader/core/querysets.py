@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.module_loading import import_string
 
+from .sorting import SortKeyQuerySet
+
 if TYPE_CHECKING:
     from .scope import Scope
 
@@ -28,8 +30,11 @@ def scope_for(user: Any) -> Scope:
     return cached
 
 
-class ScopedQuerySet(models.QuerySet):
-    """A model names its scope fields in scope_filter(); the policy of who sees what lives in accounts."""
+class ScopedQuerySet(SortKeyQuerySet):
+    """A model names its scope fields in scope_filter(); the policy of who sees what lives in accounts.
+
+    Bulk writes keep pinyin sort keys in step with their names (core.sorting).
+    """
 
     def scope_filter(self, scope: Scope) -> models.Q:
         raise NotImplementedError

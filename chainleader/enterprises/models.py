@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainleader.core.models import VersionedModel
+from chainleader.core.sorting import SortKeyField
 from chainleader.core.validators import validate_uscc
 
 from .querysets import ConfidentialQuerySet, EnterpriseChildQuerySet, EnterpriseQuerySet
@@ -20,6 +21,7 @@ class Enterprise(VersionedModel):
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
     )
     name = models.CharField(_("name"), max_length=200, db_index=True)
+    name_sort = SortKeyField(_("pinyin sort key"), source="name")
     former_names = models.TextField(_("former names"), blank=True, help_text=_("One per line."))
     region = models.ForeignKey(
         "reference.Region",
@@ -67,12 +69,12 @@ class Enterprise(VersionedModel):
     )
 
     objects = EnterpriseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_sort"])
 
     class Meta:
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
-        ordering = ["name", "id"]
+        ordering = ["name_sort", "id"]
 
     def __str__(self) -> str:
         return self.name

@@ -5,10 +5,10 @@ from chainleader.core.tables import Column, import_column
 from .importers import ENTERPRISE_COLUMNS as IMPORT_COLUMNS
 
 ENTERPRISE_COLUMNS = [
-    Column("name", _("name"), order_by="name", link=True),
+    Column("name", _("name"), order_by="name_sort", link=True),
     Column("uscc", _("unified social credit code"), order_by="uscc"),
     Column("region.name", _("region"), order_by="region__code"),
-    Column("park.name", _("park"), order_by="park__name"),
+    Column("park.name", _("park"), order_by="park__name_sort"),
     Column("industry", _("industry code"), order_by="industry__full_code"),
     Column("above_size", _("above designated size"), order_by="above_size"),
     Column("founded_on", _("founding date"), order_by="founded_on"),

@@ -31,7 +31,7 @@ class EnterpriseListView(ObjectListView):
     columns = ENTERPRISE_COLUMNS
     export_columns = ENTERPRISE_EXPORT_COLUMNS
     select_related = ("region", "park", "industry")
-    default_sort = "name"
+    default_sort = "name_sort"
     add_url_name = "enterprises:enterprise_add"
     import_url_name = "enterprises:enterprise_import"
 

@@ -36,14 +36,14 @@ RUN_COLUMNS = [
 
 RESULT_COLUMNS = [
     Column("rank", _("rank in group"), order_by="rank"),
-    Column("enterprise.name", _("enterprise"), order_by="enterprise__name", link=True),
+    Column("enterprise.name", _("enterprise"), order_by="enterprise__name_sort", link=True),
     Column("enterprise.uscc", _("unified social credit code"), order_by="enterprise__uscc"),
     Column(
         "enterprise.region.name",
         pgettext_lazy("mu yield", "district"),
         order_by="enterprise__region__code",
     ),
-    Column("enterprise.park.name", _("park"), order_by="enterprise__park__name"),
+    Column("enterprise.park.name", _("park"), order_by="enterprise__park__name_sort"),
     Column("group", pgettext_lazy("mu yield", "group"), order_by="group"),
     RoundedColumn("score", _("score"), order_by="score"),
     Column("grade", pgettext_lazy("mu yield", "class"), order_by="grade"),
@@ -56,7 +56,7 @@ RESULT_EXPORT_COLUMNS = [
 ]
 
 APPEAL_COLUMNS = [
-    Column("enterprise.name", _("enterprise"), order_by="enterprise__name", link=True),
+    Column("enterprise.name", _("enterprise"), order_by="enterprise__name_sort", link=True),
     Column("result.run.year", _("year"), order_by="result__run__year"),
     Column("field", _("figure"), order_by="field"),
     Column("status", _("status"), order_by="status"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainleader.core.models import VersionedModel
+from chainleader.core.sorting import SortKeyField
 
 from .querysets import LandZoneQuerySet, ParkQuerySet
 
@@ -23,6 +24,7 @@ class Park(VersionedModel):
         OTHER = "other", _("other")
 
     name = models.CharField(_("name"), max_length=100)
+    name_sort = SortKeyField(_("pinyin sort key"), source="name")
     region = models.ForeignKey(
         "reference.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="parks"
     )
@@ -42,12 +44,12 @@ class Park(VersionedModel):
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
     objects = ParkQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[chains])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_sort"], m2m_fields=[chains])
 
     class Meta:
         verbose_name = _("park")
         verbose_name_plural = _("parks")
-        ordering = ["region", "name"]
+        ordering = ["region", "name_sort"]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="uniq_park_region_name")
         ]
@@ -67,6 +69,7 @@ class LandZone(VersionedModel):
         AGGLOMERATION = "agglomeration", _("municipal industrial agglomeration zone")
 
     name = models.CharField(_("name"), max_length=100)
+    name_sort = SortKeyField(_("pinyin sort key"), source="name")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     region = models.ForeignKey(
         "reference.Region",
@@ -87,12 +90,12 @@ class LandZone(VersionedModel):
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
     objects = LandZoneQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_sort"])
 
     class Meta:
         verbose_name = _("land zone")
         verbose_name_plural = _("land zones")
-        ordering = ["kind", "name"]
+        ordering = ["kind", "name_sort"]
 
     def __str__(self) -> str:
         return self.name

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from chainleader.core.tables import Column
 
 PARK_COLUMNS = [
-    Column("name", _("name"), order_by="name", link=True),
+    Column("name", _("name"), order_by="name_sort", link=True),
     Column("region.name", _("region"), order_by="region__code"),
     Column("kind", _("kind"), order_by="kind"),
     Column("area_mu", _("area (mu)"), order_by="area_mu", numeric=True),
@@ -12,7 +12,7 @@ PARK_COLUMNS = [
 ]
 
 LANDZONE_COLUMNS = [
-    Column("name", _("name"), order_by="name", link=True),
+    Column("name", _("name"), order_by="name_sort", link=True),
     Column("kind", _("kind"), order_by="kind"),
     Column("region.name", _("region"), order_by="region__code"),
     Column("area_km2", _("area (km²)"), order_by="area_km2", numeric=True),

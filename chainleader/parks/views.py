@@ -24,7 +24,7 @@ class ParkListView(ObjectListView):
     filterset_class = ParkFilter
     columns = PARK_COLUMNS
     select_related = ("region",)
-    default_sort = "name"
+    default_sort = "name_sort"
     add_url_name = "parks:park_add"
 
 
@@ -38,7 +38,7 @@ class ParkDetailView(ObjectDetailView):
         return {
             "chains": self.object.chains.for_user(user),
             "firm_count": firms.count(),
-            "firms": firms.order_by("name")[:50],
+            "firms": firms.order_by("name_sort")[:50],
         }
 
 
@@ -61,7 +61,7 @@ class LandZoneListView(ObjectListView):
     filterset_class = LandZoneFilter
     columns = LANDZONE_COLUMNS
     select_related = ("region",)
-    default_sort = "name"
+    default_sort = "name_sort"
     add_url_name = "parks:landzone_add"
 
 

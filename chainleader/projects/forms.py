@@ -191,7 +191,7 @@ class StartBatchForm(VersionedModelForm):
         self.fields["projects"].queryset = (
             Project.objects.for_user(self.user, write=True)
             .filter(stage__in=[Stage.STARTED, Stage.BUILDING, Stage.REGISTERED, Stage.SIGNED])
-            .order_by("name")
+            .order_by("name_sort")
         )
         if self.instance.pk and not self.is_bound:
             self.initial["projects"] = list(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainleader.core.models import VersionedModel
+from chainleader.core.sorting import SortKeyField
 
 from .querysets import (
     BatchQuerySet,
@@ -66,6 +67,7 @@ class Project(VersionedModel):
 
     code = models.CharField(_("project code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
+    name_sort = SortKeyField(_("pinyin sort key"), source="name")
     chain = models.ForeignKey(
         "chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT, related_name="projects"
     )
@@ -144,7 +146,7 @@ class Project(VersionedModel):
     )
 
     objects = ProjectQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_sort"])
 
     class Meta:
         verbose_name = _("project")
@@ -315,6 +317,7 @@ class StartBatch(VersionedModel):
     """A "集中开工" batch: projects started together at one event, with its headline figures."""
 
     name = models.CharField(_("name"), max_length=100)
+    name_sort = SortKeyField(_("pinyin sort key"), source="name")
     held_on = models.DateField(_("held on"))
     region = models.ForeignKey(
         "reference.Region",
@@ -330,7 +333,7 @@ class StartBatch(VersionedModel):
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
     objects = BatchQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[projects])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_sort"], m2m_fields=[projects])
 
     class Meta:
         verbose_name = _("start batch")
@@ -384,6 +387,7 @@ class Problem(VersionedModel):
         help_text=_("The project's district, or the district that raised it."),
     )
     title = models.CharField(_("problem"), max_length=200)
+    title_sort = SortKeyField(_("pinyin sort key"), source="title")
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(
         _("category"), max_length=16, choices=Category.choices, default=Category.OTHER
@@ -426,7 +430,7 @@ class Problem(VersionedModel):
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
     objects = ProblemQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "title_sort"])
 
     class Meta:
         verbose_name = _("problem")

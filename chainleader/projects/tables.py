@@ -10,8 +10,8 @@ from .importers import REPORT_COLUMNS as REPORT_IMPORT_COLUMNS
 
 PROJECT_COLUMNS = [
     Column("code", _("project code"), order_by="code"),
-    Column("name", _("name"), order_by="name", link=True),
-    Column("chain", _("chain"), order_by="chain__name"),
+    Column("name", _("name"), order_by="name_sort", link=True),
+    Column("chain", _("chain"), order_by="chain__name_sort"),
     Column("district", _("District"), order_by="district__code"),
     Column("kind", _("kind"), order_by="kind"),
     Column(
@@ -59,7 +59,7 @@ PROJECT_EXPORT_COLUMNS = [
 
 REPORT_COLUMNS = [
     Column("project.code", _("project code"), order_by="project__code"),
-    Column("project", _("project"), order_by="project__name", link=True),
+    Column("project", _("project"), order_by="project__name_sort", link=True),
     Column("project.chain", _("chain")),
     Column("month_label", _("month"), order_by="month"),
     Column(
@@ -90,12 +90,12 @@ REPORT_EXPORT_COLUMNS = [
 ]
 
 PROBLEM_COLUMNS = [
-    Column("title", _("Subject"), order_by="title", link=True),
-    Column("chain", _("chain"), order_by="chain__name"),
-    Column("project", _("project"), order_by="project__name"),
+    Column("title", _("Subject"), order_by="title_sort", link=True),
+    Column("chain", _("chain"), order_by="chain__name_sort"),
+    Column("project", _("project"), order_by="project__name_sort"),
     Column("category", _("category"), order_by="category"),
     Column("status", _("status"), order_by="status"),
-    Column("department", _("assigned department"), order_by="department__name"),
+    Column("department", _("assigned department"), order_by="department__name_sort"),
     Column("deadline", _("deadline"), order_by="deadline"),
     Column("raised_on", _("raised on"), order_by="raised_on"),
 ]

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chainleader.core.querysets import PublicQuerySet
+from chainleader.core.sorting import SortKeyField
 
 
 class Region(models.Model):
@@ -18,6 +19,7 @@ class Region(models.Model):
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=64)
+    name_sort = SortKeyField(_("pinyin sort key"), source="name")
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     parent = models.ForeignKey(
         "self",
@@ -52,6 +54,7 @@ class Industry(models.Model):
     code = models.CharField(_("code"), max_length=5, unique=True)
     full_code = models.CharField(_("full code"), max_length=6, db_index=True)
     name = models.CharField(_("name"), max_length=100)
+    name_sort = SortKeyField(_("pinyin sort key"), source="name")
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     section = models.CharField(_("section letter"), max_length=1)
     parent = models.ForeignKey(

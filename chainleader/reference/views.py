@@ -16,7 +16,7 @@ class RegionListView(ObjectListView):
     default_sort = "code"
     columns = [
         Column("code", _("code"), order_by="code"),
-        Column("name", _("name"), order_by="name"),
+        Column("name", _("name"), order_by="name_sort"),
         Column("alias", _("also known as")),
         Column("level", _("level"), order_by="level"),
         Column("parent", _("parent")),
@@ -32,7 +32,7 @@ class IndustryListView(ObjectListView):
     default_sort = "full_code"
     columns = [
         Column("full_code", _("code"), order_by="full_code"),
-        Column("name", _("name"), order_by="name"),
+        Column("name", _("name"), order_by="name_sort"),
         Column("level", _("level"), order_by="level"),
         Column("section", _("section letter"), order_by="section"),
     ]

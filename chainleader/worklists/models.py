@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainleader.core.models import VersionedModel
+from chainleader.core.sorting import SortKeyField
 
 from .querysets import WorkItemNoteQuerySet, WorkItemQuerySet
 
@@ -38,6 +39,7 @@ class WorkItem(VersionedModel):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("item"), max_length=200)
+    title_sort = SortKeyField(_("pinyin sort key"), source="title")
     description = models.TextField(_("description"), blank=True)
     # Key construction projects are projects of the project scheduling; the link keeps one record per project.
     project = models.ForeignKey(
@@ -83,7 +85,7 @@ class WorkItem(VersionedModel):
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
     objects = WorkItemQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "title_sort"])
 
     class Meta:
         verbose_name = _("list item")

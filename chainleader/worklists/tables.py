@@ -7,10 +7,10 @@ from chainleader.core.tables import Column, import_column
 from .importers import ITEM_COLUMNS as IMPORT_COLUMNS
 
 ITEM_COLUMNS = [
-    Column("title", _("Subject"), order_by="title", link=True),
+    Column("title", _("Subject"), order_by="title_sort", link=True),
     Column("kind", _("list"), order_by="kind"),
-    Column("chain", _("chain"), order_by="chain__name"),
-    Column("owner_unit", _("owner unit"), order_by="owner_unit__name"),
+    Column("chain", _("chain"), order_by="chain__name_sort"),
+    Column("owner_unit", _("owner unit"), order_by="owner_unit__name_sort"),
     Column("owner_user", _("owner")),
     Column("deadline", _("deadline"), order_by="deadline"),
     Column("status", _("status"), order_by="status"),

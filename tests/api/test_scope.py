@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from chainleader.core.sorting import pinyin_key
 from chainleader.reference.models import Region
 
 from .conftest import ALL_ENDPOINTS, READ_ONLY_ENDPOINTS, SCOPED_ENDPOINTS, ids
@@ -172,7 +173,7 @@ def test_list_filters_and_search(api, office_user, world):
         row["name"]
         for row in client.get("/api/enterprises/", {"ordering": "-name"}).json()["results"]
     ]
-    assert names == sorted(names, reverse=True)
+    assert names == sorted(names, key=pinyin_key, reverse=True)  # by pinyin, as the list pages sort
 
 
 def test_page_size_is_capped(api, office_user):

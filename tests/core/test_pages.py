@@ -232,7 +232,8 @@ def test_search_filter_and_sort_on_the_enterprise_list(client, office_user):
         "甲智能家电有限公司"
     ]
     assert names(client.get(url, {"above_size": "true"})) == ["甲智能家电有限公司"]
-    assert names(client.get(url, {"sort": "-name"}))[0] == "甲智能家电有限公司"
+    # By pinyin: 乙 (yi) > 甲 (jia) > 丙 (bing); by code point 甲 (U+7532) would come first.
+    assert names(client.get(url, {"sort": "-name_sort"}))[0] == "乙智能家电有限公司"
     assert client.get(url, {"sort": "uscc; DROP TABLE"}).status_code == 200
 
 

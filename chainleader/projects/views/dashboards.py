@@ -101,7 +101,7 @@ class DistrictDashboardView(LoginRequiredMixin, View):
 # --------------------------------------------------------------------------------------------- 集中开工 batches
 
 BATCH_COLUMNS = [
-    Column("name", gettext_lazy("name"), order_by="name", link=True),
+    Column("name", gettext_lazy("name"), order_by="name_sort", link=True),
     Column("held_on", gettext_lazy("held on"), order_by="held_on"),
     Column("region", gettext_lazy("region"), order_by="region__code"),
     Column("project_count", gettext_lazy("projects"), order_by="project_count", numeric=True),
