@@ -123,6 +123,29 @@ class ChainTargetDeleteView(ChildDeleteView):
     parent_field = "chain"
 
 
+POSITION_RANK = {"up": 0, "mid": 1, "down": 2}
+
+
+def tree_order(segments: list[Segment]) -> list[Segment]:
+    """Depth first: each root (by chain, position, order) followed by its children, parents always first."""
+    children: dict[int | None, list[Segment]] = {}
+    present = {s.pk for s in segments}
+    for s in segments:
+        parent = s.parent_id if s.parent_id in present else None
+        children.setdefault(parent, []).append(s)
+
+    def key(s: Segment) -> tuple[Any, ...]:
+        return (s.chain_id, POSITION_RANK.get(s.position, 9), s.order, s.pk)
+
+    out: list[Segment] = []
+    stack = sorted(children.get(None, []), key=key, reverse=True)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(sorted(children.get(node.pk, []), key=key, reverse=True))
+    return out
+
+
 class SegmentListView(ObjectListView):
     model = Segment
     filterset_class = SegmentFilter
@@ -131,6 +154,13 @@ class SegmentListView(ObjectListView):
     select_related = ("chain__region", "parent")
     default_sort = ""
     import_url_name = "chains:segment_import"
+
+    def export_objects(self, qs: Any) -> Any:
+        """Unless the user sorted the list, a segment comes after its parent, chains in their order and the
+        tree up → mid → down: the file imports back into an empty chain (a parent row before its children)."""
+        if self.sort_key():
+            return super().export_objects(qs)
+        return tree_order(list(qs))
 
 
 class SegmentDetailView(ObjectDetailView):

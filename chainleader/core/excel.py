@@ -751,6 +751,8 @@ def convert_cell(
         return None  # "—", "/", "无": the office's way of writing an empty figure
     if kind == "str":
         text = _number_text(value)
+        if text[:1] == "'" and text[1:2] and text[1] in FORMULA_PREFIXES:
+            text = text[1:]  # our own export's formula guard (IN3): '-待定 comes back as -待定
         if column.normalize == "code":
             text = normalize_code(text)
         elif column.normalize == "nfkc":

@@ -130,3 +130,27 @@ def test_one_changed_cell_of_the_segment_export_is_previewed_as_that_field(
     assert counts(plan) == (0, 1, 3)
     assert changes(plan) == [("位置", "中游", "下游")]
     assert plan["updated"][0]["label"].startswith("智能家电（西海岸新区）")
+
+
+def test_the_segment_export_lists_parents_first_and_imports_into_an_empty_chain(
+    client, office_user, chains
+):
+    city, _district = chains
+    # A child created before its parent's sibling, a downstream root, a midstream root: file order must still
+    # put every parent before its children and run up → mid → down.
+    down = SegmentFactory(
+        chain=city, name="销售渠道", position=Segment.Position.DOWNSTREAM, order=0
+    )
+    parts = SegmentFactory(
+        chain=city, name="核心零部件", position=Segment.Position.UPSTREAM, order=5
+    )
+    SegmentFactory(chain=city, parent=parts, name="压缩机", position=Segment.Position.UPSTREAM)
+    SegmentFactory(chain=city, name="整机制造", position=Segment.Position.MIDSTREAM, order=0)
+    assert down.pk < parts.pk
+    client.force_login(office_user)
+    content = exported(client, reverse("chains:segment_list"))
+    names = [r["环节名称"] for r in exported_rows(content)]
+    assert names == ["核心零部件", "压缩机", "整机制造", "销售渠道"]
+    Segment.objects.all().delete()
+    resp = preview(client, reverse("chains:segment_import"), content)
+    assert counts(resp.context["plan"]) == (4, 0, 0)

@@ -706,3 +706,10 @@ def test_xlsx_response_headers() -> None:
     assert response.content == b"data"
     ascii_only = excel.xlsx_response(b"", 'report 2024"\r\n.xlsx')
     assert 'filename="report 2024.xlsx"' in ascii_only["Content-Disposition"]
+
+
+def test_the_export_formula_guard_is_taken_off_on_import() -> None:
+    column = excel.ExcelColumn("备注", "note")
+    assert excel.convert_cell(column, excel.safe_cell("-待定")) == "-待定"
+    assert excel.convert_cell(column, excel.safe_cell("=1+1")) == "=1+1"
+    assert excel.convert_cell(column, "'引号开头") == "'引号开头"  # not our guard: kept
