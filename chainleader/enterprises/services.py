@@ -356,19 +356,19 @@ def figures_import(
     }
     plan = ImportPlan()
     creates, updates = [], []
-    for (row, uscc), (ent, year, data) in zip(labels, prepared, strict=True):
+    for (line, uscc), (ent, year, data) in zip(labels, prepared, strict=True):
         label = f"{uscc} {year}"
         obj = current.get((ent, year))
         if obj is None:
             creates.append(YearFigure(enterprise_id=ent, year=year, **data))
-            plan.created.append(RowChange(row, label))
+            plan.created.append(RowChange(line, label))
             continue
         given = only_present(rows, data)
         changes = field_changes(obj, given, FIGURE_HEADERS)
         if not changes:
-            plan.unchanged.append(RowChange(row, label))
+            plan.unchanged.append(RowChange(line, label))
             continue
-        plan.updated.append(RowChange(row, label, changes))
+        plan.updated.append(RowChange(line, label, changes))
         for k, val in given.items():
             setattr(obj, k, val)
         obj.version += 1

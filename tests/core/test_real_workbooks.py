@@ -185,7 +185,7 @@ def test_a_header_in_another_unit_is_converted_and_a_foreign_unit_is_not_matched
 
 
 @pytest.mark.parametrize(
-    "text,expected",
+    ("text", "expected"),
     [
         ("2021-06-08", date(2021, 6, 8)),
         ("2021/6/8", date(2021, 6, 8)),
@@ -203,7 +203,7 @@ def test_dates_in_every_office_spelling(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text,expected",
+    ("text", "expected"),
     [
         ("是", True),
         ("否", False),
@@ -269,10 +269,8 @@ def test_a_formula_row_without_a_name_is_skipped_with_a_notice(db):
 
 
 def test_a_gbk_csv_with_a_different_layout_is_read(db):
-    text = (
-        '企业名称,统一代码,所在区域,注册资本（万元）\r\n甲公司,%s,黄岛区,"1,200"\r\n'
-        % make_uscc(700040)
-    )
+    code = make_uscc(700040)
+    text = f'企业名称,统一代码,所在区域,注册资本（万元）\r\n甲公司,{code},黄岛区,"1,200"\r\n'
     parsed = read(SimpleUploadedFile("名录.csv", text.encode("gbk")), ENTERPRISE_COLUMNS)
     assert parsed[0].values["name"] == "甲公司"
     assert parsed[0].values["registered_capital_wan"] == Decimal("1200")
