@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -286,3 +287,28 @@ def test_keys_compare_bytewise_in_the_database():
                 "WHERE table_name = 'enterprises_enterprise' AND column_name = 'name_sort'"
             )
             assert cursor.fetchone()[0] == "C"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "重庆银行股份有限公司",
+        "长春长生生物科技有限责任公司",
+        "中国银行股份有限公司青岛分行",
+        "西安先锋",
+        "青岛ABC（崂山）",
+        "调味品行业",
+    ],
+)
+def test_word_by_word_keys_equal_pypinyins_reading_of_the_whole_name(name):
+    """Keys are computed word by word with a cache (fast imports); they must equal pypinyin on the whole name."""
+    import unicodedata
+
+    from pypinyin import lazy_pinyin
+
+    whole = " ".join(
+        w
+        for item in lazy_pinyin(unicodedata.normalize("NFKC", name))
+        for w in re.findall(r"[^\W_]+", item.casefold())
+    )
+    assert pinyin_key(name) == whole
