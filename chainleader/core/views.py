@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 
 from . import audit, excel, services
 from .exceptions import ServiceError, StaleEdit
+from .sorting import sort_key_path
 from .tables import Column
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,9 @@ class ObjectListView(ScopedMixin, TemplateView):
     def sort_key(self) -> str:
         allowed = {c.order_by for c in self.columns if c.order_by}
         sort = self.request.GET.get("sort", "")
+        if sort.lstrip("-") not in allowed:
+            # A link from before the pinyin keys (?sort=name) still sorts by the name, now by its key.
+            sort = sort_key_path(self.model, sort[:100]) if sort else sort
         return sort if sort.lstrip("-") in allowed else self.default_sort
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

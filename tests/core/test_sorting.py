@@ -312,3 +312,12 @@ def test_word_by_word_keys_equal_pypinyins_reading_of_the_whole_name(name):
         for w in re.findall(r"[^\W_]+", item.casefold())
     )
     assert pinyin_key(name) == whole
+
+
+def test_an_old_link_sorting_by_name_sorts_by_the_pinyin_key(client, office_user):
+    EnterpriseFactory(name="中山公司")
+    EnterpriseFactory(name="阿里公司")
+    client.force_login(office_user)
+    resp = client.get(reverse("enterprises:enterprise_list"), {"sort": "-name"})
+    assert resp.context["sort"] == "-name_sort"
+    assert [obj.name for obj, _cells in resp.context["rows"]][:2] == ["中山公司", "阿里公司"]
