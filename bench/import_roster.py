@@ -59,8 +59,11 @@ class Upload(io.BytesIO):
 def roster(start: int, count: int, *, changed_every: int = 0) -> bytes:
     from chainleader.core.validators import uscc_check_char
 
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("名录")
+    # A normal workbook, as Excel and WPS save one: with the <dimension> element openpyxl's reader relies on
+    # (a write-only workbook lacks it and costs the reader a second pass over the sheet).
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名录"
     ws.append(["2026年重点企业名录"])
     ws.append(["填报单位：市工业和信息化局", None, None, "填报日期：2026年11月30日"])
     ws.append(HEADER)

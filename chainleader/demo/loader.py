@@ -42,7 +42,6 @@ from .firms import (
     MASTER_TIER_YEAR,
     MASTERS,
     Master,
-    master_address,
     master_figures,
     synthetic_firms,
     unique_uscc,
@@ -289,7 +288,7 @@ class DemoLoader:
             "industry": self.industries.get(m.industry),
             "ticker": m.ticker,
             "above_size": True,
-            "address": master_address(m),
+            "address": "",  # the real address is not in the public documents; no note in its place
             "is_synthetic": True,
         }
         if existing is None:

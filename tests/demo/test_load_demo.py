@@ -214,6 +214,8 @@ def test_invented_data_is_flagged_synthetic(demo):
     haier = Enterprise.objects.get(name="海尔智家股份有限公司")
     assert haier.ticker == "600690.SH"
     assert haier.tiers.filter(tier="chain_master", level="city").exists()
+    # No demo note sits in an address (issue 11, item 8): the banner and the flag say what is invented.
+    assert not Enterprise.objects.filter(address__contains="演示").exists()
     # Contacts' phone numbers are obviously fake.
     assert not Contact.objects.exclude(phone__startswith="1380000").exists()
 
