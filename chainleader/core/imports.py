@@ -197,6 +197,12 @@ def _same(old: Any, new: Any) -> bool:
     return bool(old == new)
 
 
+def changed_keys(obj: Any, data: Mapping[str, Any]) -> set[str]:
+    """The keys of ``data`` whose value differs from ``obj``'s: an update writes only these columns (a bulk
+    update's cost grows with every column it sets)."""
+    return {key for key, new in data.items() if not _same(getattr(obj, key), new)}
+
+
 def field_changes(
     obj: Any,
     data: Mapping[str, Any],

@@ -18,6 +18,7 @@ from chainleader.core.imports import (
     ImportPlan,
     ImportRun,
     RowChange,
+    changed_keys,
     field_changes,
     headers_of,
     only_present,
@@ -171,6 +172,7 @@ def enterprise_import(
             creates.append(Enterprise(**d))
             plan.created.append(RowChange(row.row, f"{d['uscc']} {d['name']}"))
     updates = []
+    touched: set[str] = set()
     if any(d["uscc"] in existing for _r, d in prepared):
         current = {
             e.uscc: e
@@ -184,6 +186,7 @@ def enterprise_import(
             if obj is None:
                 continue
             given = only_present(rows, {k: d[k] for k in IMPORT_FIELDS}, IMPORT_SOURCES)
+            touched |= changed_keys(obj, given)
             changes = field_changes(obj, given, IMPORT_HEADERS, names)
             label = f"{d['uscc']} {d['name']}"
             if not changes:
@@ -209,7 +212,11 @@ def enterprise_import(
     bulk_create_with_history(creates, Enterprise, batch_size=1000, default_user=actor)
     if updates:
         bulk_update_with_history(
-            updates, Enterprise, [*IMPORT_FIELDS, "version"], batch_size=1000, default_user=actor
+            updates,
+            Enterprise,
+            [*sorted(touched), "version"],
+            batch_size=1000,
+            default_user=actor,
         )
     written = [e.uscc for e in creates] + [e.uscc for e in updates]
     written_ids = list(Enterprise.objects.filter(uscc__in=written).values_list("pk", flat=True))
@@ -356,6 +363,7 @@ def figures_import(
     }
     plan = ImportPlan()
     creates, updates = [], []
+    touched: set[str] = set()
     for (line, uscc), (ent, year, data) in zip(labels, prepared, strict=True):
         label = f"{uscc} {year}"
         obj = current.get((ent, year))
@@ -364,6 +372,7 @@ def figures_import(
             plan.created.append(RowChange(line, label))
             continue
         given = only_present(rows, data)
+        touched |= changed_keys(obj, given)
         changes = field_changes(obj, given, FIGURE_HEADERS)
         if not changes:
             plan.unchanged.append(RowChange(line, label))
@@ -377,7 +386,11 @@ def figures_import(
     bulk_create_with_history(creates, YearFigure, batch_size=1000, default_user=actor)
     if updates:
         bulk_update_with_history(
-            updates, YearFigure, [*fields, "version"], batch_size=1000, default_user=actor
+            updates,
+            YearFigure,
+            [*sorted(touched), "version"],
+            batch_size=1000,
+            default_user=actor,
         )
     audit.record(
         actor=actor,

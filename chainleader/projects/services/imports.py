@@ -16,7 +16,14 @@ from chainleader.chains.lookups import ChainResolver
 from chainleader.chains.models import Chain
 from chainleader.core import audit
 from chainleader.core.excel import ParsedRow, RowErrors
-from chainleader.core.imports import ImportPlan, ImportRun, RowChange, field_changes, only_present
+from chainleader.core.imports import (
+    ImportPlan,
+    ImportRun,
+    RowChange,
+    changed_keys,
+    field_changes,
+    only_present,
+)
 from chainleader.enterprises.models import Enterprise
 from chainleader.parks.models import Park
 from chainleader.reference.lookups import RegionResolver
@@ -29,18 +36,6 @@ from .projects import check_report_values, next_code, today
 
 MAX_YI = Decimal("9999999999")  # Decimal(14, 4)
 HEADER = {c.field: c.header for c in REPORT_COLUMNS}
-PROJECT_FIELDS = [
-    "name",
-    "chain_id",
-    "district_id",
-    "park_id",
-    "investor_id",
-    "kind",
-    "total_investment_yi",
-    "signed_on",
-    *PLANNED_HEADERS,
-    "description",
-]
 
 
 def _display_names(actor: Any, investor_ids: set[int]) -> dict[str, dict[Any, str]]:
@@ -114,6 +109,7 @@ def project_import(
     updates: list[Project] = []
     pairs: list[tuple[ParsedRow, Project]] = []
     plan = ImportPlan()
+    touched: set[str] = set()
     names = _display_names(
         actor,
         {p.investor_id for p in existing.values() if p.investor_id}
@@ -196,6 +192,7 @@ def project_import(
                 )
                 continue
             given = only_present(rows, data, PROJECT_SOURCES)
+            touched |= changed_keys(project, given)
             changes = field_changes(project, given, PROJECT_HEADERS, names)
             if not changes:
                 plan.unchanged.append(RowChange(row.row, f"{code} {data['name']}"))
@@ -221,7 +218,11 @@ def project_import(
     bulk_create_with_history(creates, Project, batch_size=1000, default_user=actor)
     if updates:
         bulk_update_with_history(
-            updates, Project, [*PROJECT_FIELDS, "version"], batch_size=1000, default_user=actor
+            updates,
+            Project,
+            [*sorted(touched), "version"],
+            batch_size=1000,
+            default_user=actor,
         )
     # Every row written must end inside the user's writable scope (a district imports on its territory only).
     written = [p.code for _row, p in pairs]
