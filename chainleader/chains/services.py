@@ -16,7 +16,6 @@ from chainleader.core.imports import (
     ImportPlan,
     ImportRun,
     RowChange,
-    field_changes,
     headers_of,
     only_present,
 )
@@ -123,16 +122,11 @@ def chain_import(
                 continue
             label = f"{region.name} {v['name']}"
             given = only_present(rows, data, {"lead_department_id": "lead_department"})
-            changes = field_changes(
-                chain, given, CHAIN_HEADERS, {**names, "lead_department_id": dept_names}
-            )
-            if not changes:
-                plan.unchanged.append(RowChange(row.row, label))
+            words = {**names, "lead_department_id": dept_names}
+            if not plan.update(
+                chain, given, row=row.row, label=label, headers=CHAIN_HEADERS, names=words
+            ):
                 continue
-            plan.updated.append(RowChange(row.row, label, changes))
-            for key, val in given.items():
-                setattr(chain, key, val)
-            chain.version += 1
             chain.save()
         else:
             chain = Chain.objects.create(region=region, name=v["name"], **data)
@@ -211,15 +205,8 @@ def segment_import(
             plan.created.append(RowChange(row.row, label))
             continue
         given = only_present(rows, data)
-        changes = field_changes(seg, given, SEGMENT_HEADERS, names)
-        if not changes:
-            plan.unchanged.append(RowChange(row.row, label))
-            continue
-        plan.updated.append(RowChange(row.row, label, changes))
-        for key, val in given.items():
-            setattr(seg, key, val)
-        seg.version += 1
-        seg.save()
+        if plan.update(seg, given, row=row.row, label=label, headers=SEGMENT_HEADERS, names=names):
+            seg.save()
     if errors:
         transaction.set_rollback(True)
         errors.raise_if_any()

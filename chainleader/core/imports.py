@@ -39,6 +39,33 @@ class ImportPlan:
     updated: list[RowChange] = field(default_factory=list)
     unchanged: list[RowChange] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
+    touched: set[str] = field(
+        default_factory=set
+    )  # the fields some update changes: all a bulk update writes
+
+    def update(
+        self,
+        obj: Any,
+        given: Mapping[str, Any],
+        *,
+        row: int,
+        label: str,
+        headers: Mapping[str, str],
+        names: Mapping[str, Mapping[Any, str]] | None = None,
+    ) -> bool:
+        """Plan the update of ``obj`` by ``given`` (model field -> value). A row that changes nothing is listed as
+        unchanged and left alone (False); otherwise its changes are listed field by field, set on ``obj`` and its
+        version bumped (True): the caller then writes it."""
+        changes = field_changes(obj, given, headers, names)
+        if not changes:
+            self.unchanged.append(RowChange(row, label))
+            return False
+        self.touched |= changed_keys(obj, given)
+        self.updated.append(RowChange(row, label, changes))
+        for key, value in given.items():
+            setattr(obj, key, value)
+        obj.version += 1
+        return True
 
     @property
     def rows(self) -> int:

@@ -18,8 +18,6 @@ from chainleader.core.imports import (
     ImportPlan,
     ImportRun,
     RowChange,
-    changed_keys,
-    field_changes,
     headers_of,
     only_present,
 )
@@ -172,7 +170,6 @@ def enterprise_import(
             creates.append(Enterprise(**d))
             plan.created.append(RowChange(row.row, f"{d['uscc']} {d['name']}"))
     updates = []
-    touched: set[str] = set()
     if any(d["uscc"] in existing for _r, d in prepared):
         current = {
             e.uscc: e
@@ -186,17 +183,11 @@ def enterprise_import(
             if obj is None:
                 continue
             given = only_present(rows, {k: d[k] for k in IMPORT_FIELDS}, IMPORT_SOURCES)
-            touched |= changed_keys(obj, given)
-            changes = field_changes(obj, given, IMPORT_HEADERS, names)
             label = f"{d['uscc']} {d['name']}"
-            if not changes:
-                plan.unchanged.append(RowChange(row.row, label))
-                continue
-            plan.updated.append(RowChange(row.row, label, changes))
-            for key, value in given.items():
-                setattr(obj, key, value)
-            obj.version += 1
-            updates.append(obj)
+            if plan.update(
+                obj, given, row=row.row, label=label, headers=IMPORT_HEADERS, names=names
+            ):
+                updates.append(obj)
     # A district may only import firms on its own territory: every row written must be in its scope.
     outside = _outside_write_scope(actor, prepared, regions)
     for row, d in prepared:
@@ -214,7 +205,7 @@ def enterprise_import(
         bulk_update_with_history(
             updates,
             Enterprise,
-            [*sorted(touched), "version"],
+            [*sorted(plan.touched), "version"],
             batch_size=1000,
             default_user=actor,
         )
@@ -363,7 +354,6 @@ def figures_import(
     }
     plan = ImportPlan()
     creates, updates = [], []
-    touched: set[str] = set()
     for (line, uscc), (ent, year, data) in zip(labels, prepared, strict=True):
         label = f"{uscc} {year}"
         obj = current.get((ent, year))
@@ -371,24 +361,17 @@ def figures_import(
             creates.append(YearFigure(enterprise_id=ent, year=year, **data))
             plan.created.append(RowChange(line, label))
             continue
-        given = only_present(rows, data)
-        touched |= changed_keys(obj, given)
-        changes = field_changes(obj, given, FIGURE_HEADERS)
-        if not changes:
-            plan.unchanged.append(RowChange(line, label))
-            continue
-        plan.updated.append(RowChange(line, label, changes))
-        for k, val in given.items():
-            setattr(obj, k, val)
-        obj.version += 1
-        updates.append(obj)
+        if plan.update(
+            obj, only_present(rows, data), row=line, label=label, headers=FIGURE_HEADERS
+        ):
+            updates.append(obj)
     (run or ImportRun()).checkpoint(plan)
     bulk_create_with_history(creates, YearFigure, batch_size=1000, default_user=actor)
     if updates:
         bulk_update_with_history(
             updates,
             YearFigure,
-            [*sorted(touched), "version"],
+            [*sorted(plan.touched), "version"],
             batch_size=1000,
             default_user=actor,
         )

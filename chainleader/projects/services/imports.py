@@ -20,8 +20,6 @@ from chainleader.core.imports import (
     ImportPlan,
     ImportRun,
     RowChange,
-    changed_keys,
-    field_changes,
     only_present,
 )
 from chainleader.enterprises.models import Enterprise
@@ -109,7 +107,6 @@ def project_import(
     updates: list[Project] = []
     pairs: list[tuple[ParsedRow, Project]] = []
     plan = ImportPlan()
-    touched: set[str] = set()
     names = _display_names(
         actor,
         {p.investor_id for p in existing.values() if p.investor_id}
@@ -192,15 +189,11 @@ def project_import(
                 )
                 continue
             given = only_present(rows, data, PROJECT_SOURCES)
-            touched |= changed_keys(project, given)
-            changes = field_changes(project, given, PROJECT_HEADERS, names)
-            if not changes:
-                plan.unchanged.append(RowChange(row.row, f"{code} {data['name']}"))
+            label = f"{code} {data['name']}"
+            if not plan.update(
+                project, given, row=row.row, label=label, headers=PROJECT_HEADERS, names=names
+            ):
                 continue
-            plan.updated.append(RowChange(row.row, f"{code} {data['name']}", changes))
-            for key, value in given.items():
-                setattr(project, key, value)
-            project.version += 1
             updates.append(project)
         else:
             project = Project(code=code, stage=stage or Stage.SIGNED, **data)
@@ -220,7 +213,7 @@ def project_import(
         bulk_update_with_history(
             updates,
             Project,
-            [*sorted(touched), "version"],
+            [*sorted(plan.touched), "version"],
             batch_size=1000,
             default_user=actor,
         )
@@ -367,15 +360,9 @@ def report_import(
             continue
         # A blank cell keeps the stored figure: a plan sheet does not erase completed figures, and back.
         given = {k: val for k, val in data.items() if val is not None and val != ""}
-        changes = field_changes(report, given, HEADER)
-        if not changes:
-            plan.unchanged.append(RowChange(row_number, label))
-            continue
-        plan.updated.append(RowChange(row_number, label, changes))
-        for key, val in given.items():
-            setattr(report, key, val)
-        report.reported_by, report.version = reporter, report.version + 1
-        updates.append(report)
+        if plan.update(report, given, row=row_number, label=label, headers=HEADER):
+            report.reported_by = reporter
+            updates.append(report)
     (run or ImportRun()).checkpoint(plan)
     bulk_create_with_history(creates, MonthlyReport, batch_size=1000, default_user=actor)
     if updates:
