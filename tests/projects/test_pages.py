@@ -103,7 +103,7 @@ def test_the_map_page_uses_the_local_boundary_file_and_scoped_figures(
     resp = client.get(reverse("projects:project_map"))
     html = resp.content.decode()
     assert "geo/qingdao-370200.json" in html and "js/projects.js" in html
-    option = json.loads(resp.context["option"])
+    option = resp.context["option"]
     data = {d["name"]: d for d in option["series"][0]["data"]}
     assert data["黄岛区"]["value"] == 12.0 and data["崂山区"]["value"] == 0.0
     assert len(data) == 10
@@ -248,8 +248,8 @@ def test_a_project_page_shows_stages_reports_problems_and_the_change_form(
     resp = client.get(project.get_absolute_url())
     html = resp.content.decode()
     assert resp.context["stage_form"] is not None and "配套电力不足" in html
-    assert json.loads(resp.context["chart"])["xAxis"]["data"] == ["2026-10"]
-    assert 'type="application/json" id="project-chart"' in html and "echarts.min.js" in html
+    assert resp.context["chart"]["xAxis"]["data"] == ["2026-10"]
+    assert 'id="project-chart" type="application/json"' in html and "echarts.min.js" in html
 
 
 def test_the_firm_sees_its_project_without_the_change_form(client, firm_user, firm, team_chain):
@@ -287,3 +287,13 @@ def test_a_batch_tells_the_citys_and_the_districts_chain_of_the_same_name_apart(
         [(team_chain.name, 1), (str(district_chain), 1)]
     )
     assert str(district_chain) != team_chain.name
+
+
+def test_chart_data_reaches_the_page_through_json_script(client, office_user):
+    """A project name holding </script> cannot end the chart's script element (issue 12, item 7)."""
+    from tests.projects.factories import ProjectFactory
+
+    project = ProjectFactory(name="</script><script>alert(1)</script>")
+    client.force_login(office_user)
+    body = client.get(project.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in body

@@ -3,7 +3,6 @@ escalated problems, the four lists. Everything is computed on the user's scoped 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -54,7 +53,7 @@ def page_context(
             problems.exclude(status=Problem.Status.CLOSED).select_related("department", "project"),
             today,
         )[:20],
-        "chart": json.dumps(selectors.monthly_chart_option(series), ensure_ascii=False),
+        "chart": selectors.monthly_chart_option(series),
         "worklists": worklist_status(user, **worklists),
         "today": today,
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -91,7 +90,7 @@ class ProjectDetailView(ObjectDetailView):
             .filter(project=project)
             .select_related("actor")[:50],
             "reports": reports,
-            "chart": json.dumps(selectors.monthly_chart_option(series), ensure_ascii=False),
+            "chart": selectors.monthly_chart_option(series),
             "problems": problems,
             "batches": StartBatch.objects.for_user(user).filter(projects=project),
             "can_write": can_write and self.can_edit(),
@@ -275,7 +274,7 @@ class ProjectMapView(LoginRequiredMixin, View):
             "projects/project_map.html",
             {
                 "filter": filterset,
-                "option": json.dumps(option, ensure_ascii=False),
+                "option": option,
                 "figures": figures,
                 "map_name": self.MAP_NAME,
                 "totals": selectors.totals(qs, timezone.localdate().year),
