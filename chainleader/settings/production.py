@@ -32,3 +32,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The demo loader (load_demo, load_demo_graph) writes invented firms and figures: never installed in production.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "chainleader.demo"]  # noqa: F405
