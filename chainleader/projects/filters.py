@@ -17,8 +17,13 @@ from .models import MonthlyReport, Problem, Project, Stage
 from .selectors import Band
 
 
-def qingdao_counties(request: Any) -> QuerySet:
-    return Region.objects.filter(level=Region.Level.COUNTY, code__startswith="3702")
+def home_counties(request: Any) -> QuerySet:
+    """The districts of the platform's own city (CHAINLEADER_HOME_REGION), not a hard-coded Qingdao."""
+    from django.conf import settings
+
+    return Region.objects.filter(
+        level=Region.Level.COUNTY, code__startswith=settings.CHAINLEADER_HOME_REGION
+    )
 
 
 def scoped_projects(request: Any) -> QuerySet:
@@ -35,7 +40,7 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Chain"), queryset=scoped_chains, empty_label=_("All")
     )
     district = django_filters.ModelChoiceFilter(
-        label=_("District"), queryset=qingdao_counties, empty_label=_("All")
+        label=_("District"), queryset=home_counties, empty_label=_("All")
     )
     stage = django_filters.ChoiceFilter(
         label=_("Stage"), choices=Stage.choices, empty_label=_("All")
@@ -71,7 +76,7 @@ class MonthlyReportFilter(django_filters.FilterSet):
     )
     district = django_filters.ModelChoiceFilter(
         label=_("District"),
-        queryset=qingdao_counties,
+        queryset=home_counties,
         field_name="project__district",
         empty_label=_("All"),
     )
