@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from chainleader.core import excel
+from chainleader.core.excel import upload as excel_upload
 from chainleader.core.exceptions import ImportRejected
 
 USCC = "91370200MA3C1234X0"
@@ -52,7 +53,8 @@ def uploads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Temp uploads go to a per-test directory so leftovers can be checked without races."""
     directory = tmp_path / "uploads"
     directory.mkdir(mode=0o700)
-    monkeypatch.setattr(excel, "upload_dir", lambda: directory)
+    monkeypatch.setattr(excel, "upload_dir", lambda: directory)  # what the import views call
+    monkeypatch.setattr(excel_upload, "upload_dir", lambda: directory)  # what check_upload calls
     return directory
 
 
@@ -166,7 +168,7 @@ def test_zip_bomb_rejected_quickly(tmp_path: Path, uploads: Path) -> None:
 
 
 def test_uncompressed_total_limit(monkeypatch: pytest.MonkeyPatch, uploads: Path) -> None:
-    monkeypatch.setattr(excel, "MAX_UNCOMPRESSED", 2 * 1024 * 1024)
+    monkeypatch.setattr(excel_upload, "MAX_UNCOMPRESSED", 2 * 1024 * 1024)
     lines = "".join(f"<row r='{i}'><v>{i * 7919 % 100003}</v></row>" for i in range(120_000))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
