@@ -164,10 +164,10 @@ def enterprise_import(
     errors.raise_if_any()
 
     plan = ImportPlan()
-    creates = []
+    creates: list[dict[str, Any]] = []  # model instances are built only once the preview is past (cheaper)
     for row, d in prepared:
         if d["uscc"] not in existing:
-            creates.append(Enterprise(**d))
+            creates.append(d)
             plan.created.append(RowChange(row.row, f"{d['uscc']} {d['name']}"))
     updates = []
     if any(d["uscc"] in existing for _r, d in prepared):
@@ -200,7 +200,8 @@ def enterprise_import(
             )
     errors.raise_if_any()
     run.checkpoint(plan)
-    bulk_create_with_history(creates, Enterprise, batch_size=1000, default_user=actor)
+    new_firms = [Enterprise(**d) for d in creates]
+    bulk_create_with_history(new_firms, Enterprise, batch_size=1000, default_user=actor)
     if updates:
         bulk_update_with_history(
             updates,
@@ -209,7 +210,7 @@ def enterprise_import(
             batch_size=1000,
             default_user=actor,
         )
-    written = [e.uscc for e in creates] + [e.uscc for e in updates]
+    written = [d["uscc"] for d in creates] + [e.uscc for e in updates]
     written_ids = list(Enterprise.objects.filter(uscc__in=written).values_list("pk", flat=True))
     # The chain maps follow the registry: link the firms and derive again once this import is committed.
     if written_ids:
