@@ -164,7 +164,9 @@ def enterprise_import(
     errors.raise_if_any()
 
     plan = ImportPlan()
-    creates: list[dict[str, Any]] = []  # model instances are built only once the preview is past (cheaper)
+    creates: list[
+        dict[str, Any]
+    ] = []  # model instances are built only once the preview is past (cheaper)
     for row, d in prepared:
         if d["uscc"] not in existing:
             creates.append(d)
