@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chainleader.core import audit
 from chainleader.core import services as core_services
@@ -20,6 +19,7 @@ from chainleader.core.imports import (
     RowChange,
     headers_of,
     only_present,
+    write_plan,
 )
 from chainleader.parks.models import Park
 from chainleader.reference.lookups import RegionResolver
@@ -203,15 +203,7 @@ def enterprise_import(
     errors.raise_if_any()
     run.checkpoint(plan)
     new_firms = [Enterprise(**d) for d in creates]
-    bulk_create_with_history(new_firms, Enterprise, batch_size=1000, default_user=actor)
-    if updates:
-        bulk_update_with_history(
-            updates,
-            Enterprise,
-            [*sorted(plan.touched), "version"],
-            batch_size=1000,
-            default_user=actor,
-        )
+    write_plan(Enterprise, new_firms, updates, plan, actor=actor)
     written = [d["uscc"] for d in creates] + [e.uscc for e in updates]
     written_ids = list(Enterprise.objects.filter(uscc__in=written).values_list("pk", flat=True))
     # The chain maps follow the registry: link the firms and derive again once this import is committed.
@@ -369,15 +361,7 @@ def figures_import(
         ):
             updates.append(obj)
     (run or ImportRun()).checkpoint(plan)
-    bulk_create_with_history(creates, YearFigure, batch_size=1000, default_user=actor)
-    if updates:
-        bulk_update_with_history(
-            updates,
-            YearFigure,
-            [*sorted(plan.touched), "version"],
-            batch_size=1000,
-            default_user=actor,
-        )
+    write_plan(YearFigure, creates, updates, plan, actor=actor)
     audit.record(
         actor=actor,
         event_type="import",

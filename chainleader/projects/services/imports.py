@@ -10,7 +10,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chainleader.chains.lookups import ChainResolver
 from chainleader.chains.models import Chain
@@ -21,6 +20,7 @@ from chainleader.core.imports import (
     ImportRun,
     RowChange,
     only_present,
+    write_plan,
 )
 from chainleader.enterprises.models import Enterprise
 from chainleader.parks.models import Park
@@ -208,15 +208,7 @@ def project_import(
         if not project.code:
             project.code = f"XM{year}-{number:05d}"
             number += 1
-    bulk_create_with_history(creates, Project, batch_size=1000, default_user=actor)
-    if updates:
-        bulk_update_with_history(
-            updates,
-            Project,
-            [*sorted(plan.touched), "version"],
-            batch_size=1000,
-            default_user=actor,
-        )
+    write_plan(Project, creates, updates, plan, actor=actor)
     # Every row written must end inside the user's writable scope (a district imports on its territory only).
     written = [p.code for _row, p in pairs]
     ok = set(
@@ -364,15 +356,7 @@ def report_import(
             report.reported_by = reporter
             updates.append(report)
     (run or ImportRun()).checkpoint(plan)
-    bulk_create_with_history(creates, MonthlyReport, batch_size=1000, default_user=actor)
-    if updates:
-        bulk_update_with_history(
-            updates,
-            MonthlyReport,
-            ["planned_yi", "completed_yi", "note", "reported_by", "version"],
-            batch_size=1000,
-            default_user=actor,
-        )
+    write_plan(MonthlyReport, creates, updates, plan, actor=actor, extra_fields=("reported_by",))
     projects_refresh_lagging(project_ids=sorted({p for p, _m, _d in prepared}))
     audit.record(
         actor=actor,
