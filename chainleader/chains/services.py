@@ -20,7 +20,6 @@ from chainleader.core.imports import (
     only_present,
 )
 from chainleader.reference.lookups import RegionResolver
-from chainleader.reference.models import Region
 
 from .importers import CHAIN_COLUMNS, SEGMENT_COLUMNS
 from .lookups import ChainResolver
@@ -91,13 +90,16 @@ def chain_import(
     written: list[tuple[ParsedRow, Chain]] = []
     plan = ImportPlan()
     regions = RegionResolver()
+    # Two queries for the whole file, not two per row.
+    existing = {(c.region_id, c.name): c for c in Chain.objects.all()}
+    writable = set(Chain.objects.for_user(actor, write=True).values_list("pk", flat=True))
     for row in rows:
         v = row.values
         region_id, problem = regions.resolve(v["region"])
         if region_id is None:
             errors.add(row.row, "所在区域", v["region"], problem)
             continue
-        region = Region.objects.get(pk=region_id)
+        region_name = regions.names[region_id]
         dept_id = None
         if v.get("lead_department"):
             dept_id = departments.get(v["lead_department"])
@@ -113,14 +115,14 @@ def chain_import(
             "description": v.get("description") or "",
             "order": v.get("order") or 0,
         }
-        chain = Chain.objects.filter(region=region, name=v["name"]).first()
+        chain = existing.get((region_id, v["name"]))
         if chain is not None:
-            if not Chain.objects.for_user(actor, write=True).filter(pk=chain.pk).exists():
+            if chain.pk not in writable:
                 errors.add(
                     row.row, "产业链名称", v["name"], _("This chain is outside your data scope.")
                 )
                 continue
-            label = f"{region.name} {v['name']}"
+            label = f"{region_name} {v['name']}"
             given = only_present(rows, data, {"lead_department_id": "lead_department"})
             words = {**names, "lead_department_id": dept_names}
             if not plan.update(
@@ -129,8 +131,10 @@ def chain_import(
                 continue
             chain.save()
         else:
-            chain = Chain.objects.create(region=region, name=v["name"], **data)
-            plan.created.append(RowChange(row.row, f"{region.name} {v['name']}"))
+            chain = Chain.objects.create(region_id=region_id, name=v["name"], **data)
+            existing[(region_id, v["name"])] = chain
+            writable.add(chain.pk)  # its scope is checked with every written row below
+            plan.created.append(RowChange(row.row, f"{region_name} {v['name']}"))
         written.append((row, chain))
     in_scope = set(
         Chain.objects.for_user(actor, write=True)
