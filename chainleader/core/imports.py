@@ -18,11 +18,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from .bulk import insert_with_history, update_with_history
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000
 PREVIEW_ROWS = 200  # rows of each kind listed on the preview page (the counts are always complete)
 
 
@@ -177,10 +177,10 @@ def write_plan(
 ) -> None:
     """Write a planned import: new rows and updated rows with one history row each (simple-history), the
     updates setting only the columns some row changed (``plan.touched``), the version and ``extra_fields``."""
-    bulk_create_with_history(creates, model, batch_size=BATCH_SIZE, default_user=actor)
+    insert_with_history(model, creates, actor=actor)
     if updates:
         fields = [*sorted(plan.touched | set(extra_fields)), "version"]
-        bulk_update_with_history(updates, model, fields, batch_size=BATCH_SIZE, default_user=actor)
+        update_with_history(model, updates, fields, actor=actor)
 
 
 def every_error(
