@@ -20,6 +20,7 @@ from chainleader.evaluation.api.views import (
     EvaluationResultViewSet,
     EvaluationRunViewSet,
 )
+from chainleader.investment.api.views import LeadViewSet, TargetViewSet
 from chainleader.parks.api.views import LandZoneViewSet, ParkViewSet
 from chainleader.projects.api.urls import register as register_projects
 from chainleader.reference.api.views import IndustryViewSet, RegionViewSet
@@ -42,6 +43,8 @@ router.register("evaluation-runs", EvaluationRunViewSet)
 router.register("evaluation-results", EvaluationResultViewSet)
 router.register("evaluation-appeals", AppealViewSet)
 register_projects(router)
+router.register("investment-targets", TargetViewSet)
+router.register("leads", LeadViewSet)
 urlpatterns = [
     path("imports/<str:kind>/", ImportView.as_view(), name="import"),
     *router.urls,

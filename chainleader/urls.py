@@ -12,6 +12,7 @@ urlpatterns = [
     path("parks/", include("chainleader.parks.urls")),
     path("projects/", include("chainleader.projects.urls")),
     path("worklists/", include("chainleader.worklists.urls")),
+    path("investment/", include("chainleader.investment.urls")),
     path("evaluation/", include("chainleader.evaluation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("chainleader.api_urls")),

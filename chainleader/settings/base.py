@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "chainleader.evaluation",
     "chainleader.projects",
     "chainleader.worklists",
+    "chainleader.investment",
     "chainleader.demo",
 ]
 

@@ -1,0 +1,83 @@
+"""Forms of investment attraction: explicit fields (AC4), scoped choices (STYLE.md 3.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chainleader.chains.models import Chain, Segment
+from chainleader.core.forms import VersionedModelForm
+from chainleader.projects.forms import DATE, style
+from chainleader.reference.models import Region
+
+from .models import Lead
+from .services import STAGE_ORDER
+
+
+def districts() -> Any:
+    from django.conf import settings
+
+    return Region.objects.filter(
+        code__startswith=settings.CHAINLEADER_HOME_REGION, level=Region.Level.COUNTY
+    ).order_by("code")
+
+
+class LeadForm(VersionedModelForm):
+    class Meta:
+        model = Lead
+        fields = [
+            "chain",
+            "segment",
+            "firm_name",
+            "source",
+            "district",
+            "owner",
+            "expected_investment_yi",
+            "land_need_mu",
+            "promised_intensity_wan_per_mu",
+            "promised_tax_wan_per_mu",
+            "promised_jobs",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["chain"]
+            self.fields["segment"].queryset = Segment.objects.filter(chain=self.instance.chain_id)
+        else:
+            self.fields["chain"].queryset = Chain.objects.for_user(self.user)
+            self.fields["segment"].queryset = Segment.objects.for_user(self.user)
+        self.fields["district"].queryset = districts()
+
+
+class AdvanceForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_("next stage"))
+    on = forms.DateField(label=_("date"), widget=DATE)
+    note = forms.CharField(
+        label=_("notes or evidence (visit, talks)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, lead: Lead | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = STAGE_ORDER.index(lead.stage) if lead and lead.stage in STAGE_ORDER else -1
+        self.fields["to_stage"].choices = [(s.value, s.label) for s in STAGE_ORDER[current + 1 :]]
+        style(self)
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why the lead is closed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
