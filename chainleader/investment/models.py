@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chainleader.chains.models import MapStatus
 from chainleader.core.models import VersionedModel
 from chainleader.core.sorting import SortKeyField
 
@@ -66,6 +67,11 @@ class Target(models.Model):
         on_delete=models.CASCADE,
         related_name="investment_targets",
     )
+    status = models.CharField(
+        _("map status"), max_length=10, choices=MapStatus.choices, blank=True
+    )
+    # Lists read most urgent first: 卡脖子, 缺失, 薄弱; within a status midstream, upstream, downstream.
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0)
     rank = models.PositiveIntegerField(_("rank in the segment"))
     score = models.FloatField(_("score"))
     share = models.FloatField(_("revenue share on the segment"))
@@ -82,7 +88,7 @@ class Target(models.Model):
     class Meta:
         verbose_name = _("investment target")
         verbose_name_plural = _("investment targets")
-        ordering = ["segment_id", "rank"]
+        ordering = ["priority", "segment_id", "rank"]
         constraints = [
             models.UniqueConstraint(
                 fields=["segment", "company"], name="uniq_target_segment_company"

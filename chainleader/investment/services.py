@@ -35,7 +35,7 @@ from chainleader.projects.services.projects import is_editor, project_create
 
 from .models import Lead, LeadStep, LeafOpportunity, Target
 
-GAP_STATUSES = ("missing", "choke", "weak")
+GAP_STATUSES = ("choke", "missing", "weak")
 STAGE_ORDER = [
     Lead.Stage.LEAD,
     Lead.Stage.CONTACT,
@@ -50,13 +50,20 @@ OPEN_STAGES = STAGE_ORDER[:4]
 # ------------------------------------------------------------------------------------------- target lists
 
 
-def _gap_leaves(leaf_ids: list[int]) -> set[int]:
-    gaps: set[int] = set()
+POSITION_ORDER = {"mid": 0, "up": 1, "down": 2}
+# ST / *ST firms are under special treatment for losses or irregularities: nobody courts them as investors.
+DISTRESSED_PREFIXES = ("ST", "*ST", "S*ST", "SST")
+
+
+def _gap_leaves(leaf_ids: list[int]) -> dict[int, str]:
+    """Gap leaf id → its map status (卡脖子, 缺失, 薄弱)."""
+    gaps: dict[int, str] = {}
     for segments in ChainMap.objects.values_list("segments", flat=True):
         for seg in segments or []:
             if seg.get("is_leaf") and seg.get("status") in GAP_STATUSES:
-                gaps.add(int(seg["id"]))
-    return gaps & set(leaf_ids)
+                gaps[int(seg["id"])] = seg["status"]
+    wanted = set(leaf_ids)
+    return {k: v for k, v in gaps.items() if k in wanted}
 
 
 def _reason(target: Any, names: list[str], product_names: list[str], board: str) -> str:
@@ -116,6 +123,9 @@ def targets_derive(*, actor: Any = None) -> dict[str, int]:
     ):
         if company in ctx.company_index:
             excluded[ctx.company_index[company]] = True
+    for c, name in enumerate(graph.company_names):
+        if name.upper().startswith(DISTRESSED_PREFIXES):
+            excluded[c] = True
     boards = [board_tier(t) for t in graph.company_tickers]
     gaps = _gap_leaves(list(leaf_pos))
     result = rank_targets(
@@ -152,10 +162,15 @@ def targets_derive(*, actor: Any = None) -> dict[str, int]:
         leaf = leaves[t.leaf]
         rank[leaf.id] = rank.get(leaf.id, 0) + 1
         board = boards[t.company][0]
+        status = gaps.get(leaf.id, "")
         rows.append(
             Target(
                 chain_id=leaf.chain,
                 segment_id=leaf.id,
+                status=status,
+                priority=GAP_STATUSES.index(status) * 10 + POSITION_ORDER.get(leaf.position, 3)
+                if status in GAP_STATUSES
+                else 99,
                 company_id=int(ctx.company_ids[t.company]),
                 rank=rank[leaf.id],
                 score=t.score,

@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from chainleader.core.tables import Column
 
 TARGET_COLUMNS = [
-    Column("chain", _("chain"), order_by="chain__name_sort"),
-    Column("segment.name", _("segment"), order_by="segment__name"),
+    Column("chain", _("chain"), order_by="chain__name_sort", wrap=False),
+    Column("segment.name", _("segment"), order_by="priority", wrap=False),
+    Column("status", _("map status"), order_by="status"),
     Column("rank", _("rank"), order_by="rank", numeric=True),
-    Column("company", _("target firm"), order_by="company__name"),
+    Column("company", _("target firm"), order_by="company__name", wrap=False),
     Column("board", _("listing board"), order_by="board"),
     Column("score", _("score"), order_by="score", numeric=True),
     Column("products", _("products on the segment"), wrap=True),

@@ -43,7 +43,7 @@ class TargetListView(ObjectListView):
     export_columns = TARGET_EXPORT_COLUMNS
     select_related = ("chain", "segment", "company")
     default_sort = "chain__name_sort"
-    secondary_sort = ("segment__position", "segment__order", "segment_id", "rank")
+    secondary_sort = ("priority", "segment__order", "segment_id", "rank")
 
     def extra_context_data(self) -> dict[str, Any]:
         return {"may_lead": is_editor(self.request.user)}

@@ -1,0 +1,99 @@
+"""Target lists (招商名录) on the chain tree: outside makers of a gap segment's products, ranked with reasons;
+the opportunity view; a row turned into a lead; scopes and the export."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+from django.urls import reverse
+from django.utils import translation
+
+from chainleader.core.models import AuditEvent
+from chainleader.investment.models import LeafOpportunity, Lead, Target
+
+
+def test_a_gap_segment_lists_the_outside_makers_of_its_products_with_reasons(ranked):
+    rows = list(Target.objects.select_related("segment", "company"))
+    by_segment = {}
+    for t in rows:
+        by_segment.setdefault(t.segment.name, []).append(t)
+    assert "压缩机" in by_segment, {k: [t.company.name for t in v] for k, v in by_segment.items()}
+    target = by_segment["压缩机"][0]
+    assert target.company.name == "特锐德"
+    assert target.status in ("missing", "weak", "choke")
+    # 压缩机 is a material of 空调, which the local chain master 海尔智家 makes
+    assert target.buyer > 0
+    assert "压缩机" in target.reason and "空调" in target.reason
+    names = {t.company.name for t in rows}
+    assert "海尔智家" not in names, "a local firm is never an investment target"
+    assert AuditEvent.objects.filter(event_type="targets_derive").exists()
+    assert LeafOpportunity.objects.filter(segment__chain=ranked).count() == 9
+
+
+def test_the_target_page_exports_and_turns_a_row_into_one_lead(client, ranked, office_user):
+    client.force_login(office_user)
+    page = client.get(reverse("investment:target_list"), {"chain": ranked.pk})
+    assert page.status_code == 200
+    assert "特锐德" in page.content.decode()
+    export = client.get(reverse("investment:target_list"), {"chain": ranked.pk, "export": "xlsx"})
+    ws = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    header = [c.value for c in ws[1]]
+    with translation.override("zh-hans"):
+        firm, reason = translation.gettext("target firm"), translation.gettext("reason")
+    rows = [dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    row = next(r for r in rows if r[firm] == "特锐德")
+    assert "空调" in row[reason]
+    target = Target.objects.get(company__name="特锐德")
+    first = client.post(reverse("investment:target_lead", args=[target.pk]))
+    again = client.post(reverse("investment:target_lead", args=[target.pk]))
+    assert first.status_code == again.status_code == 302
+    lead = Lead.objects.get()
+    assert first["Location"] == again["Location"] == lead.get_absolute_url()
+    assert (lead.source, lead.stage, lead.segment_id, lead.company_id) == (
+        "target_list",
+        "lead",
+        target.segment_id,
+        target.company_id,
+    )
+    assert lead.steps.get().note == target.reason
+
+
+def test_firm_accounts_see_no_target_list_and_cannot_make_leads(client, ranked, firm_user):
+    client.force_login(firm_user)
+    page = client.get(reverse("investment:target_list"))
+    assert "特锐德" not in page.content.decode()
+    target = Target.objects.first()
+    assert client.post(reverse("investment:target_lead", args=[target.pk])).status_code == 404
+    api = client.get("/api/investment-targets/")
+    assert api.status_code == 200 and api.json()["count"] == 0
+    assert not Lead.objects.exists()
+
+
+def test_a_reader_sees_the_list_but_makes_no_lead(client, ranked, department_user):
+    client.force_login(department_user)
+    target = Target.objects.first()
+    resp = client.post(reverse("investment:target_lead", args=[target.pk]))
+    assert resp.status_code in (403, 404)
+    assert not Lead.objects.exists()
+
+
+def test_the_opportunity_view_plots_every_segment_and_ranks_by_strategy(
+    client, ranked, office_user
+):
+    client.force_login(office_user)
+    for strategy in ("low_hanging", "balanced", "long_jump", "nonsense"):
+        resp = client.get(
+            reverse("investment:opportunity", args=[ranked.pk]), {"strategy": strategy}
+        )
+        assert resp.status_code == 200
+        points = resp.context["points"]
+        assert len(points) == 9
+        scores = [p["score"] for p in points]
+        assert scores == sorted(scores, reverse=True)
+    assert 'data-chart="chart-opportunity"' in resp.content.decode()
+    near = client.get(
+        reverse("investment:opportunity", args=[ranked.pk]), {"strategy": "low_hanging"}
+    )
+    distances = [p["distance"] for p in near.context["points"]]
+    assert distances == sorted(distances)
