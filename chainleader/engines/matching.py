@@ -32,7 +32,8 @@ few values:
 3. The union is sorted by (score desc, candidate row asc) and each query's first ``k`` returned.
 
 ``match_exact`` scores every pair densely (the brute force: test oracle and bench baseline) with the same score
-function and tie rule; the two return the same rows and the same score bits. Cost: the sparse product's non-zeros
+function and tie rule; the two return the same rows, scores equal to rounding (a pair's text cosine may be
+summed by another routine, ≤ 1e-15). Cost: the sparse product's non-zeros
 plus ``n_queries × 24 × (1 + leaf degree) × k`` for step 1, against ``n_queries × n_candidates`` for brute force.
 """
 
