@@ -453,13 +453,17 @@ def _text_of(problem: _Problem, rows: IntArray, cols: IntArray) -> FloatArray:
 
 
 def _select(rows: IntArray, cols: IntArray, score: FloatArray, k: int) -> IntArray:
-    """Positions of the unique (row, col) pairs kept: per row the first ``k`` by score desc, col asc; sorted."""
-    order = np.lexsort((cols, -score, rows))
-    r, c = rows[order], cols[order]
-    if len(order):
-        dup = np.zeros(len(order), dtype=np.bool_)
-        dup[1:] = (r[1:] == r[:-1]) & (c[1:] == c[:-1])
-        order, r = order[~dup], r[~dup]
+    """Positions of the pairs kept: each (row, col) once (its highest score: a pair's text may come by two routines
+    that round differently), then per row the first ``k`` by score desc, col asc; sorted that way."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    key = rows * (int(cols.max()) + 1) + cols
+    order = np.lexsort((-score, key))
+    first = np.ones(len(order), dtype=np.bool_)
+    first[1:] = key[order[1:]] != key[order[:-1]]
+    unique = order[first]
+    order = unique[np.lexsort((cols[unique], -score[unique], rows[unique]))]
+    r = rows[order]
     rank = np.arange(len(order)) - np.searchsorted(r, r, side="left")
     kept: IntArray = order[rank < k]
     return kept
@@ -688,7 +692,7 @@ def match(
         bound = w_text * text + leaf_part + s0_max[rows] >= theta[rows] - 1e-9
         rows, cols, text = rows[bound], cols[bound], text[bound]
         score = problem.score(problem.components(rows, cols, text))
-        reach = score >= theta[rows]
+        reach = score >= theta[rows] - 1e-9
         rows_out += [guess_rows, rows[reach]]
         cols_out += [guess_cols, cols[reach]]
         text_out += [guess_text, text[reach]]
