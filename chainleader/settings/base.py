@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "chainleader.projects",
     "chainleader.worklists",
     "chainleader.investment",
+    "chainleader.matching",
     "chainleader.demo",
 ]
 
