@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chainleader.chains.models import Chain, Segment
@@ -69,6 +70,7 @@ class AdvanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         current = STAGE_ORDER.index(lead.stage) if lead and lead.stage in STAGE_ORDER else -1
         self.fields["to_stage"].choices = [(s.value, s.label) for s in STAGE_ORDER[current + 1 :]]
+        self.fields["on"].initial = timezone.localdate
         style(self)
 
 

@@ -67,9 +67,7 @@ class Target(models.Model):
         on_delete=models.CASCADE,
         related_name="investment_targets",
     )
-    status = models.CharField(
-        _("map status"), max_length=10, choices=MapStatus.choices, blank=True
-    )
+    status = models.CharField(_("map status"), max_length=10, choices=MapStatus.choices, blank=True)
     # Lists read most urgent first: 卡脖子, 缺失, 薄弱; within a status midstream, upstream, downstream.
     priority = models.PositiveSmallIntegerField(_("priority"), default=0)
     rank = models.PositiveIntegerField(_("rank in the segment"))

@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainleader.chainmap import selectors as map_selectors
-from chainleader.chainmap.models import ChainMap, CompanyLink
+from chainleader.chainmap.models import ChainMap, CompanyLink, GraphCompany
 from chainleader.chains.models import Chain, Placement
 from chainleader.core import audit
 from chainleader.core import services as core_services
@@ -32,6 +33,7 @@ from chainleader.engines.targets import board_tier, leaf_weights, rank_targets
 from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 from chainleader.projects.models import Project
 from chainleader.projects.services.projects import is_editor, project_create
+from chainleader.reference.models import Region
 
 from .models import Lead, LeadStep, LeafOpportunity, Target
 
@@ -86,6 +88,16 @@ def _reason(target: Any, names: list[str], product_names: list[str], board: str)
     return "；".join(parts)
 
 
+def _home_city() -> str:
+    """The home city's short name (青岛 for 青岛市), as company names carry it."""
+    name = (
+        Region.objects.filter(code=settings.CHAINLEADER_HOME_REGION)
+        .values_list("name", flat=True)
+        .first()
+    )
+    return (name or "").removesuffix("市") if name and len(name) > 2 else (name or "")
+
+
 def targets_derive(*, actor: Any = None) -> dict[str, int]:
     """Rank the outside listed firms for every gap leaf of every chain and store the leaf opportunities.
 
@@ -126,6 +138,14 @@ def targets_derive(*, actor: Any = None) -> dict[str, int]:
     for c, name in enumerate(graph.company_names):
         if name.upper().startswith(DISTRESSED_PREFIXES):
             excluded[c] = True
+    home = _home_city()
+    if home:
+        # A company registered in the home city is local even when the registry has not linked it yet.
+        for pk, fullname, others in GraphCompany.objects.values_list(
+            "pk", "fullname", "other_fullnames"
+        ):
+            if home in (fullname or "") + (others or "") and pk in ctx.company_index:
+                excluded[ctx.company_index[pk]] = True
     boards = [board_tier(t) for t in graph.company_tickers]
     gaps = _gap_leaves(list(leaf_pos))
     result = rank_targets(

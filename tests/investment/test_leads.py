@@ -22,7 +22,7 @@ from tests.factories import ChainFactory, region
 @pytest.fixture
 def lead(ranked, office_user):
     return services.lead_from_target(
-        actor=office_user, target=Target.objects.get(company__name="特锐德")
+        actor=office_user, target=Target.objects.get(company__name="海立股份")
     )
 
 
@@ -158,4 +158,4 @@ def test_the_lead_pages_show_steps_and_the_project_links_back(client, lead, offi
     project_page = client.get(lead.project.get_absolute_url()).content.decode()
     assert lead.get_absolute_url() in project_page
     listing = client.get(reverse("investment:lead_list")).content.decode()
-    assert "特锐德" in listing or lead.firm_name in listing
+    assert "海立股份" in listing or lead.firm_name in listing

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from chainleader.core.models import AuditEvent
-from chainleader.investment.models import LeafOpportunity, Lead, Target
+from chainleader.investment.models import Lead, LeafOpportunity, Target
 
 
 def test_a_gap_segment_lists_the_outside_makers_of_its_products_with_reasons(ranked):
@@ -20,13 +20,14 @@ def test_a_gap_segment_lists_the_outside_makers_of_its_products_with_reasons(ran
         by_segment.setdefault(t.segment.name, []).append(t)
     assert "压缩机" in by_segment, {k: [t.company.name for t in v] for k, v in by_segment.items()}
     target = by_segment["压缩机"][0]
-    assert target.company.name == "特锐德"
+    assert target.company.name == "海立股份"
     assert target.status in ("missing", "weak", "choke")
     # 压缩机 is a material of 空调, which the local chain master 海尔智家 makes
     assert target.buyer > 0
     assert "压缩机" in target.reason and "空调" in target.reason
     names = {t.company.name for t in rows}
     assert "海尔智家" not in names, "a local firm is never an investment target"
+    assert "特锐德" not in names, "青岛特锐德 is registered in the home city: local, linked or not"
     assert AuditEvent.objects.filter(event_type="targets_derive").exists()
     assert LeafOpportunity.objects.filter(segment__chain=ranked).count() == 9
 
@@ -35,16 +36,16 @@ def test_the_target_page_exports_and_turns_a_row_into_one_lead(client, ranked, o
     client.force_login(office_user)
     page = client.get(reverse("investment:target_list"), {"chain": ranked.pk})
     assert page.status_code == 200
-    assert "特锐德" in page.content.decode()
+    assert "海立股份" in page.content.decode()
     export = client.get(reverse("investment:target_list"), {"chain": ranked.pk, "export": "xlsx"})
     ws = openpyxl.load_workbook(io.BytesIO(export.content)).active
     header = [c.value for c in ws[1]]
     with translation.override("zh-hans"):
         firm, reason = translation.gettext("target firm"), translation.gettext("reason")
     rows = [dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
-    row = next(r for r in rows if r[firm] == "特锐德")
+    row = next(r for r in rows if r[firm] == "海立股份")
     assert "空调" in row[reason]
-    target = Target.objects.get(company__name="特锐德")
+    target = Target.objects.get(company__name="海立股份")
     first = client.post(reverse("investment:target_lead", args=[target.pk]))
     again = client.post(reverse("investment:target_lead", args=[target.pk]))
     assert first.status_code == again.status_code == 302
@@ -62,7 +63,7 @@ def test_the_target_page_exports_and_turns_a_row_into_one_lead(client, ranked, o
 def test_firm_accounts_see_no_target_list_and_cannot_make_leads(client, ranked, firm_user):
     client.force_login(firm_user)
     page = client.get(reverse("investment:target_list"))
-    assert "特锐德" not in page.content.decode()
+    assert "海立股份" not in page.content.decode()
     target = Target.objects.first()
     assert client.post(reverse("investment:target_lead", args=[target.pk])).status_code == 404
     api = client.get("/api/investment-targets/")
