@@ -21,6 +21,7 @@ from chainleader.evaluation.api.views import (
     EvaluationRunViewSet,
 )
 from chainleader.investment.api.views import LeadViewSet, TargetViewSet
+from chainleader.matching.api.views import MatchViewSet, NeedViewSet, OfferViewSet
 from chainleader.parks.api.views import LandZoneViewSet, ParkViewSet
 from chainleader.projects.api.urls import register as register_projects
 from chainleader.reference.api.views import IndustryViewSet, RegionViewSet
@@ -45,6 +46,9 @@ router.register("evaluation-appeals", AppealViewSet)
 register_projects(router)
 router.register("investment-targets", TargetViewSet)
 router.register("leads", LeadViewSet)
+router.register("matching-needs", NeedViewSet)
+router.register("matching-offers", OfferViewSet)
+router.register("matches", MatchViewSet)
 urlpatterns = [
     path("imports/<str:kind>/", ImportView.as_view(), name="import"),
     *router.urls,
