@@ -28,4 +28,7 @@ def load_graph(path: Path, *, stdout=None) -> bool:
     link_companies()
     link_products()
     call_command("derive_chain_maps")
+    from .investment_data import load_investment
+
+    load_investment(stdout=stdout)
     return True

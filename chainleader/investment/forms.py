@@ -69,7 +69,9 @@ class AdvanceForm(forms.Form):
     def __init__(self, *args: Any, lead: Lead | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = STAGE_ORDER.index(lead.stage) if lead and lead.stage in STAGE_ORDER else -1
-        self.fields["to_stage"].choices = [(s.value, s.label) for s in STAGE_ORDER[current + 1 :]]
+        self.fields["to_stage"].choices = [
+            (str(s), Lead.Stage(s).label) for s in STAGE_ORDER[current + 1 :]
+        ]
         self.fields["on"].initial = timezone.localdate
         style(self)
 

@@ -38,7 +38,7 @@ from chainleader.reference.models import Region
 from .models import Lead, LeadStep, LeafOpportunity, Target
 
 GAP_STATUSES = ("choke", "missing", "weak")
-STAGE_ORDER = [
+STAGE_ORDER: list[str] = [
     Lead.Stage.LEAD,
     Lead.Stage.CONTACT,
     Lead.Stage.VISIT,
@@ -207,8 +207,27 @@ def targets_derive(*, actor: Any = None) -> dict[str, int]:
     with transaction.atomic():
         LeafOpportunity.objects.all().delete()
         LeafOpportunity.objects.bulk_create(opportunities, batch_size=1000)
-        Target.objects.all().delete()
-        Target.objects.bulk_create(rows, batch_size=1000)
+        # Rows keep their ids across re-rankings (a lead points at the row it came from).
+        existing = {
+            (seg, comp): pk
+            for pk, seg, comp in Target.objects.values_list("pk", "segment_id", "company_id")
+        }
+        fresh, changed = [], []
+        for row in rows:
+            pk = existing.pop((row.segment_id, row.company_id), None)
+            if pk is None:
+                fresh.append(row)
+            else:
+                row.pk = pk
+                changed.append(row)
+        Target.objects.filter(pk__in=list(existing.values())).delete()
+        fields = [
+            f.name
+            for f in Target._meta.concrete_fields
+            if not f.primary_key and f.name not in ("segment", "company")
+        ]
+        Target.objects.bulk_update(changed, fields, batch_size=500)
+        Target.objects.bulk_create(fresh, batch_size=1000)
         counts = {"leaves": len(opportunities), "gap_leaves": len(gaps), "targets": len(rows)}
         audit.record(
             actor=actor,
@@ -362,7 +381,10 @@ def _sign(lead: Lead, actor: Any, on: date) -> None:
         raise ServiceError(_("Name the district that hosts the project."), field="district")
     if lead.project_id is not None:
         return
-    name = _("%(firm)s investment project") % {"firm": lead.firm_name}
+    name = _("%(firm)s %(segment)s project") % {
+        "firm": lead.firm_name,
+        "segment": lead.segment.name if lead.segment else "",
+    }
     project = project_create(
         actor=actor,
         data={

@@ -98,3 +98,15 @@ def test_the_opportunity_view_plots_every_segment_and_ranks_by_strategy(
     )
     distances = [p["distance"] for p in near.context["points"]]
     assert distances == sorted(distances)
+
+
+def test_ranking_again_keeps_the_rows_a_lead_points_at(ranked, office_user):
+    from chainleader.investment.services import lead_from_target, targets_derive
+
+    target = Target.objects.get(company__name="海立股份")
+    lead = lead_from_target(actor=office_user, target=target)
+    before = set(Target.objects.values_list("pk", flat=True))
+    targets_derive()
+    assert set(Target.objects.values_list("pk", flat=True)) == before
+    lead.refresh_from_db()
+    assert lead.target_id == target.pk

@@ -107,7 +107,7 @@ class LeadSerializer(VersionedModelSerializer):
 
 
 class AdvanceSerializer(serializers.Serializer):
-    to_stage = serializers.ChoiceField(choices=[s.value for s in STAGE_ORDER[1:]])
+    to_stage = serializers.ChoiceField(choices=[str(s) for s in STAGE_ORDER[1:]])
     on = serializers.DateField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     version = serializers.IntegerField(required=False)
