@@ -39,6 +39,7 @@ from bench.graph_csv import graph_from_csv_folder  # noqa: E402
 from chainleader.engines.product_suggest import (  # noqa: E402
     Query,
     SuggestModel,
+    code_keys,
     recall_at,
 )
 
@@ -55,12 +56,8 @@ def chainkg_folder() -> Path:
 
 def sw_keys(code: str) -> tuple[str, ...]:
     """A Shenwan 2021 code's keys, finest first: level 3, its level 2 and level 1 (``270101`` → 270101, 270100,
-    270000); a level-2 or level-1 code gives fewer."""
-    code = code.strip()
-    if len(code) != 6:
-        return ()
-    keys = [code, code[:4] + "00", code[:2] + "0000"]
-    return tuple(dict.fromkeys(keys))
+    270000)."""
+    return code_keys(code, (6, 4, 2), pad="0") if len(code.strip()) == 6 else ()
 
 
 @dataclass

@@ -62,6 +62,17 @@ _SPACES = re.compile(r"\s+")
 MAX_TERM = 12  # longest product name looked for verbatim in a text
 
 
+def code_keys(code: str, lengths: Sequence[int], *, pad: str = "", prefix: str = "") -> tuple[str, ...]:
+    """A hierarchical code's keys, finest first: the code cut to each length (longest first), right-padded with
+    ``pad`` to the code's length, each with ``prefix``. Shenwan ``270101`` with lengths (6, 4, 2) and pad "0":
+    270101, 270100, 270000; GB/T 4754 ``3811`` with (4, 3, 2): 3811, 381, 38."""
+    code = code.strip()
+    if not code:
+        return ()
+    keys = [code[:n].ljust(len(code), pad) if pad else code[:n] for n in lengths if n <= len(code)]
+    return tuple(prefix + k for k in dict.fromkeys(keys))
+
+
 def clean_text(text: str) -> str:
     """A name or scope with its legal-form words and listing-status prefixes removed, spaces collapsed."""
     text = _STATUS.sub("", text.strip())

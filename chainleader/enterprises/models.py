@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -270,3 +271,57 @@ class Contact(VersionedModel):
     def masked_phone(self) -> str:
         p = self.phone
         return p[:3] + "****" + p[-4:] if len(p) >= 11 else ("****" if p else "")
+
+
+class ProductSuggestion(models.Model):
+    """A suggested product (产品推荐) for a firm with no product data, learned from the listed firms; an office or
+    district user confirms it (the firm then makes the product) or rejects it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("to review")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="product_suggestions",
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.FloatField(_("score"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(_("suggested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = EnterpriseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product suggestion")
+        verbose_name_plural = _("product suggestions")
+        ordering = ["enterprise", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "product"], name="uniq_product_suggestion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} — {self.product}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.enterprise_id])

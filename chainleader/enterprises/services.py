@@ -384,3 +384,142 @@ def _can_write_figures(actor: Any) -> bool:
     from chainleader.core.querysets import scope_for
 
     return scope_for(actor).confidential
+
+
+# ---------------------------------------------------------------------------------------------
+# Product suggestions (产品推荐): learned from the listed firms, confirmed by an office or district user
+# ---------------------------------------------------------------------------------------------
+
+SUGGESTIONS_PER_FIRM = 20
+
+
+def suggestions_derive(
+    *, enterprises: Iterable[Enterprise] | Any | None, actor: Any
+) -> dict[str, int]:
+    """产品推荐: suggest up to 20 products for each of ``enterprises`` (None: every firm) that has none recorded,
+    within ``actor``'s write scope (``actor`` None: a system run, e.g. the demo loader). The model is fitted on the
+    product graph's listed firms and the registry firms that have products, once per call. A firm's pending
+    suggestions are replaced; confirmed or rejected products are never suggested again."""
+    from chainleader.engines.product_suggest import SuggestModel
+
+    from . import selectors
+    from .models import ProductSuggestion
+
+    firms = Enterprise.objects.all()
+    if enterprises is not None:
+        firms = firms.filter(pk__in=[getattr(e, "pk", e) for e in enterprises])
+    if actor is not None:
+        _require_suggestion_writer(actor)
+        firms = firms.filter(pk__in=Enterprise.objects.for_user(actor, write=True).values("pk"))
+    ids = list(selectors.firms_without_products(firms).values_list("pk", flat=True))
+    if not ids:
+        return {"firms": 0, "suggested": 0}
+    corpus = selectors.suggestion_corpus()
+    if not corpus.rows:
+        raise ServiceError(_("The product graph is empty: import it first."))
+    model = SuggestModel.fit(
+        firm_texts=corpus.texts,
+        firm_labels=corpus.labels,
+        firm_industry=corpus.industry,
+        made=(corpus.rows, corpus.cols, corpus.weights),
+        product_names=corpus.product_names,
+    )
+    ids, queries = selectors.suggestion_queries(ids)
+    decided = selectors.decided_products(ids)
+    found = model.suggest(queries, k=2 * SUGGESTIONS_PER_FIRM)
+    new: list[ProductSuggestion] = []
+    for ent, suggestions in zip(ids, found, strict=True):
+        kept = [s for s in suggestions if (ent, corpus.product_ids[s.product]) not in decided]
+        new.extend(
+            ProductSuggestion(
+                enterprise_id=ent,
+                product_id=corpus.product_ids[s.product],
+                rank=rank,
+                score=s.score,
+                reason=suggestion_reason(s),
+            )
+            for rank, s in enumerate(kept[:SUGGESTIONS_PER_FIRM], start=1)
+        )
+    with transaction.atomic():
+        ProductSuggestion.objects.filter(
+            enterprise_id__in=ids, status=ProductSuggestion.Status.PENDING
+        ).delete()
+        ProductSuggestion.objects.bulk_create(new, batch_size=2000)
+        counts = {"firms": len(ids), "suggested": len(new)}
+        audit.record(
+            actor=actor,
+            event_type="product_suggestions_derive",
+            object_type="enterprises.productsuggestion",
+            detail=counts,
+        )
+    return counts
+
+
+def suggestion_reason(s: Any) -> str:
+    """The evidence of one engine Suggestion in a sentence, strongest first."""
+    parts = {
+        "text": _("“%(term)s” is in its name or business scope") % {"term": s.term}
+        if s.term
+        else "",
+        "firms": _("similar firms make it: %(firms)s") % {"firms": "、".join(s.firms)}
+        if s.firms
+        else "",
+        "industry": _("%(makers)s of %(firms)s firms of its industry make it")
+        % {"makers": s.industry_makers, "firms": s.industry_firms}
+        if s.industry_makers
+        else "",
+    }
+    order = [s.source, *(k for k in parts if k != s.source)]
+    return "；".join(parts[k] for k in order if parts.get(k))[:300]
+
+
+def _require_suggestion_writer(actor: Any) -> None:
+    from django.conf import settings
+
+    # Readers (departments, leaders) and firm accounts see suggestions but do not decide them.
+    if getattr(actor, "role", "") not in getattr(settings, "CHAINLEADER_EDITOR_ROLES", ()):
+        raise ServiceError(_("Your role may not review product suggestions."))
+
+
+@transaction.atomic
+def suggestions_decide(*, suggestions: Iterable[Any], actor: Any, accept: bool) -> int:
+    """Confirm (the firm then makes the product: an EnterpriseProduct, share unknown) or reject pending
+    suggestions, one audit row each; the chain maps are derived again after a confirmation. Returns how many
+    were decided; suggestions already decided or outside the actor's write scope are refused."""
+    from django.utils import timezone
+
+    from .models import ProductSuggestion
+
+    _require_suggestion_writer(actor)
+    pks = [getattr(s, "pk", s) for s in suggestions]
+    rows = list(
+        ProductSuggestion.objects.for_user(actor, write=True)
+        .select_for_update()
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+    if len(rows) != len(set(pks)):
+        raise ServiceError(_("A suggestion is not in your data scope."))
+    if any(r.status != ProductSuggestion.Status.PENDING for r in rows):
+        raise ServiceError(_("This suggestion has already been decided."))
+    now = timezone.now()
+    status = ProductSuggestion.Status.CONFIRMED if accept else ProductSuggestion.Status.REJECTED
+    for row in rows:
+        row.status, row.decided_by, row.decided_at = status, actor, now
+        row.save(update_fields=["status", "decided_by", "decided_at"])
+        if accept:
+            EnterpriseProduct.objects.get_or_create(
+                enterprise_id=row.enterprise_id, product_id=row.product_id
+            )
+        audit.record(
+            actor=actor,
+            event_type="product_suggestion_" + ("confirm" if accept else "reject"),
+            obj=row,
+            detail={"enterprise": row.enterprise_id, "product": row.product_id},
+        )
+    if accept and rows:
+        # The firms' products changed: placement and relatedness read them when the maps are derived again.
+        from chainleader.chainmap.services import map_derive_enqueue
+
+        map_derive_enqueue(chains=None, actor=actor)
+    return len(rows)

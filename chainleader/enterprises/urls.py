@@ -8,6 +8,7 @@ urlpatterns = [
     path("add/", views.EnterpriseEditView.as_view(), name="enterprise_add"),
     path("import/", views.EnterpriseImportView.as_view(), name="enterprise_import"),
     path("figures/import/", views.FigureImportView.as_view(), name="figure_import"),
+    path("suggestions/", views.ProductSuggestionReviewView.as_view(), name="suggestion_review"),
     path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
     path("<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="enterprise_edit"),
     path("<int:pk>/delete/", views.EnterpriseDeleteView.as_view(), name="enterprise_delete"),

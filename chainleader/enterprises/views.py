@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
 from chainleader.core import audit
+from chainleader.core.exceptions import ServiceError
 from chainleader.core.import_views import ObjectImportView
 from chainleader.core.querysets import scope_for
 from chainleader.core.views import (
@@ -15,13 +24,21 @@ from chainleader.core.views import (
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
+    ScopedMixin,
 )
 from chainleader.evaluation.selectors import latest_result_for
 
-from . import importers, services
+from . import importers, selectors, services, tasks
 from .filters import EnterpriseFilter
 from .forms import ContactForm, EnterpriseForm, EnterpriseProductForm, TierForm, YearFigureForm
-from .models import Contact, Enterprise, EnterpriseProduct, EnterpriseTier, YearFigure
+from .models import (
+    Contact,
+    Enterprise,
+    EnterpriseProduct,
+    EnterpriseTier,
+    ProductSuggestion,
+    YearFigure,
+)
 from .tables import ENTERPRISE_COLUMNS, ENTERPRISE_EXPORT_COLUMNS
 
 
@@ -157,3 +174,72 @@ class ContactDeleteView(ChildDeleteView):
     model = Contact
     parent_model = Enterprise
     parent_field = "enterprise"
+
+
+class ProductSuggestionReviewView(ScopedMixin, View):
+    """产品推荐审核: firms with suggested products to review, each with its top 20; confirm or reject a row, or
+    confirm the selected rows. Everyone in scope reads; only the editor roles decide, on their writable firms."""
+
+    model = ProductSuggestion
+    firms_per_page = 20
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        pending = self.get_queryset().filter(status=ProductSuggestion.Status.PENDING)
+        firms = (
+            Enterprise.objects.for_user(user)
+            .filter(pk__in=pending.values("enterprise_id"))
+            .select_related("region", "industry")
+            .order_by("name_sort", "pk")
+        )
+        page = Paginator(firms, self.firms_per_page).get_page(request.GET.get("page"))
+        rows: dict[int, list[ProductSuggestion]] = {}
+        for s in pending.filter(enterprise__in=list(page.object_list)).select_related("product"):
+            rows.setdefault(s.enterprise_id, []).append(s)
+        without = selectors.firms_without_products(Enterprise.objects.for_user(user))
+        return render(
+            request,
+            "enterprises/suggestion_review.html",
+            {
+                "page_obj": page,
+                "firms": [(f, rows.get(f.pk, [])) for f in page.object_list],
+                "without_products": without.count(),
+                "without_suggestions": without.exclude(
+                    pk__in=pending.values("enterprise_id")
+                ).count(),
+                "can_edit": self.can_edit(),
+            },
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        self.require_editor()
+        back = reverse("enterprises:suggestion_review")
+        page = request.POST.get("page", "")
+        if page.isdigit():
+            back += f"?page={page}"
+        if request.POST.get("action") == "derive":
+            tasks.suggestions_derive_task.enqueue(None, request.user.pk)
+            messages.success(request, _("Suggestions are being derived in the background."))
+            return redirect(back)
+        decision = request.POST.get("decide", "")
+        if decision:
+            verdict, _sep, pk = decision.partition(":")
+            accept, pks = verdict == "confirm", [pk]
+        else:
+            accept, pks = True, request.POST.getlist("selected")
+        ids = [int(p) for p in pks if p.isdigit()]
+        if not ids:
+            messages.error(request, _("Select at least one suggestion."))
+            return redirect(back)
+        suggestions = self.model.objects.for_user(request.user, write=True).filter(pk__in=ids)
+        if len(suggestions) != len(set(ids)):
+            raise Http404
+        try:
+            n = services.suggestions_decide(
+                suggestions=suggestions, actor=request.user, accept=accept
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(count)s suggestions decided.") % {"count": n})
+        return redirect(back)
