@@ -5,7 +5,7 @@ place (its local firms placed on the leaves). ``X[c, l]`` is firm c's revenue sh
 (clipped to [0, 1]; the graph has no firm revenue, so each firm weighs the same) and ``X[place, l]`` the number of
 local firms placed on l. ``relatedness`` (this package) gives, per leaf:
 
-- **density** ω of the place on the leaf (how much of what the leaf needs the place already does) and
+- **density** ω of the place on the leaf (with the place present where the chain map judges the leaf strong) (how much of what the leaf needs the place already does) and
   **distance** = 1 − ω (the Atlas feasibility chart's x axis);
 - **complexity** PCI of the leaf and the place's **opportunity gain** COG (y axes);
 - the leaf's national **output**: the sum of the firms' revenue shares on it (size of a point), and its producers.
@@ -106,6 +106,7 @@ def rank_targets(
     master_leaves: dict[int, set[int]],
     non_maker: Sequence[bool] | BoolArray | None = None,
     leaf_makes: Sequence[bool] | BoolArray | None = None,
+    present: Sequence[bool] | BoolArray | None = None,
     per_leaf: int = 30,
 ) -> TargetResult:
     """Leaf opportunities for every leaf and ranked targets for the gap leaves.
@@ -115,7 +116,8 @@ def rank_targets(
     ``maker``: firms × products; ``product_leaf``: products × leaves; ``upstream[p, q]``: q is a material of p;
     ``master_leaves``: chain → leaves its local chain masters sit on; ``non_maker`` (per firm) and ``leaf_makes``
     (per leaf): a firm whose industry makes nothing (a developer, a retailer) is no target for a making leaf,
-    whatever its revenue lines say.
+    whatever its revenue lines say. ``present`` (per leaf): where the place counts as present (the map's strong
+    leaves); by default RCA ≥ 1 of its firm count.
     """
     n_firms, n_leaves = weight.shape
     local_row = np.asarray(local, dtype=np.float64).reshape(1, -1)
@@ -128,9 +130,18 @@ def rank_targets(
         return TargetResult([], [])
     x = sp.vstack([sp.csr_matrix(weight), sp.csr_matrix(local_row)], format="csr")
     rel = relatedness(x)
-    place = n_firms
-    density = rel.density[place].toarray().ravel()
-    cog = rel.opportunity_gain([place]).ravel()
+    # The place's presence: the map's judgement where given (a leaf the map calls strong), else RCA ≥ 1 of its
+    # firm count; density and COG follow from it with the firms' proximity (the formulas of relatedness).
+    if present is not None:
+        m = np.asarray(present, dtype=np.float64)
+    else:
+        m = rel.presence[n_firms].toarray().ravel()
+    phi = rel.proximity
+    sums = np.asarray(phi.sum(axis=1)).ravel()
+    density = np.divide(np.asarray(phi @ m).ravel(), sums, out=np.zeros(n_leaves), where=sums > 0)
+    weight_q = np.divide(rel.eigenvector, sums, out=np.zeros(n_leaves), where=sums > 0)
+    scale = rel.eci_scale if np.isfinite(rel.eci_scale) and rel.eci_scale else np.nan
+    cog = (1 - m) * np.asarray(phi @ ((1 - m) * weight_q)).ravel() / scale
     output = np.asarray(weight.sum(axis=0)).ravel()
     producers = np.diff(sp.csc_matrix(weight).indptr)
     leaves = [
@@ -146,12 +157,12 @@ def rank_targets(
     ]
     # fit: the place's mean density over the leaves each firm is present in
     presence = rel.presence[:n_firms]
-    present = np.asarray(presence.sum(axis=1)).ravel()
+    counts = np.asarray(presence.sum(axis=1)).ravel()
     fit = np.divide(
         np.asarray(presence @ density).ravel(),
-        present,
+        counts,
         out=np.zeros(n_firms),
-        where=present > 0,
+        where=counts > 0,
     )
     made = sp.csr_matrix(maker, dtype=np.float64)
     pl = sp.csc_matrix(product_leaf)
@@ -176,7 +187,7 @@ def rank_targets(
         firms = wcsc.indices[start:end]
         shares = wcsc.data[start:end]
         keep = ~excluded_mask[firms]
-        if non_maker is not None and leaf_makes is not None and leaf_makes[leaf]:
+        if non_maker is not None and leaf_makes is not None and bool(leaf_makes[int(leaf)]):
             keep &= ~np.asarray(non_maker, dtype=np.bool_)[firms]
         firms, shares = firms[keep], shares[keep]
         leaf_products = set(pl.indices[pl.indptr[leaf] : pl.indptr[leaf + 1]].tolist())

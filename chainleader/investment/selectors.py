@@ -22,7 +22,7 @@ def _percentiles(values: list[float]) -> dict[float, float]:
 
 
 def opportunity_points(user: Any, chain: Chain, strategy: str = "balanced") -> list[dict[str, Any]]:
-    """The chain's leaves as points of the feasibility chart: x distance, y complexity (percentile among all
+    """The chain's gap leaves (all but the map's strong ones) as points of the feasibility chart: x distance, y complexity (percentile among all
     leaves) and opportunity gain, size national output, colour the map status; ranked by the strategy:
     low-hanging (near, whatever the complexity), long jump (complex, whatever the distance), balanced (both)."""
     status = {}
@@ -36,16 +36,19 @@ def opportunity_points(user: Any, chain: Chain, strategy: str = "balanced") -> l
     rows = []
     for o in (
         LeafOpportunity.objects.for_user(user)
+        .exclude(segment_id__in=[k for k, v in status.items() if v == "strong"])
         .filter(segment__chain=chain)
         .select_related("segment")
         .annotate(targets=Count("segment__investment_targets"))
     ):
-        complexity = rank.get(o.complexity, 0.0) if o.complexity is not None else 0.0
+        # No listed maker anywhere (a true chokepoint such as 光刻设备): complexity cannot be measured.
+        complexity = rank.get(o.complexity) if o.complexity is not None else None
         near = 1.0 - o.distance
+        level = (complexity or 0.0) / 100.0
         score = {
             "low_hanging": near,
-            "long_jump": complexity / 100.0,
-            "balanced": 0.5 * near + 0.5 * complexity / 100.0,
+            "long_jump": level,
+            "balanced": 0.5 * near + 0.5 * level,
         }
         rows.append(
             {
@@ -58,7 +61,7 @@ def opportunity_points(user: Any, chain: Chain, strategy: str = "balanced") -> l
                 else "—",
                 "distance": round(o.distance, 3),
                 "density": round(o.density, 3),
-                "complexity": round(complexity, 1),
+                "complexity": round(complexity, 1) if complexity is not None else None,
                 "gain": round(o.opportunity_gain, 3),
                 "output": round(o.output, 2),
                 "producers": o.producers,
@@ -103,7 +106,7 @@ def opportunity_chart(
     series = []
     for status in [*GAP_ORDER, ""]:
         colour = STATUS_COLOURS.get(status, "#999999")
-        mine = [p for p in points if p["status"] == status]
+        mine = [p for p in points if p["status"] == status and p["complexity"] is not None]
         if not mine:
             continue
         series.append(

@@ -57,15 +57,15 @@ POSITION_ORDER = {"mid": 0, "up": 1, "down": 2}
 DISTRESSED_PREFIXES = ("ST", "*ST", "S*ST", "SST")
 
 
-def _gap_leaves(leaf_ids: list[int]) -> dict[int, str]:
-    """Gap leaf id → its map status (卡脖子, 缺失, 薄弱)."""
-    gaps: dict[int, str] = {}
+def _leaf_statuses(leaf_ids: list[int]) -> dict[int, str]:
+    """Leaf id → its map status (卡脖子, 缺失, 薄弱, 优势)."""
+    statuses: dict[int, str] = {}
     for segments in ChainMap.objects.values_list("segments", flat=True):
         for seg in segments or []:
-            if seg.get("is_leaf") and seg.get("status") in GAP_STATUSES:
-                gaps[int(seg["id"])] = seg["status"]
+            if seg.get("is_leaf") and seg.get("status"):
+                statuses[int(seg["id"])] = seg["status"]
     wanted = set(leaf_ids)
-    return {k: v for k, v in gaps.items() if k in wanted}
+    return {k: v for k, v in statuses.items() if k in wanted}
 
 
 def _reason(target: Any, names: list[str], product_names: list[str], board: str) -> str:
@@ -147,7 +147,8 @@ def targets_derive(*, actor: Any = None) -> dict[str, int]:
             if home in (fullname or "") + (others or "") and pk in ctx.company_index:
                 excluded[ctx.company_index[pk]] = True
     boards = [board_tier(t) for t in graph.company_tickers]
-    gaps = _gap_leaves(list(leaf_pos))
+    statuses = _leaf_statuses(list(leaf_pos))
+    gaps = {k: v for k, v in statuses.items() if v in GAP_STATUSES}
     result = rank_targets(
         weight=weight,
         local=local,
@@ -161,6 +162,7 @@ def targets_derive(*, actor: Any = None) -> dict[str, int]:
         master_leaves=master_leaves,
         non_maker=[m is False for m in graph.company_makes()],
         leaf_makes=[leaf.makes for leaf in leaves],
+        present=[statuses.get(leaf.id) == "strong" for leaf in leaves] if statuses else None,
     )
     now = timezone.now()
     opportunities = [
@@ -214,8 +216,8 @@ def targets_derive(*, actor: Any = None) -> dict[str, int]:
         }
         fresh, changed = [], []
         for row in rows:
-            pk = existing.pop((row.segment_id, row.company_id), None)
-            if pk is None:
+            pk = existing.pop((row.segment_id, row.company_id), 0)
+            if not pk:
                 fresh.append(row)
             else:
                 row.pk = pk

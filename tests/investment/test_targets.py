@@ -83,13 +83,15 @@ def test_the_opportunity_view_plots_every_segment_and_ranks_by_strategy(
     client, ranked, office_user
 ):
     client.force_login(office_user)
+    statuses = [s.get("status") for s in ranked.derived_map.segments if s.get("is_leaf")]
+    expected = sum(1 for s in statuses if s != "strong")
     for strategy in ("low_hanging", "balanced", "long_jump", "nonsense"):
         resp = client.get(
             reverse("investment:opportunity", args=[ranked.pk]), {"strategy": strategy}
         )
         assert resp.status_code == 200
         points = resp.context["points"]
-        assert len(points) == 9
+        assert len(points) == expected > 0, "every segment the map does not judge strong"
         scores = [p["score"] for p in points]
         assert scores == sorted(scores, reverse=True)
     assert 'data-chart="chart-opportunity"' in resp.content.decode()
