@@ -27,6 +27,8 @@ def load_graph(path: Path, *, stdout=None) -> bool:
     call_command("import_chain_graph", str(path), "--no-progress")
     link_companies()
     link_products()
+    # Firms still without products get suggestions to review (产品推荐); nothing is confirmed automatically.
+    call_command("derive_product_suggestions", stdout=stdout)
     call_command("derive_chain_maps")
     from .investment_data import load_investment
 

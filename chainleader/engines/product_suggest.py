@@ -60,9 +60,37 @@ NAME_NOISE = (
 _STATUS = re.compile(r"^(?:\*?ST|N|C|XD|XR|DR)\s*", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 MAX_TERM = 12  # longest product name looked for verbatim in a text
+# Graph "products" that are words of every name or business scope (公司, 制造, 一般项目 …): never a verbatim match.
+VERBATIM_STOP = frozenset(
+    (
+        "公司",
+        "制造",
+        "生产",
+        "加工",
+        "销售",
+        "批发",
+        "零售",
+        "经营",
+        "项目",
+        "一般项目",
+        "许可项目",
+        "设备制造",
+        "制品",
+        "技术",
+        "开发",
+        "研发",
+        "科技",
+        "集团",
+        "股份",
+        "实业",
+        "进出口",
+    )
+)
 
 
-def code_keys(code: str, lengths: Sequence[int], *, pad: str = "", prefix: str = "") -> tuple[str, ...]:
+def code_keys(
+    code: str, lengths: Sequence[int], *, pad: str = "", prefix: str = ""
+) -> tuple[str, ...]:
     """A hierarchical code's keys, finest first: the code cut to each length (longest first), right-padded with
     ``pad`` to the code's length, each with ``prefix``. Shenwan ``270101`` with lengths (6, 4, 2) and pad "0":
     270101, 270100, 270000; GB/T 4754 ``3811`` with (4, 3, 2): 3811, 381, 38."""
@@ -207,7 +235,7 @@ class SuggestModel:
         terms = {
             product_names[c]: int(c)
             for c in made_cols.tolist()
-            if 2 <= len(product_names[c]) <= MAX_TERM
+            if 2 <= len(product_names[c]) <= MAX_TERM and product_names[c] not in VERBATIM_STOP
         }
         return cls(
             product_names=list(product_names),
@@ -300,40 +328,50 @@ class SuggestModel:
         )
         weights.eliminate_zeros()
         scale = np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
-        firms_part = np.asarray(
-            (sp.diags(scale / (1.0 + p.share_bonus)) @ weights @ self.votes).todense()
+        # The three parts stay sparse (queries × products): a query touches a few thousand products of 35,000.
+        firms_part = sp.csr_matrix(sp.diags(scale / (1.0 + p.share_bonus)) @ weights @ self.votes)
+        with_industry = [(qi, r) for qi, r in enumerate(rows) if r is not None]
+        pick = sp.csr_matrix(
+            (
+                np.ones(len(with_industry)),
+                (
+                    np.asarray([qi for qi, _r in with_industry], dtype=np.int64),
+                    np.asarray([r for _qi, r in with_industry], dtype=np.int64),
+                ),
+            ),
+            shape=(n_q, len(self.industry_keys)),
         )
-        industry_part = np.zeros_like(firms_part)
-        for qi, row in enumerate(rows):
-            if row is not None and self.industry_sizes[row] > 0:
-                counts = self.industry_counts.getrow(row)
-                industry_part[qi, counts.indices] = counts.data / self.industry_sizes[row]
-        text_part = np.zeros_like(firms_part)
-        found = [self._found_terms(t) for t in (self._query_text(q) for q in queries)]
-        for qi, terms in enumerate(found):
-            if terms:
-                text_part[qi, list(terms)] = 1.0
-        parts = np.stack(
-            [
-                p.weight_firms * firms_part,
-                p.weight_industry * industry_part,
-                p.weight_text * text_part,
-            ]
+        sizes = np.maximum(self.industry_sizes, 1).astype(np.float64)
+        industry_part = sp.csr_matrix(pick @ sp.diags(1.0 / sizes) @ self.industry_counts)
+        found = [self._found_terms(t) for t in texts]
+        t_rows = [qi for qi, terms in enumerate(found) for _c in terms]
+        t_cols = [c for terms in found for c in terms]
+        text_part = sp.csr_matrix(
+            (np.ones(len(t_rows)), (t_rows, t_cols)), shape=firms_part.shape, dtype=np.float64
         )
-        score = parts.sum(axis=0)
+        parts = [
+            p.weight_firms * firms_part,
+            p.weight_industry * industry_part,
+            p.weight_text * text_part,
+        ]
+        score = sp.csr_matrix(parts[0] + parts[1] + parts[2])
+        score.eliminate_zeros()
+        score.sort_indices()
+        for part in parts:
+            part.sort_indices()
         result: list[list[Suggestion]] = []
         for qi in range(n_q):
-            positive = np.flatnonzero(score[qi] > 0)
-            if not len(positive):
-                result.append([])
-                continue
-            top = positive[np.lexsort((positive, -score[qi, positive]))][:k]
+            lo, hi = score.indptr[qi], score.indptr[qi + 1]
+            cols, values = score.indices[lo:hi], score.data[lo:hi]
+            keep = values > 0
+            cols, values = cols[keep], values[keep]
+            order = np.lexsort((cols, -values))[:k]
+            cols, values = cols[order], values[order]
+            by_part = np.stack([_row_values(part, qi, cols) for part in parts])
             result.append(
                 [
-                    self._explain(
-                        qi, int(c), float(score[qi, c]), parts, weights, rows[qi], found[qi]
-                    )
-                    for c in top.tolist()
+                    self._explain(qi, int(c), float(v), by_part[:, n], weights, rows[qi], found[qi])
+                    for n, (c, v) in enumerate(zip(cols.tolist(), values.tolist(), strict=True))
                 ]
             )
         return result
@@ -348,7 +386,7 @@ class SuggestModel:
         industry_row: int | None,
         found: dict[int, str],
     ) -> Suggestion:
-        source = ("firms", "industry", "text")[int(np.argmax(parts[:, qi, col]))]
+        source = ("firms", "industry", "text")[int(np.argmax(parts))]
         nb = weights.getrow(qi)
         makers = self.made[nb.indices, col].toarray().ravel() > 0
         order = np.argsort(-nb.data[makers], kind="stable")[:3]
@@ -369,6 +407,17 @@ class SuggestModel:
             industry_firms=size,
             term=found.get(col, ""),
         )
+
+
+def _row_values(m: sp.csr_matrix, row: int, cols: IntArray) -> FloatArray:
+    """m[row, cols] for a csr matrix with sorted indices, without densifying the row."""
+    lo, hi = m.indptr[row], m.indptr[row + 1]
+    idx, data = m.indices[lo:hi], m.data[lo:hi]
+    at = np.searchsorted(idx, cols)
+    hit = (at < len(idx)) & (idx[np.minimum(at, len(idx) - 1)] == cols) if len(idx) else at < 0
+    out = np.zeros(len(cols), dtype=np.float64)
+    out[hit] = data[at[hit]]
+    return out
 
 
 def recall_at(suggested: Sequence[Sequence[int]], truth: Sequence[set[int]], k: int = 20) -> float:

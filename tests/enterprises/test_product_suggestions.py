@@ -241,3 +241,22 @@ def test_bad_input_gives_no_server_error(graph, office_user, client, data):
     client.force_login(office_user)
     assert client.post(URL, data).status_code in (302, 404)
     assert client.get(URL, {"page": "zz"}).status_code == 200
+
+
+def test_the_command_suggests_for_every_firm_without_products(graph):
+    import io
+
+    from django.core.management import call_command
+
+    mine, other = motor_firm("370211"), motor_firm("370212", "青岛崂山电机有限公司")
+    call_command("derive_product_suggestions", stdout=io.StringIO())
+    assert suggested(mine)
+    assert suggested(other)
+
+
+def test_the_command_without_a_graph_fails_with_a_message(db):
+    from django.core.management import CommandError, call_command
+
+    motor_firm()
+    with pytest.raises(CommandError):
+        call_command("derive_product_suggestions")
