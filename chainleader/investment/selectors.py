@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from chainleader.chainmap.models import ChainMap
 from chainleader.chains.models import Chain, MapStatus
@@ -136,3 +137,129 @@ def opportunity_chart(
         "yAxis": charts.value_axis(_("complexity (percentile)"), min=0, max=100),
         "series": series,
     }
+
+
+# ----------------------------------------------------------------------------------------- promise check
+
+SHORTFALL = 0.8  # a result under 80 % of the promise is flagged for the chain meeting
+
+
+def _ratio(actual: float | None, promised: float | None) -> float | None:
+    if actual is None or not promised:
+        return None
+    return actual / promised
+
+
+def promise_rows(user: Any, chain: Chain | None = None) -> list[dict[str, Any]]:
+    """兑现核查: every signed lead whose project is producing, its promises set against its results — the
+    investment completed (monthly reports), the investment intensity (completed investment per mu of the
+    investor's land), 亩均税收 (the investor's latest evaluation: tax ÷ land; confidential) and jobs (the
+    investor's latest yearly figures). A result under 80 % of its promise is a shortfall."""
+    from django.db.models import Sum as DbSum
+
+    from chainleader.core.querysets import scope_for
+    from chainleader.enterprises.models import YearFigure
+    from chainleader.evaluation.models import EvaluationResult
+    from chainleader.projects.models import MonthlyReport
+
+    confidential = scope_for(user).confidential
+    leads = (
+        Lead.objects.for_user(user)
+        .filter(
+            stage__in=[Lead.Stage.SIGNED, Lead.Stage.LANDED], project__producing_on__isnull=False
+        )
+        .select_related("chain", "project", "project__investor")
+        .order_by("chain__name_sort", "firm_name_sort", "pk")
+    )
+    if chain is not None:
+        leads = leads.filter(chain=chain)
+    leads = list(leads)
+    projects = [lead.project_id for lead in leads]
+    investors = [
+        lead.project.investor_id for lead in leads if lead.project and lead.project.investor_id
+    ]
+    done = dict(
+        MonthlyReport.objects.filter(project_id__in=projects)
+        .values("project_id")
+        .annotate(s=DbSum("completed_yi"))
+        .values_list("project_id", "s")
+    )
+    evaluated: dict[int, tuple[float | None, float | None]] = {}
+    for ent, tax, land in (
+        EvaluationResult.objects.filter(enterprise_id__in=investors, run__status="published")
+        .order_by("enterprise_id", "-run__year", "-run_id")
+        .values_list("enterprise_id", "tax_wan", "land_mu")
+    ):
+        evaluated.setdefault(ent, (tax, land))
+    jobs: dict[int, int | None] = {}
+    for ent, employees in (
+        YearFigure.objects.filter(enterprise_id__in=investors)
+        .order_by("enterprise_id", "-year")
+        .values_list("enterprise_id", "employees")
+    ):
+        jobs.setdefault(ent, employees)
+    rows = []
+    for lead in leads:
+        project = lead.project
+        investor = project.investor_id if project else None
+        invested = float(done.get(lead.project_id) or 0) or None
+        tax, land = evaluated.get(investor, (None, None)) if investor else (None, None)
+        intensity = invested * 10_000 / land if invested and land else None  # 亿元 → 万元 per mu
+        tax_per_mu = tax / land if tax is not None and land else None
+        checks = {
+            "investment": (invested, float(lead.expected_investment_yi or 0) or None),
+            "intensity": (intensity, float(lead.promised_intensity_wan_per_mu or 0) or None),
+            "tax_per_mu": (tax_per_mu, float(lead.promised_tax_wan_per_mu or 0) or None),
+            "jobs": (jobs.get(investor) if investor else None, lead.promised_jobs),
+        }
+        if not confidential:
+            checks["tax_per_mu"] = (None, None)
+        ratios = {k: _ratio(a, p) for k, (a, p) in checks.items()}
+        short = [k for k, r in ratios.items() if r is not None and r < SHORTFALL]
+        rows.append(
+            {
+                "lead": lead,
+                "project": project,
+                "checks": checks,
+                "ratios": ratios,
+                "shortfalls": short,
+                "investor_missing": investor is None,
+            }
+        )
+    return rows
+
+
+CHECK_LABELS = {
+    "investment": _lazy("investment (100 million yuan)"),
+    "intensity": _lazy("investment intensity (10k yuan per mu)"),
+    "tax_per_mu": _lazy("tax per mu (10k yuan)"),
+    "jobs": _lazy("jobs"),
+}
+
+
+def promise_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the promise check's Excel export: per check promised, actual and the ratio."""
+    header = [str(_("chain")), str(_("target firm")), str(_("project code")), str(_("stage"))]
+    for label in CHECK_LABELS.values():
+        header += [
+            f"{label} · {_('promised')}",
+            f"{label} · {_('actual')}",
+            f"{label} · {_('achieved (%)')}",
+        ]
+    header.append(str(_("shortfalls")))
+    out = []
+    for r in rows:
+        lead = r["lead"]
+        line: list[Any] = [
+            str(lead.chain),
+            lead.firm_name,
+            r["project"].code if r["project"] else "",
+            str(lead.get_stage_display()),
+        ]
+        for key in CHECK_LABELS:
+            actual, promised = r["checks"][key]
+            ratio = r["ratios"][key]
+            line += [promised, actual, round(ratio * 100, 1) if ratio is not None else None]
+        line.append("、".join(str(CHECK_LABELS[k]) for k in r["shortfalls"]))
+        out.append(line)
+    return header, out

@@ -9,6 +9,7 @@ urlpatterns = [
     path("targets/<int:pk>/lead/", views.TargetLeadView.as_view(), name="target_lead"),
     path("chains/<int:pk>/opportunity/", views.OpportunityView.as_view(), name="opportunity"),
     path("leads/", views.LeadListView.as_view(), name="lead_list"),
+    path("promises/", views.PromiseCheckView.as_view(), name="promises"),
     path("leads/add/", views.LeadEditView.as_view(), name="lead_add"),
     path("leads/<int:pk>/", views.LeadDetailView.as_view(), name="lead_detail"),
     path("leads/<int:pk>/edit/", views.LeadEditView.as_view(), name="lead_edit"),

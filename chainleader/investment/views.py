@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from chainleader.chains.models import Chain
+from chainleader.core import audit, excel
 from chainleader.core.exceptions import ServiceError
 from chainleader.core.views import (
     ObjectDetailView,
@@ -178,6 +179,44 @@ class LeadCloseView(WorkflowStepView):
             actor=self.request.user,
             reason=d["reason"],
             expected_version=d.get("version"),
+        )
+
+
+class PromiseCheckView(ScopedMixin, View):
+    """兑现核查: promises made at signing set against the producing projects' results, shortfalls flagged."""
+
+    model = Lead
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        chain = None
+        chain_id = request.GET.get("chain", "")
+        if chain_id.isdigit():
+            chain = get_object_or_404(Chain.objects.for_user(request.user), pk=int(chain_id))
+        rows = selectors.promise_rows(request.user, chain)
+        if request.GET.get("export") == "xlsx":
+            header, lines = selectors.promise_table(rows)
+            audit.record(
+                actor=request.user,
+                event_type="export",
+                object_type="investment.lead",
+                detail={"rows": len(lines), "query": request.GET.urlencode(), "view": "promises"},
+            )
+            title = str(_("Promise check"))
+            return excel.xlsx_response(
+                excel.export_workbook([(title, header, lines)]), f"{title}.xlsx"
+            )
+        return render(
+            request,
+            "investment/promises.html",
+            {
+                "rows": rows,
+                "labels": selectors.CHECK_LABELS,
+                "chain": chain,
+                "chains": Chain.objects.for_user(request.user).order_by("name_sort"),
+                "short": sum(1 for r in rows if r["shortfalls"]),
+            },
         )
 
 

@@ -116,3 +116,19 @@ class AdvanceSerializer(serializers.Serializer):
 class CloseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     version = serializers.IntegerField(required=False)
+
+
+class PromiseCheckSerializer(serializers.Serializer):
+    """One signed lead with a producing project: each promise (promised, actual, achieved ratio)."""
+
+    lead = serializers.IntegerField(source="lead.pk")
+    firm_name = serializers.CharField(source="lead.firm_name")
+    chain = serializers.IntegerField(source="lead.chain_id")
+    project = serializers.IntegerField(source="project.pk")
+    checks = serializers.DictField(
+        child=serializers.ListField(child=serializers.FloatField(allow_null=True)),
+        help_text="check → [actual, promised]; tax_per_mu is null for scopes without confidential figures.",
+    )
+    ratios = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    shortfalls = serializers.ListField(child=serializers.CharField())
+    investor_missing = serializers.BooleanField()

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chainleader.chains.models import Chain
 from chainleader.core.api import ScopedModelViewSet, ScopedReadOnlyModelViewSet
 from chainleader.projects.api.views import WORKFLOW_ERRORS, WorkflowErrorsMixin
 
-from .. import services
+from .. import selectors, services
 from ..filters import LeadFilter, TargetFilter
 from ..models import Lead, Target
-from .serializers import AdvanceSerializer, CloseSerializer, LeadSerializer, TargetSerializer
+from .serializers import (
+    AdvanceSerializer,
+    CloseSerializer,
+    LeadSerializer,
+    PromiseCheckSerializer,
+    TargetSerializer,
+)
 
 
 class TargetViewSet(WorkflowErrorsMixin, ScopedReadOnlyModelViewSet):
@@ -60,6 +68,20 @@ class LeadViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
         return services.lead_update(
             lead=instance, actor=self.request.user, data=data, expected_version=expected_version
         )
+
+    @extend_schema(
+        responses={200: PromiseCheckSerializer(many=True)},
+        parameters=[OpenApiParameter("chain", int, description="Only this chain's leads.")],
+    )
+    @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
+    def promises(self, request: Request) -> Response:
+        """兑现核查: promises at signing against the producing projects' results (under 80 % flagged)."""
+        chain = None
+        chain_id = request.query_params.get("chain", "")
+        if chain_id.isdigit():
+            chain = get_object_or_404(Chain.objects.for_user(request.user), pk=int(chain_id))
+        rows = selectors.promise_rows(request.user, chain)
+        return Response(PromiseCheckSerializer(rows, many=True).data)
 
     @extend_schema(request=AdvanceSerializer, responses={200: LeadSerializer, **WORKFLOW_ERRORS})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
