@@ -82,6 +82,9 @@ class EnterpriseDetailView(ObjectDetailView):
             "products": ent.products.select_related("product").order_by("-revenue_share")[:50],
             "placements": ent.placements.for_user(user).select_related("segment__chain__region"),
             "mu_result": latest_result_for(ent, user),
+            "pending_suggestions": ProductSuggestion.objects.for_user(user)
+            .filter(enterprise=ent, status=ProductSuggestion.Status.PENDING)
+            .count(),
         }
 
 

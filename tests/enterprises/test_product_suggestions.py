@@ -260,3 +260,11 @@ def test_the_command_without_a_graph_fails_with_a_message(db):
     motor_firm()
     with pytest.raises(CommandError):
         call_command("derive_product_suggestions")
+
+
+def test_the_firm_page_links_to_its_pending_suggestions(graph, office_user, client):
+    firm = motor_firm()
+    services.suggestions_derive(enterprises=[firm], actor=office_user)
+    client.force_login(office_user)
+    body = client.get(firm.get_absolute_url()).content.decode()
+    assert URL in body
