@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/", include("chainleader.projects.urls")),
     path("worklists/", include("chainleader.worklists.urls")),
     path("investment/", include("chainleader.investment.urls")),
+    path("matching/", include("chainleader.matching.urls")),
     path("evaluation/", include("chainleader.evaluation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("chainleader.api_urls")),

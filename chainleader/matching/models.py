@@ -70,7 +70,7 @@ class Need(Listing):
         ordering = ["-created_at", "-id"]
 
     def get_absolute_url(self) -> str:
-        return reverse("api:need-detail", args=[self.pk])  # the pages are not built yet
+        return reverse("matching:need_detail", args=[self.pk])
 
 
 class Offer(Listing):
@@ -85,7 +85,7 @@ class Offer(Listing):
         ordering = ["-created_at", "-id"]
 
     def get_absolute_url(self) -> str:
-        return reverse("api:offer-detail", args=[self.pk])  # the pages are not built yet
+        return reverse("matching:offer_detail", args=[self.pk])
 
 
 class Match(VersionedModel):
@@ -142,4 +142,4 @@ class Match(VersionedModel):
         return f"{self.need.product} ← {self.offer.enterprise}"
 
     def get_absolute_url(self) -> str:
-        return reverse("api:match-detail", args=[self.pk])  # the pages are not built yet
+        return reverse("matching:match_detail", args=[self.pk])

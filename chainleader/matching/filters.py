@@ -1,0 +1,62 @@
+"""FilterSets of the matching lists."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from chainleader.chains.filters import scoped_chains
+
+from .models import Match, Need, Offer
+
+
+def _search(qs: QuerySet, value: str, prefix: str = "") -> QuerySet:
+    value = value.strip()
+    if not value:
+        return qs
+    return qs.filter(
+        Q(**{f"{prefix}product__icontains": value})
+        | Q(**{f"{prefix}spec__icontains": value})
+        | Q(**{f"{prefix}enterprise__name__icontains": value})
+    )
+
+
+class NeedFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    chain = django_filters.ModelChoiceFilter(
+        label=_("Chain"), queryset=scoped_chains, empty_label=_("All")
+    )
+    is_open = django_filters.BooleanFilter(label=_("Open"))
+
+    class Meta:
+        model = Need
+        fields = ["q", "chain", "is_open"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(qs, value)
+
+
+class OfferFilter(NeedFilter):
+    class Meta:
+        model = Offer
+        fields = ["q", "chain", "is_open"]
+
+
+class MatchFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    chain = django_filters.ModelChoiceFilter(
+        label=_("Chain"), field_name="need__chain", queryset=scoped_chains, empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Match.Status.choices, empty_label=_("All")
+    )
+
+    class Meta:
+        model = Match
+        fields = ["q", "chain", "status"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if not value.strip():
+            return qs
+        return _search(qs, value, "need__") | _search(qs, value, "offer__")

@@ -1,0 +1,375 @@
+"""Excel imports of needs and offers (卡位入链): column maps and the all-or-nothing import services.
+
+A row with a number (需求编号 / 供给编号) updates that listing, a row without one publishes a new one; an exported
+list imports back as the same listings (0 new, N unchanged). The rules of a listing are the publishing service's
+(``services._listing_data``); a file with any bad row writes nothing, every error listed with its row and column.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chainleader.chains.lookups import ChainResolver
+from chainleader.chains.models import Chain, Segment
+from chainleader.core import audit
+from chainleader.core.excel import ExcelColumn, ParsedRow, RowErrors
+from chainleader.core.exceptions import ServiceError
+from chainleader.core.imports import ImportPlan, ImportRun, RowChange, only_present, write_plan
+from chainleader.enterprises.models import Enterprise
+from chainleader.projects.exceptions import WorkflowForbidden
+from chainleader.projects.services.projects import is_editor
+
+from . import services
+from .models import Need, Offer
+
+
+def _common(number_header: str, number_help: Any) -> list[ExcelColumn]:
+    return [
+        ExcelColumn(number_header, "id", kind="int", help=cast(str, number_help)),
+        ExcelColumn(
+            "统一社会信用代码",
+            "enterprise_uscc",
+            max_length=18,
+            normalize="code",
+            help=cast(
+                str, gettext_lazy("The firm's credit code; or leave it empty and give the name.")
+            ),
+        ),
+        ExcelColumn(
+            "企业名称",
+            "enterprise_name",
+            max_length=200,
+            help=cast(str, gettext_lazy("Exact name of the firm (when the credit code is empty).")),
+        ),
+        ExcelColumn("产品", "product", required=True, max_length=200),
+        ExcelColumn("规格", "spec", max_length=500),
+        ExcelColumn(
+            "产业链",
+            "chain",
+            max_length=64,
+            help=cast(
+                str,
+                gettext_lazy(
+                    "Chain name, or region code:name when names repeat (e.g. 370211:智能家电)."
+                ),
+            ),
+        ),
+        ExcelColumn(
+            "产业链环节",
+            "segment",
+            max_length=100,
+            help=cast(str, gettext_lazy("Name of a segment of that chain (optional).")),
+        ),
+    ]
+
+
+_TAIL = [
+    ExcelColumn("说明", "note", max_length=2000),
+    ExcelColumn(
+        "开放", "is_open", kind="bool", help=cast(str, gettext_lazy("是 or 否; empty = 是."))
+    ),
+]
+
+NEED_COLUMNS = [
+    *_common("需求编号", gettext_lazy("Leave empty for a new need; the number updates that need.")),
+    ExcelColumn("需求量", "volume", max_length=100),
+    ExcelColumn("需求时间", "needed_by", kind="date"),
+    *_TAIL,
+]
+OFFER_COLUMNS = [
+    *_common(
+        "供给编号", gettext_lazy("Leave empty for a new offer; the number updates that offer.")
+    ),
+    ExcelColumn("供给能力", "capacity", max_length=100),
+    *_TAIL,
+]
+NEED_EXAMPLES = [
+    [
+        "",
+        "91370200163562681G",
+        "链主集团有限公司",
+        "铜管",
+        "φ9.52×0.3",
+        "智能家电",
+        "",
+        "50吨/月",
+        "2026-09-30",
+        "",
+        "是",
+    ]
+]
+OFFER_EXAMPLES = [
+    ["", "91370211MA3C1234X5", "某铜材有限公司", "紫铜管", "φ6–φ19", "", "", "80吨/月", "", "是"]
+]
+
+_FIELD_HEADERS = {
+    "enterprise": "企业名称",
+    "product": "产品",
+    "chain": "产业链",
+    "segment": "产业链环节",
+}
+
+
+def _headers(columns: list[ExcelColumn]) -> dict[str, str]:
+    out = {c.field: c.header for c in columns}
+    return {
+        **out,
+        "enterprise_id": "企业名称",
+        "chain_id": "产业链",
+        "segment_id": "产业链环节",
+    }
+
+
+SOURCES = {"enterprise_id": "enterprise_name", "chain_id": "chain", "segment_id": "segment"}
+
+
+@transaction.atomic
+def _listing_import(
+    model: type[Need] | type[Offer],
+    columns: list[ExcelColumn],
+    extra: tuple[str, ...],
+    *,
+    actor: Any,
+    rows: list[ParsedRow],
+    filename: str,
+    sheet: str,
+    run: ImportRun | None,
+) -> ImportPlan:
+    if not is_editor(actor):
+        raise WorkflowForbidden(_("Your role may not import needs or offers."))
+    errors = RowErrors(sheet)
+    number_header = columns[0].header
+    headers = _headers(columns)
+    chains = ChainResolver(Chain.objects.for_user(actor).select_related("region"))
+    usccs = {str(r.values.get("enterprise_uscc") or "").strip() for r in rows} - {""}
+    names = {str(r.values.get("enterprise_name") or "").strip() for r in rows} - {""}
+    by_uscc: dict[str, Enterprise] = {}
+    by_name: dict[str, list[Enterprise]] = {}
+    for firm in Enterprise.objects.for_user(actor).filter(Q(uscc__in=usccs) | Q(name__in=names)):
+        by_uscc[firm.uscc] = firm
+        by_name.setdefault(firm.name, []).append(firm)
+    ids = {r.values.get("id") for r in rows} - {None}
+    existing = {o.pk: o for o in model.objects.for_user(actor, write=True).filter(pk__in=ids)}
+    segments: dict[int, dict[str, list[Segment]]] = {}
+    display: dict[str, dict[Any, str]] = {
+        "enterprise_id": {f.pk: f.name for fs in by_name.values() for f in fs},
+        "chain_id": {},
+        "segment_id": {},
+    }
+    display["enterprise_id"].update({f.pk: f.name for f in by_uscc.values()})
+    seen: dict[int, int] = {}
+    plan = ImportPlan()
+    creates: list[Any] = []
+    updates: list[Any] = []
+    pairs: list[tuple[ParsedRow, Any]] = []
+    for row in rows:
+        v = row.values
+        number = v.get("id")
+        current = None
+        if number is not None:
+            if number in seen:
+                errors.add(
+                    row.row,
+                    number_header,
+                    number,
+                    _("Duplicate number: also in row %(row)s.") % {"row": seen[number]},
+                )
+                continue
+            seen[number] = row.row
+            current = existing.get(number)
+            if current is None:
+                errors.add(
+                    row.row,
+                    number_header,
+                    number,
+                    _("Unknown number (or outside your data scope): leave it empty for a new one."),
+                )
+                continue
+        uscc = str(v.get("enterprise_uscc") or "").strip()
+        name = str(v.get("enterprise_name") or "").strip()
+        firm = None
+        if uscc:
+            firm = by_uscc.get(uscc)
+            if firm is None:
+                errors.add(
+                    row.row,
+                    "统一社会信用代码",
+                    uscc,
+                    _("Unknown enterprise (or outside your data scope)."),
+                )
+                continue
+        elif name:
+            found = by_name.get(name, [])
+            if len(found) != 1:
+                errors.add(
+                    row.row,
+                    "企业名称",
+                    name,
+                    _("Several enterprises have this name: give the unified social credit code.")
+                    if found
+                    else _("Unknown enterprise (or outside your data scope)."),
+                )
+                continue
+            firm = found[0]
+        else:
+            errors.add(row.row, "企业名称", "", _("Name the enterprise."))
+            continue
+        if current is not None and current.enterprise_id != firm.pk:
+            errors.add(
+                row.row,
+                "企业名称",
+                name or uscc,
+                _("The enterprise of a published listing does not change."),
+            )
+            continue
+        chain = segment = None
+        if v.get("chain"):
+            chain, problem = chains.resolve(v["chain"])
+            if chain is None:
+                errors.add(row.row, "产业链", v["chain"], problem)
+                continue
+            display["chain_id"][chain.pk] = str(chain)
+        if v.get("segment"):
+            if chain is None:
+                errors.add(row.row, "产业链环节", v["segment"], _("Name the chain of the segment."))
+                continue
+            if chain.pk not in segments:
+                table: dict[str, list[Segment]] = {}
+                for seg in Segment.objects.for_user(actor).filter(chain=chain):
+                    table.setdefault(seg.name.strip(), []).append(seg)
+                segments[chain.pk] = table
+            found_segments = segments[chain.pk].get(str(v["segment"]).strip(), [])
+            if len(found_segments) != 1:
+                errors.add(
+                    row.row,
+                    "产业链环节",
+                    v["segment"],
+                    _("Several segments of this chain have this name.")
+                    if found_segments
+                    else _("Unknown segment of this chain."),
+                )
+                continue
+            segment = found_segments[0]
+            display["segment_id"][segment.pk] = segment.name
+        data: dict[str, Any] = {
+            "enterprise": firm,
+            "product": v.get("product") or "",
+            "spec": v.get("spec") or "",
+            "chain": chain,
+            "segment": segment,
+            "note": v.get("note") or "",
+            "is_open": True if v.get("is_open") is None else v["is_open"],
+            **{f: v.get(f) if f == "needed_by" else (v.get(f) or "") for f in extra},
+        }
+        try:
+            checked = services._listing_data(data, actor)
+        except ServiceError as exc:
+            errors.add(row.row, _FIELD_HEADERS.get(exc.field or "", "产品"), "", exc.message)
+            continue
+        flat = {
+            **{k: val for k, val in checked.items() if k not in ("enterprise", "chain", "segment")},
+            "enterprise_id": firm.pk,
+            "chain_id": checked["chain"].pk if checked["chain"] else None,
+            "segment_id": segment.pk if segment else None,
+        }
+        label = f"{firm.name} · {flat['product']}"
+        if current is not None:
+            given = only_present(rows, flat, SOURCES)
+            given.pop("enterprise_id", None)
+            if "is_open" in given and v.get("is_open") is None:
+                given.pop("is_open")  # an empty cell keeps the listing as it is
+            if plan.update(
+                current,
+                given,
+                row=row.row,
+                label=f"{number} {label}",
+                headers=headers,
+                names=display,
+            ):
+                updates.append(current)
+                pairs.append((row, current))
+        else:
+            obj = model(**flat)
+            creates.append(obj)
+            plan.created.append(RowChange(row.row, label))
+            pairs.append((row, obj))
+    errors.raise_if_any()
+    write_plan(model, creates, updates, plan, actor=actor)
+    # Every listing written must be inside the user's writable scope.
+    ok = set(
+        model.objects.for_user(actor, write=True)
+        .filter(pk__in=[o.pk for _r, o in pairs])
+        .values_list("pk", flat=True)
+    )
+    for row, obj in pairs:
+        if obj.pk not in ok:
+            errors.add(
+                row.row,
+                "企业名称",
+                row.values.get("enterprise_name") or row.values.get("enterprise_uscc"),
+                _("This record would be outside your data scope."),
+            )
+    if errors:
+        transaction.set_rollback(True)
+        errors.raise_if_any()
+    (run or ImportRun()).checkpoint(plan)  # a preview ends here: its transaction rolls back
+    audit.record(
+        actor=actor,
+        event_type="import",
+        object_type=model._meta.label_lower,
+        detail={
+            "file": filename,
+            "rows": plan.rows,
+            "created": len(creates),
+            "updated": len(updates),
+            "unchanged": len(plan.unchanged),
+        },
+    )
+    return plan
+
+
+def need_import(
+    *,
+    actor: Any,
+    rows: list[ParsedRow],
+    filename: str = "",
+    sheet: str = "数据",
+    run: ImportRun | None = None,
+) -> ImportPlan:
+    """Import needs (new ones published, numbered ones updated); all-or-nothing."""
+    return _listing_import(
+        Need,
+        NEED_COLUMNS,
+        ("volume", "needed_by"),
+        actor=actor,
+        rows=rows,
+        filename=filename,
+        sheet=sheet,
+        run=run,
+    )
+
+
+def offer_import(
+    *,
+    actor: Any,
+    rows: list[ParsedRow],
+    filename: str = "",
+    sheet: str = "数据",
+    run: ImportRun | None = None,
+) -> ImportPlan:
+    """Import offers (new ones published, numbered ones updated); all-or-nothing."""
+    return _listing_import(
+        Offer,
+        OFFER_COLUMNS,
+        ("capacity",),
+        actor=actor,
+        rows=rows,
+        filename=filename,
+        sheet=sheet,
+        run=run,
+    )
