@@ -151,6 +151,7 @@ def test_recall_at_k_averages_over_firms_with_products():
     assert recall_at([[1, 2], [3], [9]], [{1, 5}, {3}, set()], k=1) == pytest.approx(0.75)
 
 
+@pytest.mark.shared_data
 def test_on_a_held_out_split_of_the_listed_firms_ours_beats_industry_popularity():
     folder = chainkg_folder()
     if not (folder / "company_product.csv").exists():
