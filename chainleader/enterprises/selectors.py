@@ -99,6 +99,13 @@ def suggestion_corpus() -> SuggestionCorpus:
     return corpus
 
 
+def suggestion_graph_ready() -> bool:
+    """Whether the product graph has listed firms' products to learn from."""
+    from chainleader.chainmap.models import CompanyProduct
+
+    return CompanyProduct.objects.exists()
+
+
 def suggestion_queries(enterprise_ids: Iterable[int]) -> tuple[list[int], list[Query]]:
     """The firms to suggest for, as engine queries: name, former names and business scope as text, GB/T keys,
     and the class name (电动机制造) as industry text."""

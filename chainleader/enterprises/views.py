@@ -221,6 +221,9 @@ class ProductSuggestionReviewView(ScopedMixin, View):
         if page.isdigit():
             back += f"?page={page}"
         if request.POST.get("action") == "derive":
+            if not selectors.suggestion_graph_ready():
+                messages.error(request, _("The product graph is empty: import it first."))
+                return redirect(back)
             tasks.suggestions_derive_task.enqueue(None, request.user.pk)
             messages.success(request, _("Suggestions are being derived in the background."))
             return redirect(back)

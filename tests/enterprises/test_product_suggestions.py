@@ -268,3 +268,11 @@ def test_the_firm_page_links_to_its_pending_suggestions(graph, office_user, clie
     client.force_login(office_user)
     body = client.get(firm.get_absolute_url()).content.decode()
     assert URL in body
+
+
+def test_the_derive_button_without_a_graph_says_so(db, office_user, client):
+    motor_firm()
+    client.force_login(office_user)
+    response = client.post(URL, {"action": "derive"}, follow=True)
+    assert response.status_code == 200
+    assert not ProductSuggestion.objects.exists()
