@@ -268,10 +268,14 @@ class MatchDetailView(ObjectDetailView):
         )
 
     def extra_context_data(self) -> dict[str, Any]:
+        user = self.request.user
         return {
             "tab": "match",
             "components": components(self.object),
             "steps": services.allowed_steps(self.object, self.request.user),
+            # a firm sees the match, not necessarily the other side's listing: link only what opens
+            "need_visible": Need.objects.for_user(user).filter(pk=self.object.need_id).exists(),
+            "offer_visible": Offer.objects.for_user(user).filter(pk=self.object.offer_id).exists(),
         }
 
 

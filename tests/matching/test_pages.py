@@ -107,8 +107,12 @@ def test_a_firm_sees_and_answers_only_its_own(client, firm_user, market):
     url = reverse("matching:match_contacted", args=[foreign.pk])
     assert client.post(url, {"version": foreign.version}).status_code == 404
     assert Match.objects.get(pk=foreign.pk).status == Match.Status.PUSHED
-    # its own match it answers
+    # its own match it opens (the buyer's need is not its to open: no link to it) and answers
     own = matches[0]
+    page = client.get(own.get_absolute_url())
+    assert page.status_code == 200
+    assert (page.context["need_visible"], page.context["offer_visible"]) == (False, True)
+    assert own.need.get_absolute_url() not in page.content.decode()
     resp = client.post(reverse("matching:match_contacted", args=[own.pk]), {"version": own.version})
     assert resp.status_code == 302
     assert Match.objects.get(pk=own.pk).status == Match.Status.CONTACTED
