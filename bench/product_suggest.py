@@ -13,11 +13,12 @@ Ours: ``chainleader.engines.product_suggest.SuggestModel.suggest`` (similar list
 TF-IDF of the names, the industry's products, product names found in the name), top 20. Also printed, not
 judged: ours asked with the names only (no industry), as a registry firm with a GB/T code is asked.
 Baseline, in the same run on the same split: ``SuggestModel.popular``, the 20 products made by most training
-firms of the held-out firm's industry (its level-3 industry, or the coarser level when it has under 3 firms).
+firms of the held-out firm's industry (its level-3 industry, or the coarser level when it has under 5 firms);
+and, to be safe, the same baseline at the fallback threshold (1 … 40 firms) that scores best on this very split.
 
 recall@20 = mean over held-out firms of |top 20 ∩ the firm's products| / |the firm's products|. The ceiling says
 how much is reachable at all: the share of held-out products that some training firm makes (a product no other
-firm makes cannot be suggested). Exit 1 if ours is not above the baseline; 0 with a reason if the data are absent.
+firm makes cannot be suggested). Exit 1 if ours is not above both baselines; 0 with a reason if the data are absent.
 Run: ``make bench`` or ``.venv/bin/python bench/product_suggest.py``.
 """
 
@@ -27,7 +28,7 @@ import csv
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,7 @@ from chainleader.engines.product_suggest import (  # noqa: E402
 SEED = int(os.environ.get("BENCH_SEED", "20261206"))
 HOLDOUT = float(os.environ.get("BENCH_HOLDOUT", "0.2"))
 K = 20
+BASELINE_THRESHOLDS = (1, 3, 5, 10, 20, 40)
 
 
 def chainkg_folder() -> Path:
@@ -141,6 +143,13 @@ def evaluate(corpus: Corpus, data: Split) -> dict[str, float]:
     t = time.perf_counter()
     base = model.popular(asked, k=K)
     t_base = time.perf_counter() - t
+    # The baseline at every fallback threshold, the best chosen on this very split (an optimistic baseline).
+    tuned = model.params
+    strongest = 0.0
+    for n in BASELINE_THRESHOLDS:
+        model.params = replace(tuned, min_industry_firms=n)
+        strongest = max(strongest, recall_at(model.popular(asked, k=K), data.truth, K))
+    model.params = tuned
     # As a registry firm is asked: its name and full name, no Shenwan industry (it carries GB/T 4754 instead).
     no_industry = [Query(name=q.name, text=q.text) for q in asked]
     text_only = [[s.product for s in row] for row in model.suggest(no_industry, k=K)]
@@ -149,6 +158,7 @@ def evaluate(corpus: Corpus, data: Split) -> dict[str, float]:
     return {
         "ours": recall_at(ours, data.truth, K),
         "baseline": recall_at(base, data.truth, K),
+        "baseline_best": strongest,
         "text_only": recall_at(text_only, data.truth, K),
         "ceiling": float(np.mean(reachable)),
         "fit_s": t_fit,
@@ -181,6 +191,10 @@ def main() -> int:
         f"({r['baseline_s'] * 1000 / len(data.held_out):.2f} ms per firm)"
     )
     print(
+        f"base  industry popularity, best fallback threshold of {BASELINE_THRESHOLDS} chosen on "
+        f"this split   recall@{K} {r['baseline_best']:.4f}"
+    )
+    print(
         f"ours  firms+industry+text   recall@{K} {r['ours']:.4f}   "
         f"({r['ours_s'] * 1000 / len(data.held_out):.2f} ms per firm)"
     )
@@ -194,7 +208,7 @@ def main() -> int:
         if r["baseline"]
         else "baseline recall is 0"
     )
-    if not r["ours"] > r["baseline"]:
+    if not r["ours"] > max(r["baseline"], r["baseline_best"]):
         print("FAIL: ours is not above the industry-popularity baseline")
         return 1
     return 0

@@ -5,7 +5,8 @@ map and relatedness need products. ``SuggestModel.fit`` learns from firms that d
 graph's listed firms: short name, full names, industry, 主营产品 with revenue weights); ``suggest`` returns, for
 each query firm, the top products with a score and the evidence behind each. No Django here.
 
-Three kinds of evidence, each a number in [0, 1] per product, blended with fixed weights:
+Three kinds of evidence, each a non-negative number per product, blended with fixed weights (firms 1, industry
+2, text 0.3; ``Params``):
 
 - **Similar firms** (kNN): character 1–3-gram TF-IDF of the query's text (name, full name, scope, the name of its
   industry class) against the listed firms' names; the ``neighbours`` (150) most similar firms vote for their
@@ -14,7 +15,8 @@ Three kinds of evidence, each a number in [0, 1] per product, blended with fixed
   ``same_industry_boost`` times more. Names alone are weak evidence (near namesakes rarely share products), so many
   mildly similar firms, most of the same industry, vote: this measured better than a few near-namesakes.
 - **Industry**: the share of the training firms of the query's industry that make the product (the finest of the
-  query's industry keys with at least ``min_industry_firms`` firms). This alone is the baseline
+  query's industry keys with at least ``min_industry_firms`` (5) firms, else the coarsest known), plus the same
+  share at each coarser key (× ``coarser_weight`` per level). The chosen key's counts alone are the baseline
   (``popular``): "the most common products of the firm's industry".
 - **Text**: the product's name appears verbatim in the query's text (电机 in 某某电机有限公司, or in its scope).
 
@@ -116,13 +118,14 @@ class Params:
     neighbours: int = 150
     similarity_power: float = 0.5
     same_industry_boost: float = 2.0
-    min_industry_firms: int = 3
+    min_industry_firms: int = 5
     weight_firms: float = 1.0
-    weight_industry: float = 3.0
+    weight_industry: float = 2.0
     weight_text: float = 0.3
-    share_bonus: float = (
-        0.5  # a product with a revenue share (> 0.001) counts 1 + this in a neighbour's vote
-    )
+    # A product with a revenue share (> 0.001) counts 1 + this in a neighbour's vote.
+    share_bonus: float = 0.5
+    # Each coarser industry key adds its share × this (× again per level); 0: the chosen key alone.
+    coarser_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -330,15 +333,23 @@ class SuggestModel:
         scale = np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
         # The three parts stay sparse (queries × products): a query touches a few thousand products of 35,000.
         firms_part = sp.csr_matrix(sp.diags(scale / (1.0 + p.share_bonus)) @ weights @ self.votes)
-        with_industry = [(qi, r) for qi, r in enumerate(rows) if r is not None]
+        pr, pc, pv = [], [], []
+        for qi, (q, r) in enumerate(zip(queries, rows, strict=True)):
+            if r is None:
+                continue
+            pr.append(qi)
+            pc.append(r)
+            pv.append(1.0)
+            if p.coarser_weight:
+                known = [self.industry_rows[k_] for k_ in q.industry if k_ in self.industry_rows]
+                w = 1.0
+                for r2 in known[known.index(r) + 1 :]:
+                    w *= p.coarser_weight
+                    pr.append(qi)
+                    pc.append(r2)
+                    pv.append(w)
         pick = sp.csr_matrix(
-            (
-                np.ones(len(with_industry)),
-                (
-                    np.asarray([qi for qi, _r in with_industry], dtype=np.int64),
-                    np.asarray([r for _qi, r in with_industry], dtype=np.int64),
-                ),
-            ),
+            (np.asarray(pv), (np.asarray(pr, dtype=np.int64), np.asarray(pc, dtype=np.int64))),
             shape=(n_q, len(self.industry_keys)),
         )
         sizes = np.maximum(self.industry_sizes, 1).astype(np.float64)

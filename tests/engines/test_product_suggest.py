@@ -89,12 +89,12 @@ def test_with_only_an_industry_the_industrys_common_products_come_first():
     [got] = small_model().suggest([Query(name="", industry=("PHARMA-CHEM", "PHARMA"))])
     assert names_of(got)[0] == "化学药"
     assert got[0].source == "industry"
-    # PHARMA-CHEM has 2 firms (< min_industry_firms = 3): its level above, PHARMA, gives the counts.
+    # PHARMA-CHEM has 2 firms (< min_industry_firms): its level above, PHARMA, gives the counts.
     assert (got[0].industry_key, got[0].industry_makers, got[0].industry_firms) == ("PHARMA", 2, 3)
 
 
 def test_a_small_industry_falls_back_to_its_coarser_key():
-    # PHARMA-TCM has one firm (< min_industry_firms = 3): the level above, PHARMA (3 firms), is used.
+    # PHARMA-TCM has one firm (< min_industry_firms): the coarsest known key, PHARMA (3 firms), is used.
     # (Ties in the baseline go by column order: 中成药 before 原料药.)
     model = small_model()
     [got] = model.suggest([Query(name="", industry=("PHARMA-TCM", "PHARMA"))])
