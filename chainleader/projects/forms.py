@@ -176,7 +176,7 @@ class MonthlyReportForm(VersionedModelForm):
 class StartBatchForm(VersionedModelForm):
     class Meta:
         model = StartBatch
-        fields = ["name", "held_on", "region", "note", "projects"]
+        fields = ["kind", "name", "held_on", "region", "place", "online", "note", "projects"]
         widgets = {
             "held_on": DATE,
             "note": forms.Textarea(attrs={"rows": 2}),
@@ -188,15 +188,19 @@ class StartBatchForm(VersionedModelForm):
         self.fields["region"].queryset = Region.objects.filter(
             code__startswith="37", level__in=[2, 3]
         )
-        self.fields["projects"].queryset = (
-            Project.objects.for_user(self.user, write=True)
-            .filter(stage__in=[Stage.STARTED, Stage.BUILDING, Stage.REGISTERED, Stage.SIGNED])
-            .order_by("name_sort")
+        self.fields["kind"].required = False  # an older form or client without it: a 集中开工 batch
+        # A start batch takes projects about to start or started; a signing ceremony and a completion
+        # ceremony take any project of the user's (a signing holds new ones, a completion finished ones).
+        self.fields["projects"].queryset = Project.objects.for_user(self.user, write=True).order_by(
+            "name_sort"
         )
         if self.instance.pk and not self.is_bound:
             self.initial["projects"] = list(
                 self.instance.projects.filter(pk__in=self.fields["projects"].queryset.values("pk"))
             )
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or StartBatch.Kind.START)
 
 
 class ProblemForm(forms.Form):

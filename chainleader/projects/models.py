@@ -314,8 +314,17 @@ class MonthlyReport(VersionedModel):
 
 
 class StartBatch(VersionedModel):
-    """A "集中开工" batch: projects started together at one event, with its headline figures."""
+    """A project event with its headline figures: a 集中开工 batch (projects started together), a signing
+    ceremony (签约仪式, on site or 屏对屏 online) or a completion and production ceremony (竣工投产)."""
 
+    class Kind(models.TextChoices):
+        START = "start", _("joint start of construction")
+        SIGNING = "signing", _("signing ceremony")
+        COMPLETION = "completion", _("completion and production ceremony")
+
+    kind = models.CharField(
+        _("event"), max_length=12, choices=Kind.choices, default=Kind.START, db_index=True
+    )
     name = models.CharField(_("name"), max_length=100)
     name_sort = SortKeyField(_("pinyin sort key"), source="name")
     held_on = models.DateField(_("held on"))
@@ -325,6 +334,12 @@ class StartBatch(VersionedModel):
         on_delete=models.PROTECT,
         related_name="start_batches",
         help_text=_("The city for a city-wide batch, or a district."),
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online = models.BooleanField(
+        _("online signing (屏对屏)"),
+        default=False,
+        help_text=_("Signed screen to screen, the parties in different places."),
     )
     note = models.TextField(_("note"), blank=True)
     projects = models.ManyToManyField(

@@ -202,7 +202,10 @@ SPECTACULAR_SETTINGS = {
     # The schema describes every endpoint: only signed-in users read it.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # One enum for a segment's map status (derived and set by the team).
-    "ENUM_NAME_OVERRIDES": {"MapStatusEnum": "chainleader.chains.models.MapStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "MapStatusEnum": "chainleader.chains.models.MapStatus",
+        "LeadStageEnum": "chainleader.investment.models.Lead.Stage",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

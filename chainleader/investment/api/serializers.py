@@ -106,14 +106,14 @@ class LeadSerializer(VersionedModelSerializer):
         ]
 
 
-class AdvanceSerializer(serializers.Serializer):
+class LeadAdvanceSerializer(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=[str(s) for s in STAGE_ORDER[1:]])
     on = serializers.DateField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     version = serializers.IntegerField(required=False)
 
 
-class CloseSerializer(serializers.Serializer):
+class LeadCloseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     version = serializers.IntegerField(required=False)
 

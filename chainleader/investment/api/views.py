@@ -19,8 +19,8 @@ from .. import selectors, services
 from ..filters import LeadFilter, TargetFilter
 from ..models import Lead, Target
 from .serializers import (
-    AdvanceSerializer,
-    CloseSerializer,
+    LeadAdvanceSerializer,
+    LeadCloseSerializer,
     LeadSerializer,
     PromiseCheckSerializer,
     TargetSerializer,
@@ -83,13 +83,15 @@ class LeadViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
         rows = selectors.promise_rows(request.user, chain)
         return Response(PromiseCheckSerializer(rows, many=True).data)
 
-    @extend_schema(request=AdvanceSerializer, responses={200: LeadSerializer, **WORKFLOW_ERRORS})
+    @extend_schema(
+        request=LeadAdvanceSerializer, responses={200: LeadSerializer, **WORKFLOW_ERRORS}
+    )
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def advance(self, request: Request, pk: str | None = None) -> Response:
         """Move the lead to a later stage; 签约 creates and links the project."""
         return self.step(
             request,
-            AdvanceSerializer,
+            LeadAdvanceSerializer,
             lambda obj, d: services.lead_advance(
                 lead=obj,
                 actor=request.user,
@@ -100,13 +102,13 @@ class LeadViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
             ),
         )
 
-    @extend_schema(request=CloseSerializer, responses={200: LeadSerializer, **WORKFLOW_ERRORS})
+    @extend_schema(request=LeadCloseSerializer, responses={200: LeadSerializer, **WORKFLOW_ERRORS})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def close(self, request: Request, pk: str | None = None) -> Response:
         """Close a dead lead with its reason."""
         return self.step(
             request,
-            CloseSerializer,
+            LeadCloseSerializer,
             lambda obj, d: services.lead_close(
                 lead=obj,
                 actor=request.user,

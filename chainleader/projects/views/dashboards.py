@@ -101,6 +101,7 @@ class DistrictDashboardView(LoginRequiredMixin, View):
 
 BATCH_COLUMNS = [
     Column("name", gettext_lazy("name"), order_by="name_sort", link=True),
+    Column("kind", gettext_lazy("event"), order_by="kind"),
     Column("held_on", gettext_lazy("held on"), order_by="held_on"),
     Column("region", gettext_lazy("region"), order_by="region__code"),
     Column("project_count", gettext_lazy("projects"), order_by="project_count", numeric=True),
