@@ -458,7 +458,7 @@ def suggestions_derive(
 def suggestion_reason(s: Any) -> str:
     """The evidence of one engine Suggestion in a sentence, strongest first."""
     parts = {
-        "text": _("“%(term)s” is in its name or business scope") % {"term": s.term}
+        "text": _("“%(term)s” is in its name, business scope or industry class") % {"term": s.term}
         if s.term
         else "",
         "firms": _("similar firms make it: %(firms)s") % {"firms": "、".join(s.firms)}
