@@ -96,6 +96,20 @@ class IsEditorOrReadOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or is_editor(request.user)
 
 
+class IsEditorFirmOrReadOnly(IsEditorOrReadOnly):
+    """As IsEditorOrReadOnly, and a firm account may write too (its own needs, offers, answers: the service
+    decides which records); the administrators and readers get 403."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if super().has_permission(request, view):
+            return True
+        return bool(
+            request.user
+            and request.user.is_authenticated
+            and getattr(request.user, "role", "") == "enterprise"
+        )
+
+
 # --- Scoped related fields ---------------------------------------------------------------------------
 
 

@@ -64,7 +64,9 @@ def load_investment(*, stdout=None) -> int:
             data["district"] = Region.objects.get(code=district)
         lead = lead_update(lead=lead, actor=office, data=data, expected_version=lead.version)
         if end == "closed":
-            lead_close(lead=lead, actor=office, reason="企业已在长三角完成同类产能布局，暂无新增投资计划")
+            lead_close(
+                lead=lead, actor=office, reason="企业已在长三角完成同类产能布局，暂无新增投资计划"
+            )
         else:
             for stage in ("contact", "visit", "negotiate", "signed"):
                 lead = lead_advance(

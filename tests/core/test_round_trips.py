@@ -21,6 +21,8 @@ ROUND_TRIPS = {
     ("ProjectListView", "ProjectImportView"): "tests/projects/test_round_trip.py",
     ("ReportListView", "ReportImportView"): "tests/projects/test_round_trip.py",
     ("ItemListView", "ItemImportView"): "tests/worklists/test_round_trip.py",
+    ("NeedListView", "NeedImportView"): "tests/matching/test_round_trip.py",
+    ("OfferListView", "OfferImportView"): "tests/matching/test_round_trip.py",
     (
         "MyItemListView",
         "ItemImportView",

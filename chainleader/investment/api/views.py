@@ -74,7 +74,7 @@ class LeadViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
         parameters=[OpenApiParameter("chain", int, description="Only this chain's leads.")],
     )
     @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
-    def promises(self, request: Request) -> Response:
+    def promises(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """兑现核查: promises at signing against the producing projects' results (under 80 % flagged)."""
         chain = None
         chain_id = request.query_params.get("chain", "")

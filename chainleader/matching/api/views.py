@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chainleader.core.api import ScopedModelViewSet, ScopedReadOnlyModelViewSet
+from chainleader.core.api import (
+    IsEditorFirmOrReadOnly,
+    ScopedModelViewSet,
+    ScopedReadOnlyModelViewSet,
+)
 from chainleader.projects.api.views import WORKFLOW_ERRORS, WorkflowErrorsMixin
 
 from .. import services
@@ -20,7 +23,7 @@ from .serializers import AdvanceSerializer, MatchSerializer, NeedSerializer, Off
 
 class _ListingViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
     # Firm accounts publish their own needs and offers: the service checks who may write, not the role list.
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [IsEditorFirmOrReadOnly]
     select_related = ("enterprise", "chain", "segment")
     ordering_fields = ("created_at", "product")
 
@@ -66,7 +69,7 @@ class MatchViewSet(WorkflowErrorsMixin, ScopedReadOnlyModelViewSet):
     ordering_fields = ("score", "status", "created_at")
 
     @extend_schema(request=AdvanceSerializer, responses={200: MatchSerializer, **WORKFLOW_ERRORS})
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[IsEditorFirmOrReadOnly])
     def advance(self, request: Request, pk: str | None = None) -> Response:
         """Move the match one step: contacted, quoted, dealt (with the amount) or closed (with a reason)."""
         obj = self.get_object()
