@@ -85,14 +85,15 @@ def lead_counts(user: Any, chain: Chain | None = None) -> dict[str, Any]:
         "total": sum(by_stage.values()),
         "signed": signed.count(),
         "signed_yi": signed.aggregate(s=Sum("expected_investment_yi"))["s"],
-        "by_source": list(
-            qs.values("source")
+        "by_source": [
+            {**r, "label": str(Lead.Source(r["source"]).label)}
+            for r in qs.values("source")
             .annotate(
                 n=Count("pk"),
                 landed=Count("pk", filter=Q(stage__in=[Lead.Stage.SIGNED, Lead.Stage.LANDED])),
             )
-            .order_by("source")
-        ),
+            .order_by("-landed", "-n", "source")
+        ],
     }
 
 

@@ -157,5 +157,7 @@ def test_the_lead_pages_show_steps_and_the_project_links_back(client, lead, offi
     assert lead.project.get_absolute_url() in page
     project_page = client.get(lead.project.get_absolute_url()).content.decode()
     assert lead.get_absolute_url() in project_page
-    listing = client.get(reverse("investment:lead_list")).content.decode()
-    assert "海立股份" in listing or lead.firm_name in listing
+    listing = client.get(reverse("investment:lead_list"))
+    assert lead.firm_name in listing.content.decode()
+    (source,) = listing.context["counts"]["by_source"]
+    assert (source["source"], source["n"], source["landed"]) == ("target_list", 1, 1)
