@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from chainleader.accounts.models import OrgUnit
 from chainleader.chains.models import Chain
 from chainleader.core.forms import VersionedModelForm
+from chainleader.investment.models import Lead
 from chainleader.projects.attachments import AttachmentField
 from chainleader.projects.forms import DATE, style
 from chainleader.projects.models import Project
@@ -29,6 +30,7 @@ class WorkItemForm(VersionedModelForm):
             "title",
             "description",
             "project",
+            "lead",
             "target_firm",
             "target_investment_yi",
             "owner_unit",
@@ -58,6 +60,15 @@ class WorkItemForm(VersionedModelForm):
         if self.instance.pk and self.instance.project_id and not self.is_bound:
             self.initial["project"] = self.instance.project.code
         self.fields["owner_unit"].queryset = OrgUnit.objects.exclude(kind=OrgUnit.Kind.ENTERPRISE)
+        self.fields["lead"].queryset = (
+            Lead.objects.for_user(self.user)
+            .exclude(stage=Lead.Stage.CLOSED)
+            .select_related("chain")
+            .order_by("chain_id", "firm_name_sort")
+        )
+        self.fields["lead"].help_text = _(
+            "Key investment projects: the lead being followed; its firm fills the target firm."
+        )
         self.fields["owner_user"].queryset = (
             get_user_model()
             .objects.filter(is_active=True)

@@ -50,8 +50,16 @@ class WorkItem(VersionedModel):
         on_delete=models.PROTECT,
         related_name="work_items",
     )
-    # Key investment projects: the investment-attraction app (leads) does not exist yet, so the target firm and
-    # amount are kept here as text and a number; a `lead` link replaces them when that app lands.
+    # Key investment projects point at their lead (招商线索), whose firm and expected investment they show; the text
+    # and the number stay for items written before the lead existed, or imported from a workbook.
+    lead = models.ForeignKey(
+        "investment.Lead",
+        verbose_name=_("lead"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_items",
+    )
     target_firm = models.CharField(_("target firm"), max_length=200, blank=True)
     target_investment_yi = models.DecimalField(
         _("planned investment (100 million yuan)"),
@@ -115,6 +123,8 @@ class WorkItem(VersionedModel):
     def investment_yi(self) -> Decimal | None:
         if self.project_id and self.project is not None:
             return self.project.total_investment_yi
+        if self.target_investment_yi is None and self.lead_id and self.lead is not None:
+            return self.lead.expected_investment_yi
         return self.target_investment_yi
 
 

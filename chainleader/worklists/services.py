@@ -29,6 +29,7 @@ from chainleader.core import services as core_services
 from chainleader.core.excel import ParsedRow, RowErrors
 from chainleader.core.exceptions import ServiceError, StaleEdit
 from chainleader.core.imports import ImportPlan, ImportRun, RowChange
+from chainleader.investment.models import Lead
 from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 from chainleader.projects.models import Project
 from chainleader.projects.services.projects import actor_name, is_editor
@@ -96,8 +97,18 @@ def _check_links(data: dict[str, Any], actor: Any) -> None:
             raise ServiceError(_("The project belongs to another chain."), field="project")
     elif project is not None:
         raise ServiceError(_("Only key construction projects link a project."), field="project")
+    lead = data.get("lead")
+    if lead is not None:
+        if kind != WorkItem.Kind.INVESTMENT:
+            raise ServiceError(_("Only key investment projects link a lead."), field="lead")
+        if not Lead.objects.for_user(actor).filter(pk=lead.pk).exists():
+            raise ServiceError(_("This lead is outside your data scope."), field="lead")
+        if chain is not None and lead.chain_id != chain.pk:
+            raise ServiceError(_("The lead belongs to another chain."), field="lead")
+        if not (data.get("target_firm") or "").strip():
+            data["target_firm"] = lead.firm_name  # the list shows the lead's firm
     if kind == WorkItem.Kind.INVESTMENT and not (data.get("target_firm") or "").strip():
-        raise ServiceError(_("Name the firm to attract."), field="target_firm")
+        raise ServiceError(_("Name the firm to attract, or link its lead."), field="target_firm")
     unit = data.get("owner_unit")
     if unit is not None and unit.kind not in (
         OrgUnit.Kind.DEPARTMENT,
@@ -130,7 +141,10 @@ def item_update(
         raise WorkflowForbidden(_("Your role may not change the lists."))
     if item.status == S.CLOSED:
         raise WorkflowConflict(_("A closed-out item cannot be changed."))
-    _check_links({"kind": item.kind, "chain": item.chain, **data}, actor)
+    checked = {"kind": item.kind, "chain": item.chain, **data}
+    _check_links(checked, actor)
+    if data.get("lead") is not None:
+        data = {**data, "target_firm": checked["target_firm"]}
     return core_services.object_update(
         instance=item, actor=actor, data=data, expected_version=expected_version
     )

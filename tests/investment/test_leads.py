@@ -161,3 +161,39 @@ def test_the_lead_pages_show_steps_and_the_project_links_back(client, lead, offi
     assert lead.firm_name in listing.content.decode()
     (source,) = listing.context["counts"]["by_source"]
     assert (source["source"], source["n"], source["landed"]) == ("target_list", 1, 1)
+
+
+def test_a_key_investment_item_points_at_its_lead(client, lead, office_user, department_unit):
+    from chainleader.core.exceptions import ServiceError as Refused
+    from chainleader.worklists import services as lists
+
+    lead = services.lead_update(
+        lead=lead,
+        actor=office_user,
+        data={"expected_investment_yi": Decimal("8")},
+        expected_version=lead.version,
+    )
+    base = {
+        "kind": "investment",
+        "chain": lead.chain,
+        "year": 2026,
+        "title": "引进压缩机配套项目",
+        "owner_unit": department_unit,
+        "deadline": timezone.localdate() + timedelta(days=90),
+    }
+    item = lists.item_create(actor=office_user, data={**base, "lead": lead})
+    assert item.target_firm == lead.firm_name and item.investment_yi == Decimal("8")
+    client.force_login(office_user)
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert lead.get_absolute_url() in page
+    other = services.lead_create(
+        actor=office_user,
+        data={
+            "chain": ChainFactory(name="集成电路", level="city", region=region("3702")),
+            "firm_name": "某芯片公司",
+        },
+    )
+    with pytest.raises(Refused):
+        lists.item_create(actor=office_user, data={**base, "lead": other})
+    with pytest.raises(Refused):
+        lists.item_create(actor=office_user, data={**base, "kind": "task", "lead": lead})

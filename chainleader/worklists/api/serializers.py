@@ -8,6 +8,7 @@ from rest_framework import serializers
 from chainleader.accounts.models import OrgUnit
 from chainleader.chains.models import Chain
 from chainleader.core.api import ScopedPrimaryKeyRelatedField, VersionedModelSerializer
+from chainleader.investment.models import Lead
 from chainleader.projects.models import Project
 
 from ..models import WorkItem
@@ -24,6 +25,12 @@ class WorkItemSerializer(VersionedModelSerializer):
         required=False,
         allow_null=True,
         help_text="Key construction projects: the project.",
+    )
+    lead = ScopedPrimaryKeyRelatedField(
+        model=Lead,
+        required=False,
+        allow_null=True,
+        help_text="Key investment projects: the lead (招商线索) being followed.",
     )
     owner_unit = ScopedPrimaryKeyRelatedField(model=OrgUnit, scoped=False)
     owner_user = ScopedPrimaryKeyRelatedField(
@@ -45,6 +52,7 @@ class WorkItemSerializer(VersionedModelSerializer):
             "title",
             "description",
             "project",
+            "lead",
             "target_firm",
             "target_investment_yi",
             "owner_unit",
