@@ -77,4 +77,56 @@ def load_investment(*, stdout=None) -> int:
             if lead.project_id:
                 lead.project.__class__.objects.filter(pk=lead.project_id).update(is_synthetic=True)
         made += 1
+    _producing_demo(office)
     return made
+
+
+def _producing_demo(office) -> None:
+    """Let the signed 智能家电 lead's project produce (a synthetic local firm as its investor, with its published
+    per-mu result) so the promise check has a row to show: invented, like every lead figure here."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chainleader.evaluation.models import EvaluationResult
+    from chainleader.projects.models import MonthlyReport, Project
+
+    lead = (
+        Lead.objects.filter(is_synthetic=True, stage=Lead.Stage.SIGNED, project__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    result = (
+        EvaluationResult.objects.filter(
+            run__status="published",
+            enterprise__is_synthetic=True,
+            enterprise__region__code__startswith="370211",
+            land_mu__gte=50,
+            land_mu__lte=150,
+            tax_wan__gt=0,
+        )
+        .order_by("enterprise_id")
+        .first()
+    )
+    if lead is None or result is None:
+        return
+    today = timezone.localdate()
+    Project.objects.filter(pk=lead.project_id).update(
+        investor=result.enterprise,
+        stage="producing",
+        registered_on=today - timedelta(days=20),
+        started_on=today - timedelta(days=15),
+        building_on=today - timedelta(days=12),
+        completed_on=today - timedelta(days=5),
+        producing_on=today - timedelta(days=2),
+        is_synthetic=True,
+    )
+    MonthlyReport.objects.get_or_create(
+        project_id=lead.project_id,
+        month=today.replace(day=1),
+        defaults={
+            "planned_yi": Decimal("12.5"),
+            "completed_yi": Decimal("9"),
+            "is_synthetic": True,
+        },
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,10 @@ class TargetFilter(django_filters.FilterSet):
     chain = django_filters.ModelChoiceFilter(
         label=_("Chain"), queryset=scoped_chains, empty_label=_("All")
     )
-    segment = django_filters.NumberFilter(label=_("Segment"), field_name="segment_id")
+    # Set by the opportunity view's links (one segment's targets), not typed: a hidden field.
+    segment = django_filters.NumberFilter(
+        label=_("Segment"), field_name="segment_id", widget=forms.HiddenInput
+    )
     board = django_filters.ChoiceFilter(
         label=_("Listing board"), choices=BOARDS, empty_label=_("All")
     )

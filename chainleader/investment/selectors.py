@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from chainleader.chainmap.models import ChainMap
 from chainleader.chains.models import Chain, MapStatus
@@ -231,10 +231,10 @@ def promise_rows(user: Any, chain: Chain | None = None) -> list[dict[str, Any]]:
 
 
 CHECK_LABELS = {
-    "investment": _lazy("investment (100 million yuan)"),
-    "intensity": _lazy("investment intensity (10k yuan per mu)"),
-    "tax_per_mu": _lazy("tax per mu (10k yuan)"),
-    "jobs": _lazy("jobs"),
+    "investment": gettext_lazy("investment (100 million yuan)"),
+    "intensity": gettext_lazy("investment intensity (10k yuan per mu)"),
+    "tax_per_mu": gettext_lazy("tax per mu (10k yuan)"),
+    "jobs": gettext_lazy("jobs"),
 }
 
 

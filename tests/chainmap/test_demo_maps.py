@@ -95,3 +95,29 @@ def test_no_commodity_service_or_channel_is_a_choke_point_in_any_chain(django_db
         assert not any(
             w in seg.name for w in ("丙烷", "丁烷", "表面活性剂", "钢材", "物流", "零售")
         ), seg.name
+
+
+@pytest.mark.usefixtures("demo_maps")
+def test_every_chain_has_a_target_list_and_the_demo_follows_leads(django_db_blocker):
+    """Issue 14: target lists for every chain's gap leaves with reasons; a lead signed into a project; the
+    promise check has a producing project to show."""
+    from django.contrib.auth import get_user_model
+
+    from chainleader.investment.models import Lead, Target
+    from chainleader.investment.selectors import promise_rows
+
+    with django_db_blocker.unblock():
+        chains_with_targets = set(Target.objects.values_list("chain_id", flat=True))
+        gap_chains = {
+            m.chain_id
+            for m in ChainMap.objects.all()
+            if any(s.get("status") in ("missing", "choke", "weak") for s in m.segments)
+        }
+        assert gap_chains and gap_chains <= chains_with_targets
+        assert not Target.objects.filter(reason="").exists()
+        assert not Target.objects.filter(company__name__startswith="ST").exists()
+        assert not Target.objects.filter(company__fullname__contains="青岛").exists()
+        signed = Lead.objects.get(is_synthetic=True, stage="signed")
+        assert signed.project.lead == signed and signed.project.kind == "attracted"
+        rows = promise_rows(get_user_model().objects.get(username="office"))
+        assert [r["lead"] for r in rows] == [signed]
