@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -236,4 +238,9 @@ class TargetsDeriveView(View):
                 _("Target lists ranked: %(targets)s firms for %(gaps)s gap segments.")
                 % {"targets": counts["targets"], "gaps": counts["gap_leaves"]},
             )
-        return HttpResponseRedirect(request.POST.get("next") or "/investment/")
+        target = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("investment:target_list")
+        return HttpResponseRedirect(target)

@@ -112,3 +112,18 @@ def test_ranking_again_keeps_the_rows_a_lead_points_at(ranked, office_user):
     assert set(Target.objects.values_list("pk", flat=True)) == before
     lead.refresh_from_db()
     assert lead.target_id == target.pk
+
+
+def test_only_the_office_ranks_again_and_the_redirect_stays_on_the_site(
+    client, ranked, office_user, district_a_user
+):
+    url = reverse("investment:targets_derive")
+    client.force_login(district_a_user)
+    assert client.post(url).status_code == 403
+    client.force_login(office_user)
+    before = AuditEvent.objects.filter(event_type="targets_derive").count()
+    away = client.post(url, {"next": "https://evil.example.com/"})
+    assert away.status_code == 302 and away["Location"] == reverse("investment:target_list")
+    home = client.post(url, {"next": "/investment/?chain=1"})
+    assert home["Location"] == "/investment/?chain=1"
+    assert AuditEvent.objects.filter(event_type="targets_derive").count() == before + 2
