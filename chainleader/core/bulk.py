@@ -30,16 +30,16 @@ _PLAIN_VALUE = (str, int, bool)
 
 
 def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any]:
-    if isinstance(field, _PLAIN) and not isinstance(field, models.JSONField):
-        if isinstance(field, models.ForeignKey) and not isinstance(
-            field.target_field, (models.IntegerField, models.CharField)
-        ):
-            return lambda value: field.get_db_prep_save(value, connection)
-        prep = field.get_db_prep_save
+    prep = field.get_db_prep_save
+    plain = isinstance(field, _PLAIN) and (
+        not isinstance(field, models.ForeignKey)
+        or isinstance(field.target_field, (models.IntegerField, models.CharField))
+    )
+    if plain:
         return lambda value: (
             value if value is None or type(value) in _PLAIN_VALUE else prep(value, connection)
         )
-    return lambda value: None if value is None else field.get_db_prep_save(value, connection)
+    return lambda value: None if value is None else prep(value, connection)
 
 
 # pre_save only matters where a field overrides it (auto_now dates, sort keys, files).

@@ -128,13 +128,16 @@ def rank_targets(
     tier = np.asarray(tiers, dtype=np.float64)
     if n_leaves == 0:
         return TargetResult([], [])
-    x = sp.vstack([sp.csr_matrix(weight), sp.csr_matrix(local_row)], format="csr")
-    rel = relatedness(x)
     # The place's presence: the map's judgement where given (a leaf the map calls strong), else RCA ≥ 1 of its
-    # firm count; density and COG follow from it with the firms' proximity (the formulas of relatedness).
+    # firm count as one more row; density and COG follow from it with the firms' proximity (the formulas of
+    # relatedness). With the map's judgement the place takes no part in the proximity.
     if present is not None:
+        rel = relatedness(sp.csr_matrix(weight))
         m = np.asarray(present, dtype=np.float64)
     else:
+        rel = relatedness(
+            sp.vstack([sp.csr_matrix(weight), sp.csr_matrix(local_row)], format="csr")
+        )
         m = rel.presence[n_firms].toarray().ravel()
     phi = rel.proximity
     sums = np.asarray(phi.sum(axis=1)).ravel()

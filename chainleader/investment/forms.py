@@ -10,19 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from chainleader.chains.models import Chain, Segment
 from chainleader.core.forms import VersionedModelForm
+from chainleader.projects.filters import home_counties
 from chainleader.projects.forms import DATE, style
-from chainleader.reference.models import Region
 
 from .models import Lead
 from .services import STAGE_ORDER
-
-
-def districts() -> Any:
-    from django.conf import settings
-
-    return Region.objects.filter(
-        code__startswith=settings.CHAINLEADER_HOME_REGION, level=Region.Level.COUNTY
-    ).order_by("code")
 
 
 class LeadForm(VersionedModelForm):
@@ -52,7 +44,7 @@ class LeadForm(VersionedModelForm):
         else:
             self.fields["chain"].queryset = Chain.objects.for_user(self.user)
             self.fields["segment"].queryset = Segment.objects.for_user(self.user)
-        self.fields["district"].queryset = districts()
+        self.fields["district"].queryset = home_counties(None).order_by("code")
 
 
 class AdvanceForm(forms.Form):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -209,11 +210,14 @@ class PromiseCheckView(ScopedMixin, View):
             return excel.xlsx_response(
                 excel.export_workbook([(title, header, lines)]), f"{title}.xlsx"
             )
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
         return render(
             request,
             "investment/promises.html",
             {
-                "rows": rows,
+                "rows": page.object_list,
+                "page_obj": page,
+                "count": len(rows),
                 "labels": selectors.CHECK_LABELS,
                 "chain": chain,
                 "chains": Chain.objects.for_user(request.user).order_by("name_sort"),
