@@ -8,12 +8,14 @@ so no stored HTML or SVG can run.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -28,6 +30,14 @@ MAGIC = {
     ".xlsx": (ZIP,),
     ".pptx": (ZIP,),
 }
+
+
+def storage_name(prefix: str, filename: str, *, allowed: Iterable[str]) -> str:
+    """<prefix>/<yyyy>/<mm>/<random>.<ext>: no user-chosen path or name reaches the disk."""
+    ext = Path(filename).suffix.lower()
+    ext = ext if ext in set(allowed) else ""
+    now = timezone.now()
+    return f"{prefix}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}{ext}"
 
 
 def file_problem(upload: Any, *, allowed: Iterable[str], wrong_type: str) -> str | None:

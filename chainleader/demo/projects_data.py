@@ -105,6 +105,7 @@ class ProjectSpec:
     planned: dict[str, date]
     actual: dict[str, date]
     investment_lag: bool = False
+    leading: bool = False
     reports: list[tuple[date, Decimal, Decimal | None]] = field(default_factory=list)
 
 
@@ -267,6 +268,9 @@ class ProjectDemo:
                 # The ≥ 20亿 target (2 a chain a year): some chains reach it, some half, some not yet.
                 if (i == 0 and index % 2 == 0) or (i == 1 and index % 3 == 0):
                     spec.total_yi = Decimal(str(round(rng.uniform(20, 60), 2)))
+                # 行业引领性: a few projects below 20亿 count toward the same target (a leading firm's base).
+                elif i == 2 and index % 4 == 1 and firm is not None:
+                    spec.leading = True
                 spec.reports = _reports(rng, spec)
                 specs.append(spec)
         return specs
@@ -294,6 +298,7 @@ class ProjectDemo:
                     total_investment_yi=s.total_yi,
                     stage=s.stage,
                     is_synthetic=True,
+                    is_leading=s.leading,
                     owner=team if s.chain_pk in team_chains else None,
                     description="演示用合成项目：名称、投资额、日期与月度数据均为虚构。",
                     **{f"planned_{k}_on": v for k, v in s.planned.items()},
@@ -357,34 +362,90 @@ class ProjectDemo:
         self.out.created["MonthlyReport"] += len(rows)
 
     def _batches(self, specs: list[ProjectSpec], ids: dict[str, int]) -> None:
-        batches = (
+        """集中开工 batches, a signing ceremony (one on site, one 屏对屏 online) and a 竣工投产 ceremony, each with
+        the projects whose actual date of that stage falls near the event."""
+        start, signing, completion = (
+            StartBatch.Kind.START,
+            StartBatch.Kind.SIGNING,
+            StartBatch.Kind.COMPLETION,
+        )
+        events = (
             (
                 "2026年西海岸新区第一季度重点项目集中开工",
+                start,
                 date(2026, 3, 18),
                 "370211",
+                "",
+                False,
                 lambda s: s.district == "370211",
+                "started",
+                75,
             ),
-            ("2026年青岛市重点产业链项目集中开工", date(2026, 4, 8), "3702", lambda s: True),
+            (
+                "2026年青岛市重点产业链项目集中开工",
+                start,
+                date(2026, 4, 8),
+                "3702",
+                "",
+                False,
+                lambda s: True,
+                "started",
+                75,
+            ),
+            (
+                "2026年青岛市重点产业链项目集中签约仪式",
+                signing,
+                date(2026, 1, 28),
+                "3702",
+                "青岛国际会议中心",
+                False,
+                lambda s: True,
+                "signed",
+                60,
+            ),
+            (
+                "2026年西海岸新区“屏对屏”云签约活动",
+                signing,
+                date(2026, 6, 16),
+                "370211",
+                "西海岸新区会展中心主会场",
+                True,
+                lambda s: s.district == "370211",
+                "signed",
+                90,
+            ),
+            (
+                "2026年青岛市重点产业链项目竣工投产仪式",
+                completion,
+                date(2026, 9, 26),
+                "3702",
+                "",
+                False,
+                lambda s: True,
+                "completed",
+                90,
+            ),
         )
-        for name, held_on, region, pick in batches:
+        for name, kind, held_on, region, place, online, pick, stage, window in events:
             batch = StartBatch.objects.filter(name=name).first()
             if batch is None:
                 batch = StartBatch.objects.create(
+                    kind=kind,
                     name=name,
                     held_on=held_on,
                     region=self.regions[region],
+                    place=place,
+                    online=online,
                     is_synthetic=True,
-                    note="演示数据：批次与所含项目为虚构。",
+                    note="演示数据：活动与所含项目为虚构。",
                 )
                 self.out.created["StartBatch"] += 1
-            started = [
+            near = [
                 s
                 for s in specs
-                if pick(s)
-                and "started" in s.actual
-                and abs((s.actual["started"] - held_on).days) <= 75
+                if pick(s) and stage in s.actual and abs((s.actual[stage] - held_on).days) <= window
             ]
-            batch.projects.add(*[ids[s.code] for s in started[:30]])
+            batch.projects.add(*[ids[s.code] for s in near[:30]])
 
     def _unit(self, kind: str, name: str) -> OrgUnit | None:
         return OrgUnit.objects.filter(kind=kind, name=name).first()

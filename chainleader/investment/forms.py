@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chainleader.chains.models import Chain, Segment
 from chainleader.core.forms import VersionedModelForm
+from chainleader.projects.attachments import AttachmentField
 from chainleader.projects.filters import home_counties
 from chainleader.projects.forms import DATE, style
 
@@ -55,6 +56,9 @@ class AdvanceForm(forms.Form):
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    attachment = AttachmentField(
+        label=_("evidence file (visit report, letter of intent, agreement)"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

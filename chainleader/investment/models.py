@@ -3,6 +3,8 @@ gap leaves, and leads (招商线索) followed from first contact to a started pr
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainleader.chains.models import MapStatus
+from chainleader.core import files
 from chainleader.core.models import VersionedModel
 from chainleader.core.sorting import SortKeyField
 
@@ -235,6 +238,13 @@ class Lead(VersionedModel):
         return reverse("investment:lead_detail", args=[self.pk])
 
 
+def step_file_path(instance: Any, filename: str) -> str:
+    """Visit reports and signed letters of intent: stored under a random name, served only through the lead."""
+    from chainleader.projects.attachments import ALLOWED
+
+    return files.storage_name("investment/steps", filename, allowed=ALLOWED)
+
+
 class LeadStep(models.Model):
     """One step of a lead: the stage it reached, when, by whom, with the visit or talk notes as evidence."""
 
@@ -244,6 +254,9 @@ class LeadStep(models.Model):
     stage = models.CharField(_("stage"), max_length=10, choices=Lead.Stage.choices)
     on = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to=step_file_path, blank=True, max_length=200
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

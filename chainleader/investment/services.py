@@ -30,6 +30,7 @@ from chainleader.core import services as core_services
 from chainleader.core.exceptions import ServiceError, StaleEdit
 from chainleader.engines.chain_map.placement import LeafIndex
 from chainleader.engines.targets import board_tier, leaf_weights, rank_targets
+from chainleader.projects.attachments import attachment_problem
 from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 from chainleader.projects.models import Project
 from chainleader.projects.services.projects import is_editor, project_create
@@ -328,11 +329,17 @@ def lead_advance(
     to_stage: str,
     on: date | None = None,
     note: str = "",
+    attachment: Any = None,
     expected_version: int | None = None,
 ) -> Lead:
     """Move a lead forward (stages may be skipped: not every lead needs a site visit). Signing creates the
-    project (kind 招商引资, stage 签约) and links it both ways; landing needs the project started."""
+    project (kind 招商引资, stage 签约) and links it both ways; landing needs the project started. The step may
+    carry its evidence as a file (visit report, letter of intent, signed agreement)."""
     _require_writer(actor, lead)
+    if attachment:
+        problem = attachment_problem(attachment)
+        if problem:
+            raise ServiceError(problem, field="attachment")
     locked = _locked(lead, expected_version)
     on = on or timezone.localdate()
     if on > timezone.localdate():
@@ -364,12 +371,15 @@ def lead_advance(
     locked.stage, locked.stage_on = to_stage, on
     locked.version += 1
     locked.save()
-    LeadStep.objects.create(lead=locked, stage=to_stage, on=on, note=note, actor=_user(actor))
+    step = LeadStep(lead=locked, stage=to_stage, on=on, note=note, actor=_user(actor))
+    if attachment:
+        step.attachment = attachment
+    step.save()
     audit.record(
         actor=actor,
         event_type="lead_advance",
         obj=locked,
-        detail={"from": before, "to": to_stage, "on": on.isoformat()},
+        detail={"from": before, "to": to_stage, "on": on.isoformat(), "file": bool(attachment)},
     )
     return locked
 

@@ -7,15 +7,13 @@ first find the owning record in the user's scope (never by a public media URL).
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chainleader.core import files
 from chainleader.core.files import download, file_problem
 
 __all__ = ["ALLOWED", "AttachmentField", "attachment_problem", "download", "storage_name"]
@@ -26,10 +24,7 @@ ALLOWED = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".pptx")
 
 def storage_name(folder: str, filename: str) -> str:
     """projects/<folder>/<yyyy>/<mm>/<random>.<ext>: no user-chosen path or name reaches the disk."""
-    ext = Path(filename).suffix.lower()
-    ext = ext if ext in ALLOWED else ""
-    now = timezone.now()
-    return f"projects/{folder}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}{ext}"
+    return files.storage_name(f"projects/{folder}", filename, allowed=ALLOWED)
 
 
 def attachment_problem(upload: Any) -> str | None:

@@ -97,9 +97,12 @@ def brief_data(
         )
     )
     chain_count = 1 if chain is not None else Chain.objects.for_user(user).count()
-    big_signed = projects.filter(
-        signed_on__year=today.year, total_investment_yi__gte=BAND_BIG_YI
-    ).count()
+    # 20亿元以上项目或行业引领性项目: one project counts once.
+    big_signed = (
+        projects.filter(signed_on__year=today.year)
+        .filter(Q(total_investment_yi__gte=BAND_BIG_YI) | Q(is_leading=True))
+        .count()
+    )
     headline = {
         **totals,
         "planned_period_yi": period["planned"],
@@ -194,7 +197,9 @@ def chain_rows(
             total_yi=Coalesce(Sum("total_investment_yi"), selectors.ZERO),
             lagging=Count("pk", filter=Q(is_lagging=True)),
             big_signed=Count(
-                "pk", filter=Q(signed_on__year=today.year, total_investment_yi__gte=BAND_BIG_YI)
+                "pk",
+                filter=Q(signed_on__year=today.year)
+                & (Q(total_investment_yi__gte=BAND_BIG_YI) | Q(is_leading=True)),
             ),
         )
     }
@@ -261,8 +266,8 @@ def next_steps(data: BriefData, projects: Any, end: date) -> list[str]:
     if missing > 0:
         steps.append(
             _(
-                "Sign %(n)s more projects of at least 2 billion yuan this year to reach the target of "
-                "%(target)s."
+                "Sign %(n)s more projects of at least 2 billion yuan (or industry-leading) this year to "
+                "reach the target of %(target)s."
             )
             % {"n": missing, "target": data.headline["big_target"]}
         )
@@ -357,7 +362,9 @@ def render_docx(data: BriefData) -> bytes:
             [_("Completion rate in the period"), rate],
             [_("Completed investment this year (100 million yuan)"), yi(h["completed_year_yi"])],
             [
-                _("Projects of 2 billion yuan or more signed this year / target"),
+                _(
+                    "Projects of 2 billion yuan or more, or industry-leading, signed this year / target"
+                ),
                 f"{h['big_signed']} / {h['big_target']}",
             ],
             [_("Lagging projects"), h["lagging"]],
@@ -491,7 +498,7 @@ def render_docx(data: BriefData) -> bytes:
                 _("Completed in the period"),
                 _("Lagging"),
                 _("Open problems"),
-                _("Signed ≥ 2 billion yuan / target"),
+                _("Signed ≥ 2 billion yuan or leading / target"),
             ],
             [
                 [

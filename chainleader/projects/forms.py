@@ -64,6 +64,7 @@ class ProjectForm(VersionedModelForm):
             "investor",
             "kind",
             "total_investment_yi",
+            "is_leading",
             "owner",
             "signed_on",
             *(f"planned_{s}_on" for s in STAGE_ORDER),

@@ -91,6 +91,14 @@ PROJECT_COLUMNS = [
             str, _("New projects only; afterwards the stage moves through the stage workflow.")
         ),
     ),
+    ExcelColumn(
+        "行业引领性",
+        "is_leading",
+        kind="bool",
+        help=cast(
+            str, _("是 for an industry-leading project (counts toward the two a year); empty = 否.")
+        ),
+    ),
     ExcelColumn("签约日期", "signed_on", kind="date", aliases=("签约时间",)),
     *(ExcelColumn(header, field, kind="date") for field, header in PLANNED_HEADERS.items()),
     ExcelColumn("项目说明", "description", max_length=2000),
@@ -106,6 +114,7 @@ PROJECT_EXAMPLES = [
         "新建",
         25.5,
         "签约",
+        "否",
         "2026-03-01",
         "2026-03-01",
         "2026-05-01",

@@ -135,6 +135,15 @@ class Project(VersionedModel):
     producing_on = models.DateField(_("in production since"), null=True, blank=True)
     counted_on = models.DateField(_("counted in statistics on"), null=True, blank=True)
 
+    is_leading = models.BooleanField(
+        _("industry-leading project (行业引领性)"),
+        default=False,
+        help_text=_(
+            "Counts toward the chain's two big projects a year even below 2 billion yuan "
+            "(a leading firm's headquarters, a key technology)."
+        ),
+    )
+
     # Written by the daily lagging check (services.projects_mark_lagging), read by pages, API and briefs.
     is_lagging = models.BooleanField(_("lagging"), default=False, db_index=True)
     lagging_reason = models.TextField(_("why lagging"), blank=True)

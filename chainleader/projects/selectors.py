@@ -171,28 +171,84 @@ def summary_by(qs: QuerySet, group: str, year: int) -> list[dict[str, Any]]:
 
 @dataclass
 class ChainKpi:
+    """A chain's count toward 各产业链每年引进20亿元以上项目或行业引领性项目不少于2个: projects signed in the year
+    that are ≥ 20亿 or flagged industry-leading (one project counts once)."""
+
     chain: Chain
     big_signed: int
+    leading_signed: int = 0
+    counted: int = 0
     target: int = BIG_PROJECTS_TARGET_PER_CHAIN
 
     @property
     def met(self) -> bool:
-        return self.big_signed >= self.target
+        return self.counted >= self.target
 
 
 def chain_kpis(user: Any, year: int, chains: QuerySet | None = None) -> list[ChainKpi]:
-    """Per chain in scope: projects of ≥ 20亿 signed this year against the target of 2 (DOMAIN.md)."""
+    """Per chain in scope: projects signed this year of ≥ 20亿 or industry-leading, against the target of 2."""
     signed = (
         Project.objects.for_user(user)
-        .filter(chain=OuterRef("pk"), signed_on__year=year, total_investment_yi__gte=BAND_BIG_YI)
+        .filter(chain=OuterRef("pk"), signed_on__year=year)
+        .filter(Q(total_investment_yi__gte=BAND_BIG_YI) | Q(is_leading=True))
         .order_by()
         .values("chain")
-        .annotate(n=Count("pk"))
-        .values("n")
     )
+
+    def count(where: Q) -> Coalesce:
+        sub = signed.filter(where).annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
+
     qs = (chains if chains is not None else Chain.objects.for_user(user)).select_related("region")
-    qs = qs.annotate(big_signed=Coalesce(Subquery(signed, output_field=IntegerField()), 0))
-    return [ChainKpi(chain=c, big_signed=c.big_signed) for c in qs]
+    qs = qs.annotate(
+        big_signed=count(Q(total_investment_yi__gte=BAND_BIG_YI)),
+        leading_signed=count(Q(is_leading=True)),
+        counted=count(Q()),
+    )
+    return [
+        ChainKpi(
+            chain=c, big_signed=c.big_signed, leading_signed=c.leading_signed, counted=c.counted
+        )
+        for c in qs
+    ]
+
+
+# --------------------------------------------------------------------------------------------- events
+
+
+def event_totals(user: Any, projects: QuerySet, year: int) -> list[dict[str, Any]]:
+    """Per kind of event (集中开工, 签约仪式, 竣工投产) held in the year: events, projects and their investment,
+    counted over `projects` (the page's scoped set: a chain's, a district's, the city's). An event none of
+    whose projects is in the set does not count; a project at two events of a kind counts at each."""
+    through = StartBatch.projects.through.objects.filter(
+        startbatch__in=StartBatch.objects.for_user(user).filter(held_on__year=year),
+        project__in=projects,
+    )
+    rows = {
+        r["startbatch__kind"]: r
+        for r in through.order_by()
+        .values("startbatch__kind")
+        .annotate(
+            events=Count("startbatch", distinct=True),
+            projects=Count("project"),
+            online=Count("startbatch", distinct=True, filter=Q(startbatch__online=True)),
+            total_yi=Coalesce(Sum("project__total_investment_yi"), ZERO),
+        )
+    }
+    out = []
+    for kind, label in StartBatch.Kind.choices:
+        r = rows.get(kind, {})
+        out.append(
+            {
+                "kind": kind,
+                "label": label,
+                "events": r.get("events", 0),
+                "projects": r.get("projects", 0),
+                "online": r.get("online", 0),
+                "total_yi": r.get("total_yi", Decimal("0")),
+            }
+        )
+    return out
 
 
 # --------------------------------------------------------------------------------------------- map

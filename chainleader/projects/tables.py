@@ -38,6 +38,7 @@ PROJECT_EXPORT_COLUMNS = [
     import_column(PROJECT_IMPORT_COLUMNS, "investor"),
     import_column(PROJECT_IMPORT_COLUMNS, "kind"),
     import_column(PROJECT_IMPORT_COLUMNS, "total_investment_yi"),
+    import_column(PROJECT_IMPORT_COLUMNS, "is_leading"),
     import_column(PROJECT_IMPORT_COLUMNS, "stage"),
     *(import_column(PROJECT_IMPORT_COLUMNS, field) for field in PLANNED_HEADERS),
     import_column(PROJECT_IMPORT_COLUMNS, "signed_on"),

@@ -64,7 +64,16 @@ def test_lagging_projects_carry_their_reasons_and_problems_are_in_every_state(de
     assert {k for k, _l in WorkItem.Kind.choices} == set(
         WorkItem.objects.values_list("kind", flat=True)
     )
-    assert StartBatch.objects.filter(region__code="370211").get().projects.count() >= 5
+    # every kind of event, each with its projects: 集中开工, 签约仪式 (on site and 屏对屏), 竣工投产
+    for kind in ("start", "signing", "completion"):
+        for event in StartBatch.objects.filter(kind=kind):
+            assert event.projects.count() >= 3, event.name
+    assert (
+        StartBatch.objects.filter(kind="start", region__code="370211").get().projects.count() >= 5
+    )
+    assert StartBatch.objects.filter(kind="signing", online=True).exists()
+    leading = Project.objects.filter(is_leading=True)
+    assert leading.exists() and leading.filter(total_investment_yi__lt=20).exists()
     assert (
         MonthlyReport.objects.filter(month__year=2025).exists()
         and MonthlyReport.objects.filter(month__year=2026).exists()

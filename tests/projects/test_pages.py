@@ -231,7 +231,8 @@ def test_the_project_export_holds_every_planned_and_actual_date(client, office_u
         io.BytesIO(client.get(reverse("projects:project_list"), {"export": "xlsx"}).content)
     ).active
     headers = [c.value for c in ws[1]]
-    assert len(headers) == 10 + 14 + 3  # and the description (项目说明), which the import takes too
+    # and the description (项目说明) and 行业引领性, which the import takes too
+    assert len(headers) == 10 + 14 + 4
     row = dict(zip(headers, [c.value for c in ws[2]], strict=True))
     assert row[str(Project._meta.get_field("planned_started_on").verbose_name)].date() == date(
         2026, 5, 1

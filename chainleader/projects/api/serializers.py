@@ -56,6 +56,7 @@ class ProjectSerializer(VersionedModelSerializer):
             "investor",
             "kind",
             "total_investment_yi",
+            "is_leading",
             "stage",
             "description",
             "signed_on",

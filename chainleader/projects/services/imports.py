@@ -173,6 +173,7 @@ def project_import(
             "investor_id": investor,
             "kind": v["kind"],
             "total_investment_yi": total,
+            "is_leading": bool(v.get("is_leading")),
             "signed_on": v.get("signed_on"),
             "description": v.get("description") or "",
             **{f: v.get(f) for f in PLANNED_HEADERS},

@@ -55,6 +55,8 @@ def page_context(
         )[:20],
         "chart": selectors.monthly_chart_option(series),
         "worklists": worklist_status(user, **worklists),
+        "events": selectors.event_totals(user, projects, today.year),
+        "event_year": today.year,
         "today": today,
     }
 

@@ -249,7 +249,13 @@ class ProjectSummaryView(LoginRequiredMixin, View):
         return render(
             request,
             "projects/project_summary.html",
-            {"totals": selectors.totals(qs, year), "groups": groups, "year": year},
+            {
+                "totals": selectors.totals(qs, year),
+                "groups": groups,
+                "year": year,
+                "events": selectors.event_totals(request.user, qs, year),
+                "event_year": year,
+            },
         )
 
 
