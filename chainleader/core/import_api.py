@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -114,9 +113,7 @@ class ImportView(APIView):
         view = IMPORT_VIEWS.get(kind)
         if view is None:
             raise NotFound(_("No import of this kind."))
-        if getattr(request.user, "role", "") not in getattr(
-            settings, "CHAINLEADER_EDITOR_ROLES", ()
-        ):
+        if not view.may_import(request.user):
             raise PermissionDenied(_("Your role may not import."))
         form = ImportUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
@@ -80,6 +81,12 @@ class ObjectImportView(ScopedMixin, View):
     @classmethod
     def service(cls) -> Any:
         return cls.import_service
+
+    @classmethod
+    def may_import(cls, user: Any) -> bool:
+        """Whether ``user``'s role may use this import, on the page and through the API (default: the editor
+        roles; an import whose service checks each row may allow more)."""
+        return getattr(user, "role", "") in getattr(settings, "CHAINLEADER_EDITOR_ROLES", ())
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:

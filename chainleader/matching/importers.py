@@ -3,6 +3,8 @@
 A row with a number (需求编号 / 供给编号) updates that listing, a row without one publishes a new one; an exported
 list imports back as the same listings (0 new, N unchanged). The rules of a listing are the publishing service's
 (``services._listing_data``); a file with any bad row writes nothing, every error listed with its row and column.
+Editors import for the firms in their scope; a firm account imports its own listings only (empty firm columns
+mean its own firm; another firm, or the number of another firm's listing, is an error on that row).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from chainleader.core.exceptions import ServiceError
 from chainleader.core.imports import ImportPlan, ImportRun, RowChange, only_present, write_plan
 from chainleader.enterprises.models import Enterprise
 from chainleader.projects.exceptions import WorkflowForbidden
-from chainleader.projects.services.projects import is_editor
 
 from . import services
 from .models import Need, Offer
@@ -37,7 +38,11 @@ def _common(number_header: str, number_help: Any) -> list[ExcelColumn]:
             max_length=18,
             normalize="code",
             help=cast(
-                str, gettext_lazy("The firm's credit code; or leave it empty and give the name.")
+                str,
+                gettext_lazy(
+                    "The firm's credit code; or leave it empty and give the name. "
+                    "A firm account leaves both empty for its own listings."
+                ),
             ),
         ),
         ExcelColumn(
@@ -140,8 +145,12 @@ def _listing_import(
     sheet: str,
     run: ImportRun | None,
 ) -> ImportPlan:
-    if not is_editor(actor):
+    if not services.may_import(actor):
         raise WorkflowForbidden(_("Your role may not import needs or offers."))
+    own = services._own_firm(actor)  # a firm account: empty firm columns mean its own firm
+    own_firm = (
+        Enterprise.objects.for_user(actor).filter(pk=own).first() if own is not None else None
+    )
     errors = RowErrors(sheet)
     number_header = columns[0].header
     headers = _headers(columns)
@@ -162,6 +171,8 @@ def _listing_import(
         "segment_id": {},
     }
     display["enterprise_id"].update({f.pk: f.name for f in by_uscc.values()})
+    if own_firm is not None:
+        display["enterprise_id"][own_firm.pk] = own_firm.name
     seen: dict[int, int] = {}
     plan = ImportPlan()
     creates: list[Any] = []
@@ -216,6 +227,8 @@ def _listing_import(
                 )
                 continue
             firm = found[0]
+        elif own_firm is not None:
+            firm = own_firm
         else:
             errors.add(row.row, "企业名称", "", _("Name the enterprise."))
             continue
@@ -268,6 +281,9 @@ def _listing_import(
         }
         try:
             checked = services._listing_data(data, actor)
+        except WorkflowForbidden as exc:  # another firm than the firm account's own
+            errors.add(row.row, "企业名称", name or uscc, exc.message)
+            continue
         except ServiceError as exc:
             errors.add(row.row, _FIELD_HEADERS.get(exc.field or "", "产品"), "", exc.message)
             continue

@@ -57,6 +57,12 @@ def _may_publish(actor: Any, enterprise_id: int) -> bool:
     return is_editor(actor)
 
 
+def may_import(actor: Any) -> bool:
+    """Excel imports of needs and offers: editors (for the firms in their scope) and a firm account linked
+    to its firm (for itself only; the import checks each row)."""
+    return is_editor(actor) or _own_firm(actor) is not None
+
+
 def _listing_data(data: dict[str, Any], actor: Any) -> dict[str, Any]:
     enterprise = data.get("enterprise")
     if enterprise is None:
@@ -171,6 +177,22 @@ def match_run(*, actor: Any, need_ids: list[int] | None = None, k: int = TOP_K) 
         },
     )
     return len(new)
+
+
+def match_run_enqueue(*, actor: Any) -> int:
+    """The full matching run as a background job: create its Job (progress page) and queue the task once the
+    caller's transaction commits; returns the job id. The role is checked here, before anything is queued."""
+    from chainleader.core.jobs import job_create
+
+    from . import tasks
+
+    if not is_editor(actor):
+        raise WorkflowForbidden(_("Your role may not run the matching."))
+    with transaction.atomic():
+        job = job_create(kind="match_run", actor=actor)
+        actor_id = getattr(actor, "pk", None)
+        transaction.on_commit(lambda: tasks.match_run_task.enqueue(actor_id, job.pk))
+    return job.pk
 
 
 def _may_answer(actor: Any, match: Match) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any, cast
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -86,11 +87,19 @@ class _ListingListView(ObjectListView):
 
     @property
     def import_url_name(self) -> str:  # type: ignore[override]
-        # Imports are the editors' (ObjectImportView): a firm account gets no button it may not use.
-        return f"matching:{self.tab}_import" if is_editor(self.request.user) else ""
+        # Editors import for the firms in scope, a firm account its own listings (NeedImportView).
+        return (
+            f"matching:{self.tab}_import"
+            if _ListingImportView.may_import(self.request.user)
+            else ""
+        )
 
     def extra_context_data(self) -> dict[str, Any]:
-        return {"tab": self.tab, "may_run": is_editor(self.request.user)}
+        return {
+            "tab": self.tab,
+            "may_run": is_editor(self.request.user),
+            "job_id": _job_id(self.request),
+        }
 
 
 class NeedListView(_ListingListView):
@@ -129,7 +138,11 @@ class MatchListView(ObjectListView):
     default_sort = "-score"
 
     def extra_context_data(self) -> dict[str, Any]:
-        return {"tab": "match", "may_run": is_editor(self.request.user)}
+        return {
+            "tab": "match",
+            "may_run": is_editor(self.request.user),
+            "job_id": _job_id(self.request),
+        }
 
 
 class _ListingDetailView(ObjectDetailView):
@@ -240,18 +253,40 @@ class OfferHistoryView(ObjectHistoryView):
     model = Offer
 
 
-class NeedImportView(ObjectImportView):
+class _ListingImportView(ObjectImportView):
+    """Editors import listings for the firms in scope; a firm account its own (the service checks each row)."""
+
+    listing_examples: list[list[Any]] = []
+
+    @classmethod
+    def may_import(cls, user: Any) -> bool:
+        # A firm account without its firm (no org unit linked to an enterprise) has nothing to import for.
+        return may_publish(user) and services.may_import(user)
+
+    def can_edit(self) -> bool:
+        return self.may_import(self.request.user)
+
+    @property
+    def examples(self) -> list[list[Any]]:  # type: ignore[override]
+        # A firm account's example leaves the firm columns empty: the row is its own.
+        rows = self.listing_examples
+        if services._own_firm(self.request.user) is None:
+            return rows
+        return [["", "", "", *row[3:]] for row in rows]
+
+
+class NeedImportView(_ListingImportView):
     model = Need
     columns = importers.NEED_COLUMNS
-    examples = importers.NEED_EXAMPLES
+    listing_examples = importers.NEED_EXAMPLES
     import_service = importers.need_import
     list_url_name = "matching:need_list"
 
 
-class OfferImportView(ObjectImportView):
+class OfferImportView(_ListingImportView):
     model = Offer
     columns = importers.OFFER_COLUMNS
-    examples = importers.OFFER_EXAMPLES
+    listing_examples = importers.OFFER_EXAMPLES
     import_service = importers.offer_import
     list_url_name = "matching:offer_list"
 
@@ -329,27 +364,49 @@ class MatchClosedView(MatchStepView):
 
 
 class MatchRunView(LoginRequiredMixin, View):
-    """运行匹配: the office (or an editor) matches the open needs in scope against the open offers."""
+    """运行匹配: the office (or an editor) matches the open needs in scope against the open offers.
+
+    The full run is a background job: the page it came from shows its progress bar (``?job=``). One need
+    (``need``) is matched at once, in the request."""
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if not is_editor(request.user):
             raise PermissionDenied
         need = request.POST.get("need", "")
-        need_ids = [int(need)] if need.isdigit() else None
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("matching:match_list")
+        if not need.isdigit():
+            try:
+                job = services.match_run_enqueue(actor=request.user)
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+                return HttpResponseRedirect(target)
+            return HttpResponseRedirect(_with_job(target, job))
         try:
-            new = services.match_run(actor=request.user, need_ids=need_ids)
+            new = services.match_run(actor=request.user, need_ids=[int(need)])
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(
                 request, _("Matching done: %(new)s new matches pushed.") % {"new": new}
             )
-        target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            target = reverse("matching:match_list")
         return HttpResponseRedirect(target)
+
+
+def _job_id(request: HttpRequest) -> int | None:
+    """The background job whose progress a list page shows (``?job=``; the progress view checks its owner)."""
+    raw = request.GET.get("job", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _with_job(url: str, job: int) -> str:
+    """``url`` with its ``job`` query parameter set to ``job`` (any other parameter kept)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "job"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("job", str(job))])))
 
 
 class SummaryView(LoginRequiredMixin, TemplateView):
