@@ -2,8 +2,9 @@
 platform's database round trip.
 
 Speed goal 1: 1,000,000 firm-years through ``mu_yield.evaluate`` in at most 0.5 s, at least 50× faster
-than ``evaluate_rows_python`` (timed on a 50,000-row subsample and scaled linearly: a full run of
-the pure-Python scorer holds a million dicts and takes several seconds per repeat). Both are timed
+than ``evaluate_rows_python``, the test oracle in ``tests/engines/mu_oracle.py`` (timed on a 50,000-row
+subsample and scaled linearly: a full run of the pure-Python scorer holds a million dicts and takes several
+seconds per repeat). Both are timed
 as timeit does (best of 3, garbage collector off). The engine gets the columns a selector would
 build: float arrays and NumPy str arrays. This part imports no Django.
 
@@ -30,7 +31,11 @@ from typing import Any
 
 import numpy as np
 
-from chainleader.engines import mu_yield
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from chainleader.engines import mu_yield  # noqa: E402
+from tests.engines.mu_oracle import evaluate_rows_python  # noqa: E402
 
 N_FIRM_YEARS = 1_000_000
 N_BASELINE = 50_000
@@ -126,7 +131,7 @@ def main() -> None:
 
     # The two scorers must agree on the subsample before either is timed.
     engine_rows = mu_yield.evaluate(sample_columns, scheme).to_rows()
-    python_rows = mu_yield.evaluate_rows_python(sample_rows, scheme)
+    python_rows = evaluate_rows_python(sample_rows, scheme)
     mismatches = sum(
         not same(e[k], p[k]) for e, p in zip(engine_rows, python_rows, strict=True) for k in e
     )
@@ -136,7 +141,7 @@ def main() -> None:
 
     mu_yield.evaluate(sample_columns, scheme)  # warm-up (imports, first-touch allocations)
     engine_s = best_of(REPEATS, lambda: mu_yield.evaluate(columns, scheme))
-    baseline_sample_s = best_of(REPEATS, lambda: mu_yield.evaluate_rows_python(sample_rows, scheme))
+    baseline_sample_s = best_of(REPEATS, lambda: evaluate_rows_python(sample_rows, scheme))
     baseline_s = baseline_sample_s * N_FIRM_YEARS / N_BASELINE
 
     ratio = baseline_s / engine_s
@@ -167,8 +172,6 @@ YEAR = 2024
 
 def django_setup() -> Path:
     """A throw-away SQLite file with the production pragmas (WAL, synchronous=NORMAL), migrated."""
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
     db = Path(tempfile.mkdtemp(prefix="chainleader-bench-")) / "bench.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "chainleader.settings.dev"
@@ -267,7 +270,7 @@ def naive_round_trip(office: Any, scheme_version: Any, limit: int) -> float:
             value = getattr(f, name)
             row[name] = None if value is None else float(value)
         rows.append(row)
-    scored = mu_yield.evaluate_rows_python(rows, scheme)
+    scored = evaluate_rows_python(rows, scheme)
     for f, given, r in zip(figures, rows, scored, strict=True):
         EvaluationResult.objects.create(
             run=run,

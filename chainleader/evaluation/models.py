@@ -1,6 +1,6 @@
 """亩产效益评价 in the platform: scheme versions, yearly runs, per-firm results, appeals, class measures.
 
-A run scores one year's YearFigure rows with one SchemeVersion (chainleader/engines/mu_yield.py does the
+A run scores one year's YearFigure rows with one SchemeVersion (chainleader/engines/mu_yield/ does the
 arithmetic); results keep the figures they were computed from. The workflow (draft → reviewing →
 published; appeal submitted → district_checked → decided) lives in services.py, never in save().
 """

@@ -25,8 +25,8 @@ from chainleader.engines.mu_yield import (
     Scheme,
     default_scheme,
     evaluate,
-    evaluate_rows_python,
 )
+from tests.engines.mu_oracle import evaluate_rows_python
 
 NAN = math.nan
 
