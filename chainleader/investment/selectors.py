@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chainleader.chainmap.models import ChainMap
 from chainleader.chains.models import Chain, MapStatus
+from chainleader.engines.targets import WEIGHTS
 
-from .models import Lead, LeafOpportunity
+from .models import Lead, LeafOpportunity, Target
 
 STRATEGIES = ("low_hanging", "balanced", "long_jump")
 
@@ -137,6 +140,94 @@ def opportunity_chart(
         ),
         "yAxis": charts.value_axis(_("complexity (percentile)"), min=0, max=100),
         "series": series,
+    }
+
+
+# ------------------------------------------------------------------------------- published catalogue
+
+CATALOGUE_TOP = 10  # firms per segment in the published catalogue
+CATALOGUE_PRODUCTS = 8  # products named per segment
+
+
+def _split_products(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[、,，;；\n]+", text or "") if p.strip()]
+
+
+def catalogue_data(user: Any, chain: Chain, top: int = CATALOGUE_TOP) -> dict[str, Any]:
+    """投资导向目录: the chain's gap segments in the target list's order (卡脖子, 缺失, 薄弱, then the tree's
+    order), each with its products, its opportunity figures and its best `top` target firms, as plain data for
+    catalogue.py. A published list: the Target rows and the opportunity figures only, no local firm's figures."""
+    targets = Target.objects.for_user(user).filter(chain=chain)
+    totals = dict(
+        targets.order_by()
+        .values("segment_id")
+        .annotate(n=Count("pk"))
+        .values_list("segment_id", "n")
+    )
+    derived = targets.aggregate(at=Max("derived_at"))["at"]
+    rows = (
+        targets.filter(rank__lte=top)
+        .select_related("segment", "company")
+        .order_by("priority", "segment__order", "segment_id", "rank")
+    )
+    # The page's own figures (complexity as a percentile among all leaves), so the two never disagree.
+    figures = {p["id"]: p for p in opportunity_points(user, chain)} if totals else {}
+    segments: dict[int, dict[str, Any]] = {}
+    firms: set[int] = set()
+    for t in rows:
+        seg = segments.get(t.segment_id)
+        if seg is None:
+            point = figures.get(t.segment_id)
+            seg = segments[t.segment_id] = {
+                "id": t.segment_id,
+                "name": t.segment.name,
+                "position": str(t.segment.get_position_display()),
+                "status": t.status,
+                "status_label": str(MapStatus(t.status).label)
+                if t.status in MapStatus.values
+                else "—",
+                "key_products": _split_products(t.segment.key_products),
+                "opportunity": None
+                if point is None
+                else {"distance": point["distance"], "complexity": point["complexity"]},
+                "total": totals.get(t.segment_id, 0),
+                "targets": [],
+            }
+        if len(seg["targets"]) >= top:
+            continue
+        firms.add(t.company_id)
+        seg["targets"].append(
+            {
+                "rank": t.rank,
+                "firm": t.company.name,
+                "fullname": t.company.fullname,
+                "ticker": t.company.ticker,
+                "board": t.board,
+                "products": t.products,
+                "score": round(t.score, 3),
+                "reason": t.reason,
+            }
+        )
+    for seg in segments.values():
+        # The segment's curated products; without them, what its listed firms make there.
+        products = list(seg.pop("key_products"))
+        if not products:
+            for target in seg["targets"]:
+                for product in _split_products(target["products"]):
+                    if product not in products:
+                        products.append(product)
+        seg["products"] = products[:CATALOGUE_PRODUCTS]
+    place = ""
+    if chain.level == Chain.Level.DISTRICT and chain.region_id:
+        place = chain.region.alias or chain.region.name
+    return {
+        "chain": f"{place}{chain.name}",
+        "date": timezone.localdate(),
+        "derived_on": timezone.localtime(derived).date() if derived else None,
+        "top": top,
+        "weights": dict(WEIGHTS),
+        "segments": list(segments.values()),
+        "firms": len(firms),
     }
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("rank/", views.TargetsDeriveView.as_view(), name="targets_derive"),
     path("targets/<int:pk>/lead/", views.TargetLeadView.as_view(), name="target_lead"),
     path("chains/<int:pk>/opportunity/", views.OpportunityView.as_view(), name="opportunity"),
+    path("chains/<int:pk>/catalogue/", views.CatalogueView.as_view(), name="catalogue"),
     path("leads/", views.LeadListView.as_view(), name="lead_list"),
     path("promises/", views.PromiseCheckView.as_view(), name="promises"),
     path("leads/add/", views.LeadEditView.as_view(), name="lead_add"),

@@ -29,11 +29,13 @@ from chainleader.core.views import (
 from chainleader.projects.exceptions import WorkflowForbidden
 from chainleader.projects.services.projects import is_editor
 
-from . import selectors, services
+from . import catalogue, selectors, services
 from .filters import LeadFilter, TargetFilter
 from .forms import AdvanceForm, CloseForm, LeadForm
 from .models import Lead, LeadStep, Target
 from .tables import LEAD_COLUMNS, TARGET_COLUMNS, TARGET_EXPORT_COLUMNS
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class TargetListView(ObjectListView):
@@ -91,6 +93,39 @@ class OpportunityView(ObjectDetailView):
             ],
             "leads": selectors.lead_counts(self.request.user, self.object),
         }
+
+
+class CatalogueView(ScopedMixin, View):
+    """投资导向目录: a chain's published catalogue of gap segments and target firms, Word (default) or Excel.
+
+    A handout for fairs and the chain leader, so any role that sees the chain may download it; it holds the
+    target list's public figures only."""
+
+    model = Chain
+    max_top = 50
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        chain = get_object_or_404(Chain.objects.for_user(request.user), pk=pk)
+        fmt = "xlsx" if request.GET.get("format") == "xlsx" else "docx"
+        raw = request.GET.get("top", "")
+        top = min(max(int(raw), 1), self.max_top) if raw.isdigit() else selectors.CATALOGUE_TOP
+        data = selectors.catalogue_data(request.user, chain, top=top)
+        content = catalogue.render_xlsx(data) if fmt == "xlsx" else catalogue.render_docx(data)
+        audit.record(
+            actor=request.user,
+            event_type="export",
+            obj=chain,
+            detail={
+                "view": "investment catalogue",
+                "format": fmt,
+                "rows": sum(len(s["targets"]) for s in data["segments"]),
+                "top": top,
+            },
+        )
+        response = excel.xlsx_response(content, catalogue.filename(data, fmt))
+        if fmt == "docx":  # the same safe download headers, a Word body
+            response["Content-Type"] = DOCX_CONTENT_TYPE
+        return response
 
 
 class LeadListView(ObjectListView):
