@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from chainleader.chainmap import importer
 from chainleader.chainmap.importer import graph_import, normalise_product_name
+from chainleader.chainmap.importer import write as importer_write
 from chainleader.chainmap.models import (
     CompanyProduct,
     GraphCompany,
@@ -279,7 +279,7 @@ def test_a_failure_while_writing_rolls_everything_back(graph_dir, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer, "_write_upstream", boom)
+    monkeypatch.setattr(importer_write, "_write_upstream", boom)
     with pytest.raises(RuntimeError):
         graph_import(path=graph_dir)
 
