@@ -2,7 +2,7 @@
 and the generic scoped viewsets, serializers and related fields every app's api/ is declared on.
 
 - ScopedModelViewSet: the queryset is always Model.objects.for_user(request.user) (AC1: out of scope is 404);
-  writes only for settings.CHAINLEADER_EDITOR_ROLES (others 403); create/update/delete go through services;
+  writes only for the editor roles (core.policy.is_editor; others 403); create/update/delete go through services;
   updates need the version the client read, in the body or as If-Match (RL1: stale is 409, or 412 with If-Match).
 - ScopedPrimaryKeyRelatedField / ScopedSlugRelatedField: related choices come from for_user() of the
   request's user, so nobody can attach a record to one they cannot see (STYLE.md 3.3, SECURITY.md AC4).
@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Prefetch
@@ -24,17 +23,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.fields import get_attribute
 from rest_framework.filters import SearchFilter
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from . import services
 from .exceptions import StaleEdit
+from .policy import is_editor
 
 # --- Optimistic locking over HTTP (SECURITY.md RL1, RFC 9110 If-Match / RFC 6585 428) -------------------
 
@@ -79,35 +80,19 @@ def etag_for(version: Any) -> str | None:
 # --- Permissions -------------------------------------------------------------------------------------
 
 
-def is_editor(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", "") in getattr(
-        settings, "CHAINLEADER_EDITOR_ROLES", ()
-    )
-
-
 class IsEditorOrReadOnly(permissions.BasePermission):
-    """Reads for every signed-in user (within scope); writes only for the editor roles (others 403)."""
+    """Reads for every signed-in user (within scope); writes for the roles may_write() names (the editor
+    roles, core.policy.is_editor; a subclass may name another rule of accounts.policy), others 403."""
 
     message = gettext_lazy("Your role may not change records.")
+
+    def may_write(self, user: Any) -> bool:
+        return is_editor(user)
 
     def has_permission(self, request: Any, view: Any) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        return request.method in permissions.SAFE_METHODS or is_editor(request.user)
-
-
-class IsEditorFirmOrReadOnly(IsEditorOrReadOnly):
-    """As IsEditorOrReadOnly, and a firm account may write too (its own needs, offers, answers: the service
-    decides which records); the administrators and readers get 403."""
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        if super().has_permission(request, view):
-            return True
-        return bool(
-            request.user
-            and request.user.is_authenticated
-            and getattr(request.user, "role", "") == "enterprise"
-        )
+        return request.method in permissions.SAFE_METHODS or self.may_write(request.user)
 
 
 # --- Scoped related fields ---------------------------------------------------------------------------
@@ -302,6 +287,25 @@ class ScopedSchemaMixin:
         return responses
 
 
+class WorkflowErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# The responses of a workflow step (an @action that calls a service), for its @extend_schema: core.drf maps a
+# WorkflowForbidden to 403 and a WorkflowConflict or StaleEdit to 409.
+WORKFLOW_ERRORS = {
+    400: OpenApiResponse(WorkflowErrorSerializer, description="Invalid data."),
+    403: OpenApiResponse(WorkflowErrorSerializer, description="Your role may not take this step."),
+    404: OpenApiResponse(
+        WorkflowErrorSerializer, description="Not found, or outside your data scope."
+    ),
+    409: OpenApiResponse(
+        WorkflowErrorSerializer,
+        description="The record's state does not allow this step, or stale version.",
+    ),
+}
+
+
 # --- Viewsets ----------------------------------------------------------------------------------------
 
 
@@ -351,6 +355,19 @@ class ScopedViewSetMixin:
             )
         return qs
 
+    def reload(self, obj: models.Model) -> models.Model:
+        """The written record as the user's scoped queryset shows it (annotations, scoped relations)."""
+        return self.get_queryset().filter(pk=obj.pk).first() or obj
+
+    def step(self, request: Any, serializer_class: Any, run: Any) -> Response:
+        """A workflow step: validate the step's body, run the service on the object (found in the user's
+        scope, else 404), answer with the object as it is now. The service's refusals are core.drf's 403/409."""
+        obj = self.get_object()  # type: ignore[attr-defined]
+        body = serializer_class(data=request.data, context=self.get_serializer_context())  # type: ignore[attr-defined]
+        body.is_valid(raise_exception=True)
+        result = run(obj, body.validated_data)
+        return Response(self.get_serializer(self.reload(result)).data)  # type: ignore[attr-defined]
+
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -363,6 +380,7 @@ class ScopedWriteMixin:
 
     queryset: Any
     request: Any
+    reload: Any  # ScopedViewSetMixin.reload
     permission_classes: ClassVar[list[Any]] = [permissions.IsAuthenticated, IsEditorOrReadOnly]
     http_method_names: ClassVar[list[str]] = [*WRITE_METHODS, "get", "head", "options"]
 
@@ -434,10 +452,6 @@ class ScopedWriteMixin:
         if body is None:
             raise PreconditionRequired
         return body, False
-
-    def reload(self, obj: models.Model) -> models.Model:
-        """The written record as the user's scoped queryset shows it (annotations, scoped relations)."""
-        return self.get_queryset().filter(pk=obj.pk).first() or obj  # type: ignore[attr-defined]
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data, m2m = self.split(serializer.validated_data)

@@ -48,6 +48,12 @@ def _clean(text: str) -> str:
     return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
+def actor_name(actor: Any) -> str:
+    """Who acted, as the name a history row keeps beside its user link (the ``*_name`` fields, 150 characters):
+    the row still says who it was after the account is gone."""
+    return (str(actor) if actor is not None else "")[:150]
+
+
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """Plain-value copy of a model's concrete fields, for before/after detail."""
     names = fields or [f.attname for f in obj._meta.concrete_fields]

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import ServiceError, StaleEdit
+from .exceptions import ServiceError, StaleEdit, WorkflowConflict, WorkflowForbidden
 from .sorting import sort_key_path
 
 
@@ -41,8 +41,12 @@ class PinyinOrderingFilter(OrderingFilter):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, StaleEdit):
+    """Services' refusals as responses, never a 500: a stale version or a wrong state is 409, a role that may not
+    take the step 403 (SECURITY.md AC5), any other business rule 400 (under its field when it names one)."""
+    if isinstance(exc, StaleEdit | WorkflowConflict):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, WorkflowForbidden):
+        return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, ServiceError):
         body = {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)

@@ -16,6 +16,14 @@ class StaleEdit(ServiceError):
     """The record changed since the user loaded it (optimistic locking, SECURITY.md RL1): HTTP 409."""
 
 
+class WorkflowConflict(ServiceError):
+    """The record is not in a state that allows this step (SECURITY.md AC5): HTTP 409, nothing changes."""
+
+
+class WorkflowForbidden(ServiceError):
+    """The acting user's role (or unit) may not take this step: HTTP 403, nothing changes."""
+
+
 class ImportRejected(Exception):
     """An upload failed validation; `errors` lists every bad cell (sheet, row, column, value, message)."""
 

@@ -1,9 +1,13 @@
-"""Uploaded evidence files (attachments, appeal evidence): what may be stored and how it is served.
+"""Uploaded evidence files (attachments, appeal evidence): what may be stored, where, and how it is served.
 
 An upload is checked before anything is stored (SECURITY.md IN1): an allowed extension, at most 10 MB, not
-empty, and leading bytes that match the extension (a renamed .exe is refused). Stored files are served only
-through views that first find the owning record in the user's scope, and always as a download, never inline,
-so no stored HTML or SVG can run.
+empty, and leading bytes that match the extension (a renamed .exe is refused). Files land under MEDIA_ROOT with
+random names (the user's file name is kept only in the download name). Stored files are served only through
+views that first find the owning record in the user's scope, and always as a download, never inline, so no
+stored HTML or SVG can run.
+
+Attachments (a stage's evidence, a problem's or list item's files, a lead step's report) share ALLOWED,
+attachment_problem() and AttachmentField; appeal evidence keeps its own list (evaluation.evidence).
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 ZIP = b"PK\x03\x04"
@@ -30,9 +37,11 @@ MAGIC = {
     ".xlsx": (ZIP,),
     ".pptx": (ZIP,),
 }
+# Attachments: the documents offices exchange (scans, photos, Office files, slides).
+ALLOWED = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".pptx")
 
 
-def storage_name(prefix: str, filename: str, *, allowed: Iterable[str]) -> str:
+def storage_name(prefix: str, filename: str, *, allowed: Iterable[str] = ALLOWED) -> str:
     """<prefix>/<yyyy>/<mm>/<random>.<ext>: no user-chosen path or name reaches the disk."""
     ext = Path(filename).suffix.lower()
     ext = ext if ext in set(allowed) else ""
@@ -56,6 +65,35 @@ def file_problem(upload: Any, *, allowed: Iterable[str], wrong_type: str) -> str
     if not any(head.startswith(magic) for magic in MAGIC[ext]):
         return _("The file's content does not match its extension.")
     return None
+
+
+def attachment_problem(upload: Any) -> str | None:
+    """None when the attachment may be stored, else the reason (a translated message)."""
+    return file_problem(
+        upload,
+        allowed=ALLOWED,
+        wrong_type=_("Only PDF, PNG, JPEG, Word, Excel and PowerPoint files are accepted."),
+    )
+
+
+class AttachmentField(forms.FileField):
+    """An optional attachment, checked (attachment_problem) before anything is stored."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", gettext_lazy("attachment"))
+        kwargs.setdefault(
+            "help_text", gettext_lazy("PDF, image, Word, Excel or PowerPoint; at most 10 MB.")
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        value = super().clean(data, initial)
+        if value:
+            problem = attachment_problem(value)
+            if problem:
+                raise ValidationError(problem)
+        return value
 
 
 def download(field_file: Any, download_name: str, *, fallback: str = "attachment") -> FileResponse:

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,6 +26,7 @@ from . import excel
 from .exceptions import HeadersMissing, ImportRejected
 from .imports import ImportPlan, PlanChanged, every_error, run_import
 from .models import ImportMapping
+from .policy import is_editor
 from .views import ScopedMixin
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class ObjectImportView(ScopedMixin, View):
     def may_import(cls, user: Any) -> bool:
         """Whether ``user``'s role may use this import, on the page and through the API (default: the editor
         roles; an import whose service checks each row may allow more)."""
-        return getattr(user, "role", "") in getattr(settings, "CHAINLEADER_EDITOR_ROLES", ())
+        return is_editor(user)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:

@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 
 from . import audit, excel, services
 from .exceptions import ServiceError, StaleEdit
+from .policy import is_editor
 from .sorting import sort_key_path
 from .tables import Column
 
@@ -76,11 +77,9 @@ class ScopedMixin(LoginRequiredMixin):
         }
 
     def can_edit(self) -> bool:
-        """Writers: the office, chain teams and districts. Read-only roles get 403 on write routes."""
-        from django.conf import settings
-
-        roles = getattr(settings, "CHAINLEADER_EDITOR_ROLES", ())
-        return getattr(self.request.user, "role", "") in roles
+        """Writers: the editor roles (core.policy). Read-only roles get 403 on write routes; which records an
+        editor changes is the writable scope (``write = True`` views)."""
+        return is_editor(self.request.user)
 
     def require_editor(self) -> None:
         if not self.can_edit():

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chainleader.accounts.policy import is_editor
 from chainleader.core import audit
 from chainleader.core import services as core_services
 from chainleader.core.excel import ParsedRow, RowErrors, normalize_code
@@ -474,10 +475,8 @@ def suggestion_reason(s: Any) -> str:
 
 
 def _require_suggestion_writer(actor: Any) -> None:
-    from django.conf import settings
-
     # Readers (departments, leaders) and firm accounts see suggestions but do not decide them.
-    if getattr(actor, "role", "") not in getattr(settings, "CHAINLEADER_EDITOR_ROLES", ()):
+    if not is_editor(actor):
         raise ServiceError(_("Your role may not review product suggestions."))
 
 

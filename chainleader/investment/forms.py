@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chainleader.chains.models import Chain, Segment
+from chainleader.core.files import AttachmentField
 from chainleader.core.forms import VersionedModelForm
-from chainleader.projects.attachments import AttachmentField
 from chainleader.projects.filters import home_counties
 from chainleader.projects.forms import DATE, style
 

@@ -240,9 +240,7 @@ class Lead(VersionedModel):
 
 def step_file_path(instance: Any, filename: str) -> str:
     """Visit reports and signed letters of intent: stored under a random name, served only through the lead."""
-    from chainleader.projects.attachments import ALLOWED
-
-    return files.storage_name("investment/steps", filename, allowed=ALLOWED)
+    return files.storage_name("investment/steps", filename)
 
 
 class LeadStep(models.Model):

@@ -22,18 +22,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chainleader.accounts.policy import is_editor
 from chainleader.chainmap import selectors as map_selectors
 from chainleader.chainmap.models import ChainMap, CompanyLink, GraphCompany
 from chainleader.chains.models import Chain, Placement
 from chainleader.core import audit
 from chainleader.core import services as core_services
-from chainleader.core.exceptions import ServiceError, StaleEdit
+from chainleader.core.exceptions import ServiceError, StaleEdit, WorkflowConflict, WorkflowForbidden
+from chainleader.core.files import attachment_problem
 from chainleader.engines.chain_map.placement import LeafIndex
 from chainleader.engines.targets import board_tier, leaf_weights, rank_targets
-from chainleader.projects.attachments import attachment_problem
-from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 from chainleader.projects.models import Project
-from chainleader.projects.services.projects import is_editor, project_create
+from chainleader.projects.services.projects import project_create
 from chainleader.reference.models import Region
 
 from .models import Lead, LeadStep, LeafOpportunity, Target

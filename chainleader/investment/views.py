@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from chainleader.accounts.policy import is_editor
 from chainleader.chains.models import Chain
 from chainleader.core import audit, excel
-from chainleader.core.exceptions import ServiceError
+from chainleader.core.exceptions import ServiceError, WorkflowForbidden
 from chainleader.core.views import (
     ObjectDetailView,
     ObjectEditView,
@@ -26,8 +27,6 @@ from chainleader.core.views import (
     ScopedMixin,
     WorkflowStepView,
 )
-from chainleader.projects.exceptions import WorkflowForbidden
-from chainleader.projects.services.projects import is_editor
 
 from . import catalogue, selectors, services
 from .filters import LeadFilter, TargetFilter

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chainleader.accounts.policy import firm_of
 from chainleader.chains.models import Chain, Segment
 from chainleader.core.forms import VersionedModelForm
 from chainleader.enterprises.models import Enterprise
 from chainleader.projects.forms import DATE, style
 
-from . import services
 from .models import Need, Offer
 
 LISTING_FIELDS = ["enterprise", "product", "spec", "chain", "segment"]
@@ -52,7 +52,7 @@ class ListingForm(VersionedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk or services._own_firm(self.user) is not None:
+        if self.instance.pk or firm_of(self.user) is not None:
             del self.fields["enterprise"]
         else:
             self.fields["enterprise"] = EnterpriseField(

@@ -16,14 +16,14 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chainleader.accounts.policy import firm_of
 from chainleader.chains.lookups import ChainResolver
 from chainleader.chains.models import Chain, Segment
 from chainleader.core import audit
 from chainleader.core.excel import ExcelColumn, ParsedRow, RowErrors
-from chainleader.core.exceptions import ServiceError
+from chainleader.core.exceptions import ServiceError, WorkflowForbidden
 from chainleader.core.imports import ImportPlan, ImportRun, RowChange, only_present, write_plan
 from chainleader.enterprises.models import Enterprise
-from chainleader.projects.exceptions import WorkflowForbidden
 
 from . import services
 from .models import Need, Offer
@@ -147,7 +147,7 @@ def _listing_import(
 ) -> ImportPlan:
     if not services.may_import(actor):
         raise WorkflowForbidden(_("Your role may not import needs or offers."))
-    own = services._own_firm(actor)  # a firm account: empty firm columns mean its own firm
+    own = firm_of(actor)  # a firm account: empty firm columns mean its own firm
     own_firm = (
         Enterprise.objects.for_user(actor).filter(pk=own).first() if own is not None else None
     )

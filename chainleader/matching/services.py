@@ -21,13 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from chainleader.accounts.models import Role
+from chainleader.accounts.policy import can_write_for_firm, firm_of, is_editor
 from chainleader.core import audit
 from chainleader.core import services as core_services
-from chainleader.core.exceptions import ServiceError, StaleEdit
+from chainleader.core.exceptions import ServiceError, StaleEdit, WorkflowConflict, WorkflowForbidden
 from chainleader.engines import matching as engine
-from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
-from chainleader.projects.services.projects import is_editor
 
 from . import selectors
 from .models import Match, Need, Offer
@@ -42,32 +40,17 @@ STEPS: dict[str, tuple[tuple[str, ...], str]] = {
 TOP_K = 10
 
 
-def _own_firm(actor: Any) -> int | None:
-    """The enterprise a firm account speaks for (None for government users)."""
-    if getattr(actor, "role", "") != Role.ENTERPRISE:
-        return None
-    unit = getattr(actor, "org_unit", None)
-    return getattr(unit, "enterprise_id", None)
-
-
-def _may_publish(actor: Any, enterprise_id: int) -> bool:
-    firm = _own_firm(actor)
-    if firm is not None:
-        return firm == enterprise_id  # a firm publishes only for itself
-    return is_editor(actor)
-
-
 def may_import(actor: Any) -> bool:
     """Excel imports of needs and offers: editors (for the firms in their scope) and a firm account linked
     to its firm (for itself only; the import checks each row)."""
-    return is_editor(actor) or _own_firm(actor) is not None
+    return is_editor(actor) or firm_of(actor) is not None
 
 
 def _listing_data(data: dict[str, Any], actor: Any) -> dict[str, Any]:
     enterprise = data.get("enterprise")
     if enterprise is None:
         raise ServiceError(_("Name the enterprise."), field="enterprise")
-    if not _may_publish(actor, enterprise.pk):
+    if not can_write_for_firm(actor, [enterprise.pk]):  # a firm publishes only for itself
         raise WorkflowForbidden(_("You may publish only for your own enterprise."))
     if not (data.get("product") or "").strip():
         raise ServiceError(_("Name the product."), field="product")
@@ -196,12 +179,8 @@ def match_run_enqueue(*, actor: Any) -> int:
 
 
 def _may_answer(actor: Any, match: Match) -> bool:
-    firm = _own_firm(actor)
-    if firm is not None:
-        return firm in (match.need.enterprise_id, match.offer.enterprise_id)
-    return (
-        is_editor(actor) and Match.objects.for_user(actor, write=True).filter(pk=match.pk).exists()
-    )
+    # The two firms answer their match, whatever their scope; editors those in their writable scope.
+    return can_write_for_firm(actor, [match.need.enterprise_id, match.offer.enterprise_id], match)
 
 
 def allowed_steps(match: Match, actor: Any) -> list[str]:

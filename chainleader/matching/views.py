@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from chainleader.accounts.models import Role
+from chainleader.accounts.policy import firm_of, is_editor, is_editor_or_firm
 from chainleader.core.exceptions import ServiceError
 from chainleader.core.import_views import ObjectImportView
 from chainleader.core.views import (
@@ -30,7 +30,6 @@ from chainleader.core.views import (
     WorkflowStepView,
 )
 from chainleader.engines.matching import COMPONENTS
-from chainleader.projects.services.projects import is_editor
 
 from . import importers, selectors, services
 from .filters import MatchFilter, NeedFilter, OfferFilter
@@ -72,18 +71,13 @@ def components(match: Match) -> list[dict[str, Any]]:
     return out
 
 
-def may_publish(user: Any) -> bool:
-    """Editors publish for firms in scope; a firm account publishes for itself."""
-    return is_editor(user) or getattr(user, "role", "") == Role.ENTERPRISE
-
-
 class _ListingListView(ObjectListView):
     select_related = ("enterprise", "chain", "segment")
     default_sort = "-created_at"
     tab = ""
 
     def can_edit(self) -> bool:
-        return may_publish(self.request.user)
+        return is_editor_or_firm(self.request.user)
 
     @property
     def import_url_name(self) -> str:  # type: ignore[override]
@@ -154,7 +148,7 @@ class _ListingDetailView(ObjectDetailView):
         return self.scoped().select_related("enterprise", "chain", "segment")
 
     def can_edit(self) -> bool:
-        return may_publish(self.request.user)
+        return is_editor_or_firm(self.request.user)
 
     def extra_context_data(self) -> dict[str, Any]:
         user = self.request.user
@@ -183,7 +177,7 @@ class _ListingDetailView(ObjectDetailView):
             "rows": rows,
             "component_labels": [COMPONENT_LABELS[n] for n in COMPONENTS],
             "may_run": self.side == "need" and is_editor(user) and self.object.is_open,
-            "may_change": writable and may_publish(user),
+            "may_change": writable and is_editor_or_firm(user),
         }
 
 
@@ -207,7 +201,7 @@ class _ListingEditView(ObjectEditView):
     """Publish (no pk) or change (pk) a listing through the matching services."""
 
     def can_edit(self) -> bool:
-        return may_publish(self.request.user)
+        return is_editor_or_firm(self.request.user)
 
     def save(self, form: Any) -> Any:
         data, _m2m = form.data_for_service()
@@ -218,7 +212,7 @@ class _ListingEditView(ObjectEditView):
                 data=data,
                 expected_version=form.cleaned_data.get("version"),
             )
-        own = services._own_firm(self.request.user)
+        own = firm_of(self.request.user)
         if own is not None:
             from chainleader.enterprises.models import Enterprise
 
@@ -261,7 +255,7 @@ class _ListingImportView(ObjectImportView):
     @classmethod
     def may_import(cls, user: Any) -> bool:
         # A firm account without its firm (no org unit linked to an enterprise) has nothing to import for.
-        return may_publish(user) and services.may_import(user)
+        return is_editor_or_firm(user) and services.may_import(user)
 
     def can_edit(self) -> bool:
         return self.may_import(self.request.user)
@@ -270,7 +264,7 @@ class _ListingImportView(ObjectImportView):
     def examples(self) -> list[list[Any]]:  # type: ignore[override]
         # A firm account's example leaves the firm columns empty: the row is its own.
         rows = self.listing_examples
-        if services._own_firm(self.request.user) is None:
+        if firm_of(self.request.user) is None:
             return rows
         return [["", "", "", *row[3:]] for row in rows]
 

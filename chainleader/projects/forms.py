@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from chainleader.accounts.models import OrgUnit
 from chainleader.chains.models import Chain, Segment
+from chainleader.core.files import AttachmentField
 from chainleader.core.forms import VersionedModelForm
 from chainleader.enterprises.models import Enterprise
 from chainleader.parks.models import Park
 from chainleader.reference.models import Region
 
-from .attachments import AttachmentField
 from .models import STAGE_ORDER, MonthlyReport, Problem, Project, Stage, StartBatch
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")

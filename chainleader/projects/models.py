@@ -205,9 +205,9 @@ class Project(VersionedModel):
 
 
 def evidence_path(instance: models.Model, filename: str) -> str:
-    from .attachments import storage_name
+    from chainleader.core.files import storage_name
 
-    return storage_name("evidence", filename)
+    return storage_name("projects/evidence", filename)
 
 
 class StageChange(models.Model):
@@ -476,9 +476,9 @@ class Problem(VersionedModel):
 
 
 def problem_file_path(instance: models.Model, filename: str) -> str:
-    from .attachments import storage_name
+    from chainleader.core.files import storage_name
 
-    return storage_name("problems", filename)
+    return storage_name("projects/problems", filename)
 
 
 # actor_name of the events the platform makes itself (no person acted).

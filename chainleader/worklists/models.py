@@ -129,9 +129,9 @@ class WorkItem(VersionedModel):
 
 
 def note_file_path(instance: models.Model, filename: str) -> str:
-    from chainleader.projects.attachments import storage_name
+    from chainleader.core.files import storage_name
 
-    return storage_name("worklists", filename)
+    return storage_name("projects/worklists", filename)  # where these files have always been
 
 
 class WorkItemNote(models.Model):

@@ -22,17 +22,16 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from chainleader.accounts.models import OrgUnit, Role
+from chainleader.accounts.policy import can_write, is_editor, is_office
 from chainleader.chains.lookups import ChainResolver
 from chainleader.chains.models import Chain
 from chainleader.core import audit
 from chainleader.core import services as core_services
 from chainleader.core.excel import ParsedRow, RowErrors
-from chainleader.core.exceptions import ServiceError, StaleEdit
+from chainleader.core.exceptions import ServiceError, StaleEdit, WorkflowConflict, WorkflowForbidden
 from chainleader.core.imports import ImportPlan, ImportRun, RowChange
 from chainleader.investment.models import Lead
-from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 from chainleader.projects.models import Project
-from chainleader.projects.services.projects import actor_name, is_editor
 
 from .models import WorkItem, WorkItemNote
 
@@ -51,24 +50,20 @@ def _may_work(actor: Any, item: WorkItem) -> bool:
     """Owners report progress and ask for close-out; so may an editor who can change the item."""
     if _owner(actor, item):
         return True
-    return (
-        is_editor(actor)
-        and WorkItem.objects.for_user(actor, write=True).filter(pk=item.pk).exists()
-    )
+    return can_write(actor, item)
 
 
 def _may_review(actor: Any, item: WorkItem) -> bool:
-    role = getattr(actor, "role", "")
-    if role == Role.OFFICE:
+    if is_office(actor):
         return True
     return (
-        role in (Role.CHAIN_LEADER, Role.TEAM_MEMBER)
+        getattr(actor, "role", "") in (Role.CHAIN_LEADER, Role.TEAM_MEMBER)
         and actor.chains.filter(pk=item.chain_id).exists()
     )
 
 
 def _may_close(actor: Any, item: WorkItem) -> bool:
-    return getattr(actor, "role", "") == Role.OFFICE
+    return is_office(actor)
 
 
 ROLE_CHECKS: dict[str, Callable[[Any, WorkItem], bool]] = {
@@ -179,7 +174,7 @@ def _record(
     locked.version += 1
     locked.save()
     note = WorkItemNote(
-        item=locked, action=action, text=text, author=actor, author_name=actor_name(actor)
+        item=locked, action=action, text=text, author=actor, author_name=audit.actor_name(actor)
     )
     if attachment:
         note.attachment = attachment
@@ -212,7 +207,7 @@ def item_add_note(*, item: WorkItem, actor: Any, text: str, attachment: Any = No
         action=WorkItemNote.Action.NOTE,
         text=text.strip(),
         author=actor,
-        author_name=actor_name(actor),
+        author_name=audit.actor_name(actor),
     )
     if attachment:
         note.attachment = attachment

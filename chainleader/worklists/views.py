@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from chainleader.chains.models import Chain
+from chainleader.core.files import download
 from chainleader.core.import_views import ObjectImportView
 from chainleader.core.views import (
     ObjectDeleteView,
@@ -20,7 +21,6 @@ from chainleader.core.views import (
     ObjectListView,
     ScopedMixin,
 )
-from chainleader.projects.attachments import download
 from chainleader.projects.models import Problem
 from chainleader.projects.selectors import problems_overdue_first
 from chainleader.projects.views.base import WorkflowStepView

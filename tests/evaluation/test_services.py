@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 
-from chainleader.core.exceptions import ServiceError
+from chainleader.core.exceptions import ServiceError, WorkflowConflict, WorkflowForbidden
 from chainleader.core.models import AuditEvent, Job
 from chainleader.engines import mu_yield
 from chainleader.enterprises.models import YearFigure
@@ -21,7 +21,6 @@ from chainleader.evaluation.models import (
     EvaluationRun,
     SchemeVersion,
 )
-from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 
 from .conftest import compute, pdf
 

@@ -10,11 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from chainleader.core.exceptions import ServiceError, StaleEdit
+from chainleader.core.exceptions import ServiceError, StaleEdit, WorkflowConflict, WorkflowForbidden
 from chainleader.core.models import AuditEvent
 from chainleader.investment import services
 from chainleader.investment.models import Lead, Target
-from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 from chainleader.projects.models import Project
 from tests.factories import ChainFactory, region
 

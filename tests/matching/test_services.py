@@ -6,11 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from chainleader.core.exceptions import ServiceError, StaleEdit
+from chainleader.core.exceptions import ServiceError, StaleEdit, WorkflowConflict, WorkflowForbidden
 from chainleader.core.models import AuditEvent
 from chainleader.matching import selectors, services
 from chainleader.matching.models import Match, Need, Offer
-from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 
 from ..factories import ChainFactory, EnterpriseFactory, SegmentFactory, region
 

@@ -10,10 +10,9 @@ import time_machine
 from django.urls import reverse
 
 from chainleader.accounts.models import OrgUnit, Role
-from chainleader.core.exceptions import ServiceError
+from chainleader.core.exceptions import ServiceError, WorkflowConflict, WorkflowForbidden
 from chainleader.core.models import AuditEvent
 from chainleader.projects import services
-from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 from chainleader.projects.models import Notification, Problem, ProblemEvent
 from tests.factories import OrgUnitFactory, UserFactory
 

@@ -10,10 +10,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from chainleader.core.exceptions import ServiceError, StaleEdit
+from chainleader.core.exceptions import ServiceError, StaleEdit, WorkflowConflict, WorkflowForbidden
 from chainleader.core.models import AuditEvent
 from chainleader.projects import services
-from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 from chainleader.projects.models import STAGE_ORDER, Project, StageChange
 
 from .factories import ProjectFactory

@@ -15,9 +15,13 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from chainleader.accounts.models import OrgUnit, Role
-from chainleader.core.exceptions import ImportRejected, ServiceError
+from chainleader.core.exceptions import (
+    ImportRejected,
+    ServiceError,
+    WorkflowConflict,
+    WorkflowForbidden,
+)
 from chainleader.core.models import AuditEvent
-from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 from chainleader.worklists import services
 from chainleader.worklists.models import WorkItem, WorkItemNote
 from tests.factories import OrgUnitFactory, UserFactory

@@ -14,13 +14,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chainleader.accounts.policy import is_editor_or_firm
 from chainleader.core import audit
-from chainleader.core.api import ScopedModelViewSet, ScopedReadOnlyModelViewSet
+from chainleader.core.api import WORKFLOW_ERRORS, ScopedModelViewSet, ScopedReadOnlyModelViewSet
 from chainleader.core.throttles import ConfidentialFiguresThrottle
 from chainleader.evaluation import services
 from chainleader.evaluation.filters import AppealFilter, ResultApiFilter
 from chainleader.evaluation.models import Appeal, EvaluationResult, EvaluationRun
-from chainleader.projects.api.views import WORKFLOW_ERRORS, WorkflowErrorsMixin
 
 from .serializers import (
     AppealCheckSerializer,
@@ -101,10 +101,10 @@ class MayWriteOrReadOnly(permissions.BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        return request.method in permissions.SAFE_METHODS or services.may_write(request.user)
+        return request.method in permissions.SAFE_METHODS or is_editor_or_firm(request.user)
 
 
-class AppealViewSet(WorkflowErrorsMixin, AuditedReadsMixin, ScopedModelViewSet):
+class AppealViewSet(AuditedReadsMixin, ScopedModelViewSet):
     """Appeals (申诉): a firm or its district submits; the district checks; the office decides."""
 
     model = Appeal

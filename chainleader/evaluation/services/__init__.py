@@ -24,7 +24,6 @@ from .appeals import (
     appeal_submit,
     may_appeal,
 )
-from .common import is_office, may_write
 from .exports import appeal_record, results_workbook
 from .measures import class_measure_update
 from .runs import (
@@ -47,9 +46,7 @@ __all__ = [
     "evaluation_run_compute",
     "evaluation_run_create",
     "evaluation_run_start",
-    "is_office",
     "may_appeal",
-    "may_write",
     "results_workbook",
     "run_actions",
     "run_publish",

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainleader.accounts.models import Role
+from chainleader.accounts.policy import firm_of, is_office
 from chainleader.core import audit
 from chainleader.core import services as core_services
-from chainleader.core.exceptions import ServiceError
+from chainleader.core.exceptions import ServiceError, WorkflowConflict, WorkflowForbidden
 from chainleader.enterprises.models import Enterprise, YearFigure
-from chainleader.projects.exceptions import WorkflowConflict, WorkflowForbidden
 
 from .. import evidence as evidence_files
 from ..models import (
@@ -23,7 +23,7 @@ from ..models import (
     EvaluationResult,
     EvaluationRun,
 )
-from .common import APPEAL_FIELD_NAMES, AS, S, _check_version, _require_office, _role, is_office
+from .common import APPEAL_FIELD_NAMES, AS, S, _check_version, _require_office, _role
 from .runs import _rescore
 
 
@@ -36,8 +36,7 @@ def _district_of(actor: Any, enterprise_id: int) -> bool:
 
 
 def _the_firm(actor: Any, enterprise_id: int) -> bool:
-    unit = getattr(actor, "org_unit", None)
-    return _role(actor) == Role.ENTERPRISE and getattr(unit, "enterprise_id", None) == enterprise_id
+    return firm_of(actor) == enterprise_id
 
 
 def may_appeal(result: EvaluationResult, user: Any) -> bool:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from chainleader.accounts.models import Role
-from chainleader.core.exceptions import StaleEdit
-from chainleader.projects.exceptions import WorkflowForbidden
+from chainleader.accounts.policy import is_office
+from chainleader.core.exceptions import StaleEdit, WorkflowForbidden
 
 from ..models import (
     APPEAL_FIELDS,
@@ -43,15 +41,6 @@ Progress = Callable[[int, str], None]
 
 def _role(actor: Any) -> str:
     return str(getattr(actor, "role", "") or "")
-
-
-def is_office(actor: Any) -> bool:
-    return _role(actor) == Role.OFFICE
-
-
-def may_write(actor: Any) -> bool:
-    """Roles that write anything at all (the editors, and firms for their appeals); others are read-only."""
-    return _role(actor) in (*settings.CHAINLEADER_EDITOR_ROLES, Role.ENTERPRISE)
 
 
 def _require_office(actor: Any, message: str) -> None:

@@ -11,12 +11,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chainleader.accounts.policy import is_office
 from chainleader.core import audit
-from chainleader.core.exceptions import ServiceError
+from chainleader.core.exceptions import ServiceError, WorkflowConflict
 from chainleader.core.jobs import job_create, refresh_planner_statistics
 from chainleader.engines import mu_yield
 from chainleader.enterprises.models import YearFigure
-from chainleader.projects.exceptions import WorkflowConflict
 
 from .. import selectors
 from ..models import (
@@ -36,7 +36,6 @@ from .common import (
     S,
     _check_version,
     _require_office,
-    is_office,
 )
 
 

@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from chainleader.accounts.policy import is_editor_or_firm
 from chainleader.core import audit
 from chainleader.core.throttles import ConfidentialFiguresThrottle
 from chainleader.core.views import WorkflowStepView as CoreWorkflowStepView
 
-from .. import services
 from ..forms import (
     StepForm,
 )
@@ -56,7 +56,7 @@ class WorkflowStepView(CoreWorkflowStepView):
 
     def refuse(self, request: HttpRequest) -> None:
         # A read-only role's POST is refused before any lookup (TP2): the same 403 for every id.
-        if request.method == "POST" and not services.may_write(request.user):
+        if request.method == "POST" and not is_editor_or_firm(request.user):
             raise PermissionDenied
 
     def summary(self) -> dict[str, Any]:

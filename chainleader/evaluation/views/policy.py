@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from chainleader.accounts.policy import is_office
 from chainleader.core.exceptions import ServiceError
 from chainleader.core.views import (
     ObjectDetailView,
@@ -39,7 +40,7 @@ class MeasureListView(ObjectListView):
     default_sort = "grade"
 
     def can_edit(self) -> bool:
-        return services.is_office(self.request.user)
+        return is_office(self.request.user)
 
 
 class MeasureEditView(ObjectEditView):
@@ -48,12 +49,12 @@ class MeasureEditView(ObjectEditView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Only the office edits measures: other roles are refused before any lookup (403).
-        if request.user.is_authenticated and not services.is_office(request.user):
+        if request.user.is_authenticated and not is_office(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def can_edit(self) -> bool:
-        return services.is_office(self.request.user)
+        return is_office(self.request.user)
 
     def save(self, form: Any) -> Any:
         data, _m2m = form.data_for_service()
@@ -76,12 +77,12 @@ class SchemeListView(ObjectListView):
     add_url_name = "evaluation:scheme_add"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if services.is_office(request.user):
+        if is_office(request.user):
             services.scheme_current()  # version 1, the shipped default, appears for the office
         return super().get(request, *args, **kwargs)
 
     def can_edit(self) -> bool:
-        return services.is_office(self.request.user)
+        return is_office(self.request.user)
 
 
 class SchemeDetailView(ObjectDetailView):
@@ -93,7 +94,7 @@ class SchemeDetailView(ObjectDetailView):
         return {
             "scheme": scheme,
             "runs": EvaluationRun.objects.for_user(self.request.user).filter(scheme=self.object),
-            "can_add": services.is_office(self.request.user),
+            "can_add": is_office(self.request.user),
         }
 
 
@@ -103,7 +104,7 @@ class SchemeAddView(LoginRequiredMixin, View):
     template_name = "evaluation/scheme_form.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not services.is_office(request.user):
+        if request.user.is_authenticated and not is_office(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

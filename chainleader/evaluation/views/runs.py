@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from chainleader.accounts.policy import is_office
 from chainleader.core import excel
 from chainleader.core.exceptions import ServiceError
 from chainleader.core.views import (
@@ -43,7 +44,7 @@ class RunListView(ObjectListView):
 
     def extra_context_data(self) -> dict[str, Any]:
         user = self.request.user
-        office = services.is_office(user)
+        office = is_office(user)
         form = None
         if office:
             current = services.scheme_current()
@@ -59,7 +60,7 @@ class RunStartView(LoginRequiredMixin, View):
         return redirect("evaluation:run_list")
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        if not services.is_office(request.user):
+        if not is_office(request.user):
             raise PermissionDenied
         form = RunStartForm(request.POST, user=request.user)
         if not form.is_valid():

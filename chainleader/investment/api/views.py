@@ -12,8 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chainleader.chains.models import Chain
-from chainleader.core.api import ScopedModelViewSet, ScopedReadOnlyModelViewSet
-from chainleader.projects.api.views import WORKFLOW_ERRORS, WorkflowErrorsMixin
+from chainleader.core.api import WORKFLOW_ERRORS, ScopedModelViewSet, ScopedReadOnlyModelViewSet
 
 from .. import selectors, services
 from ..filters import LeadFilter, TargetFilter
@@ -27,7 +26,7 @@ from .serializers import (
 )
 
 
-class TargetViewSet(WorkflowErrorsMixin, ScopedReadOnlyModelViewSet):
+class TargetViewSet(ScopedReadOnlyModelViewSet):
     """招商名录: outside listed firms ranked for each gap segment of the chains in scope, with the score's
     components and the reason in Chinese. POST …/lead/ turns a row into a lead."""
 
@@ -45,7 +44,7 @@ class TargetViewSet(WorkflowErrorsMixin, ScopedReadOnlyModelViewSet):
         return Response(LeadSerializer(lead, context=self.get_serializer_context()).data)
 
 
-class LeadViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
+class LeadViewSet(ScopedModelViewSet):
     """招商线索 in the caller's scope: 线索 → 接洽 → 考察 → 洽谈 → 签约 (creates the project) → 落地, or closed."""
 
     model = Lead

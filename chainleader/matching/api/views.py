@@ -9,19 +9,28 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chainleader.accounts.policy import is_editor_or_firm
 from chainleader.core.api import (
-    IsEditorFirmOrReadOnly,
+    WORKFLOW_ERRORS,
+    IsEditorOrReadOnly,
     ScopedModelViewSet,
     ScopedReadOnlyModelViewSet,
 )
-from chainleader.projects.api.views import WORKFLOW_ERRORS, WorkflowErrorsMixin
 
 from .. import services
 from ..models import Match, Need, Offer
 from .serializers import AdvanceSerializer, MatchSerializer, NeedSerializer, OfferSerializer
 
 
-class _ListingViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
+class IsEditorFirmOrReadOnly(IsEditorOrReadOnly):
+    """As IsEditorOrReadOnly, and a firm account may write too (its own needs, offers, answers: the service
+    decides which records, accounts.policy.can_write_for_firm); the administrators and readers get 403."""
+
+    def may_write(self, user: Any) -> bool:
+        return is_editor_or_firm(user)
+
+
+class _ListingViewSet(ScopedModelViewSet):
     # Firm accounts publish their own needs and offers: the service checks who may write, not the role list.
     permission_classes = [IsEditorFirmOrReadOnly]
     select_related = ("enterprise", "chain", "segment")
@@ -60,7 +69,7 @@ class OfferViewSet(_ListingViewSet):
         return services.offer_publish(actor=self.request.user, data=data)
 
 
-class MatchViewSet(WorkflowErrorsMixin, ScopedReadOnlyModelViewSet):
+class MatchViewSet(ScopedReadOnlyModelViewSet):
     """Matches (对接) in scope, with score components; a firm sees and answers only its own."""
 
     model = Match

@@ -214,7 +214,3 @@ class VerifySerializer(serializers.Serializer):
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     version = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
-
-
-class WorkflowErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()

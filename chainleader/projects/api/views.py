@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chainleader.core.api import ScopedModelViewSet
+from chainleader.core.api import WORKFLOW_ERRORS, ScopedModelViewSet
 
 from .. import services
-from ..exceptions import WorkflowConflict, WorkflowForbidden
 from ..filters import MonthlyReportFilter, ProblemFilter, ProjectFilter
 from ..models import MonthlyReport, Problem, Project
 from .serializers import (
@@ -27,47 +26,10 @@ from .serializers import (
     StageAdvanceSerializer,
     StageBackSerializer,
     VerifySerializer,
-    WorkflowErrorSerializer,
 )
 
-WORKFLOW_ERRORS = {
-    400: OpenApiResponse(WorkflowErrorSerializer, description="Invalid data."),
-    403: OpenApiResponse(WorkflowErrorSerializer, description="Your role may not take this step."),
-    404: OpenApiResponse(
-        WorkflowErrorSerializer, description="Not found, or outside your data scope."
-    ),
-    409: OpenApiResponse(
-        WorkflowErrorSerializer,
-        description="The record's state does not allow this step, or stale version.",
-    ),
-}
 
-
-class WorkflowErrorsMixin:
-    """A wrong state is 409 and a wrong role 403 (SECURITY.md AC5); other errors as core.drf maps them."""
-
-    def get_exception_handler(self) -> Any:
-        base = super().get_exception_handler()  # type: ignore[misc]
-
-        def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-            if isinstance(exc, WorkflowConflict):
-                return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
-            if isinstance(exc, WorkflowForbidden):
-                return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
-            return base(exc, context)
-
-        return handler
-
-    def step(self, request: Request, serializer_class: Any, run: Any) -> Response:
-        """Validate the step's body, run the service on the object (found in the user's scope), answer with it."""
-        obj = self.get_object()  # type: ignore[attr-defined]
-        body = serializer_class(data=request.data, context=self.get_serializer_context())  # type: ignore[attr-defined]
-        body.is_valid(raise_exception=True)
-        result = run(obj, body.validated_data)
-        return Response(self.get_serializer(self.reload(result)).data)  # type: ignore[attr-defined]
-
-
-class ProjectViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
+class ProjectViewSet(ScopedModelViewSet):
     """Chain projects (产业链重点项目) in the caller's scope; the stage moves only through advance / move-back."""
 
     model = Project
@@ -129,7 +91,7 @@ class ProjectViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
         )
 
 
-class MonthlyReportViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
+class MonthlyReportViewSet(ScopedModelViewSet):
     """Planned and completed investment per project and month (亿元); one report per project and month (a second
     one for the same month is refused with a field error: update the existing one)."""
 
@@ -169,7 +131,7 @@ class MonthlyReportViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
         )
 
 
-class ProblemViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
+class ProblemViewSet(ScopedModelViewSet):
     """The problem ledger (问题台账): raise, then assign → answer → verify → close out, each by its roles."""
 
     model = Problem

@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 
 from chainleader.chains.models import Chain
 from chainleader.core import audit
-from chainleader.core.exceptions import ServiceError
+from chainleader.core.exceptions import ServiceError, WorkflowForbidden
 from chainleader.core.querysets import scope_for
 
-from ..exceptions import WorkflowForbidden
 from ..models import Brief
 
 

@@ -23,14 +23,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chainleader.accounts.models import OrgUnit, Role
+from chainleader.accounts.policy import is_editor, is_office
 from chainleader.chains.models import Chain
 from chainleader.core import audit
-from chainleader.core.exceptions import ServiceError, StaleEdit
+from chainleader.core.exceptions import (
+    ServiceError,
+    StaleEdit,
+    WorkflowConflict,
+    WorkflowForbidden,
+)
 
-from ..exceptions import WorkflowConflict, WorkflowForbidden
 from ..models import SYSTEM_ACTOR, Problem, ProblemEvent, Project
 from .notifications import chain_people, notify
-from .projects import actor_name, is_editor, today
+from .projects import today
 
 S = Problem.Status
 ACTIONS = ("assign", "answer", "verify", "close")
@@ -43,7 +48,7 @@ def _chain_member(actor: Any, chain_id: int) -> bool:
 
 
 def _may_assign(actor: Any, problem: Problem) -> bool:
-    return getattr(actor, "role", "") == Role.OFFICE or _chain_member(actor, problem.chain_id)
+    return is_office(actor) or _chain_member(actor, problem.chain_id)
 
 
 def _may_answer(actor: Any, problem: Problem) -> bool:
@@ -56,7 +61,7 @@ def _may_answer(actor: Any, problem: Problem) -> bool:
 
 
 def _may_verify(actor: Any, problem: Problem) -> bool:
-    return getattr(actor, "role", "") == Role.OFFICE
+    return is_office(actor)
 
 
 ROLE_CHECKS: dict[str, Callable[[Any, Problem], bool]] = {
@@ -118,7 +123,7 @@ def _finish(
         to_status=locked.status,
         note=note,
         actor=actor,
-        actor_name=actor_name(actor),
+        actor_name=audit.actor_name(actor),
     )
     if attachment:
         event.attachment = attachment
@@ -182,7 +187,7 @@ def problem_raise(
         to_status=S.RAISED,
         note=description[:2000],
         actor=actor,
-        actor_name=actor_name(actor),
+        actor_name=audit.actor_name(actor),
     )
     if attachment:
         event.attachment = attachment

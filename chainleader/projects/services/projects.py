@@ -7,17 +7,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chainleader.accounts.policy import can_write, is_editor
 from chainleader.core import audit
 from chainleader.core import services as core_services
-from chainleader.core.exceptions import ServiceError, StaleEdit
+from chainleader.core.exceptions import (
+    ServiceError,
+    StaleEdit,
+    WorkflowConflict,
+    WorkflowForbidden,
+)
 
-from ..exceptions import WorkflowConflict, WorkflowForbidden
 from ..models import (
     STAGE_ORDER,
     MonthlyReport,
@@ -41,19 +45,11 @@ def month_start(value: date) -> date:
     return value.replace(day=1)
 
 
-def actor_name(actor: Any) -> str:
-    return (str(actor) if actor is not None else "")[:150]
-
-
-def is_editor(actor: Any) -> bool:
-    return getattr(actor, "role", "") in getattr(settings, "CHAINLEADER_EDITOR_ROLES", ())
-
-
 def require_project_writer(project: Project, actor: Any) -> None:
     """Stage moves and reports: an editor role with the project in its writable scope."""
     if not is_editor(actor):
         raise WorkflowForbidden(_("Your role may not change projects."))
-    if not Project.objects.for_user(actor, write=True).filter(pk=project.pk).exists():
+    if not can_write(actor, project):
         raise WorkflowForbidden(_("This project is outside your data scope."))
 
 
@@ -164,7 +160,7 @@ def project_advance_stage(
         happened_on=happened_on,
         evidence=evidence.strip(),
         actor=actor,
-        actor_name=actor_name(actor),
+        actor_name=audit.actor_name(actor),
     )
     if evidence_file:
         change.evidence_file = evidence_file
@@ -215,7 +211,7 @@ def project_move_back(
         direction=StageChange.Direction.BACK,
         reason=reason.strip(),
         actor=actor,
-        actor_name=actor_name(actor),
+        actor_name=audit.actor_name(actor),
     )
     audit.record(
         actor=actor,

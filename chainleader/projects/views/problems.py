@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from chainleader.core.exceptions import ServiceError
+from chainleader.core.files import download
 from chainleader.core.views import ObjectDetailView, ObjectHistoryView, ObjectListView, ScopedMixin
 
 from .. import selectors, services
-from ..attachments import download
 from ..filters import ProblemFilter
 from ..forms import AnswerForm, AssignForm, CloseForm, ProblemForm, VerifyForm
 from ..models import Problem, ProblemEvent, Project

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from chainleader.core.files import download
 from chainleader.core.import_views import ObjectImportView
 from chainleader.core.views import (
     ChildEditView,
@@ -25,7 +26,6 @@ from chainleader.core.views import (
 )
 
 from .. import importers, selectors, services
-from ..attachments import download
 from ..filters import MonthlyReportFilter, ProjectFilter
 from ..forms import MonthlyReportForm, ProjectForm, StageChangeForm
 from ..models import MonthlyReport, Problem, Project, StageChange, StartBatch

@@ -10,8 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chainleader.core.api import ScopedModelViewSet
-from chainleader.projects.api.views import WORKFLOW_ERRORS, WorkflowErrorsMixin
+from chainleader.core.api import WORKFLOW_ERRORS, ScopedModelViewSet
 
 from .. import services
 from ..filters import WorkItemFilter
@@ -19,7 +18,7 @@ from ..models import WorkItem
 from .serializers import ReviewSerializer, TextStepSerializer, WorkItemSerializer
 
 
-class WorkItemViewSet(WorkflowErrorsMixin, ScopedModelViewSet):
+class WorkItemViewSet(ScopedModelViewSet):
     """Items on a chain's lists (key tasks, key construction projects, key investment projects); close-out
     is request → review → close, each by its roles."""
 
