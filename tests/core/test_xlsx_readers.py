@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chainleader.core import excel
-from chainleader.core.excel import read as reader
+from chainleader.core.excel import sheets as reader
 from chainleader.enterprises.importers import ENTERPRISE_COLUMNS
 from tests.core.test_real_workbooks import roster_rows, workbook
 from tests.factories import make_uscc

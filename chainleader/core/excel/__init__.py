@@ -10,6 +10,7 @@ Export: ``export_workbook`` (formula-injection safe, typed string cells) and ``b
 
 from .common import *  # noqa: F403
 from .read import *  # noqa: F403
+from .sheets import *  # noqa: F403
 from .upload import *  # noqa: F403
 from .values import *  # noqa: F403
 from .write import *  # noqa: F403

@@ -1,49 +1,36 @@
-"""Reading a sheet: header row, rows (totals, formula rows, merged cells), every error at once (IN1, IN2, RL2)."""
+"""Reading a sheet: header row, rows (totals, formula rows, merged cells), every error at once (IN1, IN2, RL2).
+
+``sheets`` opens the file (byte scan, bounds, calamine or openpyxl, CSV); this module finds the header, converts
+the rows and collects the notices and errors.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import itertools
 import json
-import logging
-import re
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-import openpyxl.xml
-import openpyxl.xml.functions
-from defusedxml import ElementTree as DefusedET
 from django.utils.translation import gettext as _
-from openpyxl.utils import column_index_from_string
-from python_calamine import CalamineWorkbook
 
 from chainleader.core.exceptions import HeadersMissing, ImportRejected
 
 from .common import (
     _HEADER_SPACE,
-    EXCEL_MAX_ROWS,
     MAX_COLUMNS,
     MAX_ERRORS,
     MAX_ROWS,
-    MAX_UPLOAD_BYTES,
     ExcelColumn,
     ParsedRow,
     RowErrors,
     _preview,
     _reject,
 )
-from .upload import _decode_csv, _suffix_message, _too_large, _xlsx_problem
+from .sheets import SheetScan, _open_table, _row_limit
 from .values import (
-    HEADER_SEARCH_ROWS,
     SAMPLE_ROWS,
     TOTAL_WORDS,
     CellNotes,
@@ -60,8 +47,6 @@ from .values import (
     column_unit,
     convert_cell,
 )
-
-logger = logging.getLogger(__name__)
 
 # --- rows (issue 18: totals, formula rows, merged cells) ----------------------------------------
 
@@ -100,27 +85,6 @@ def _is_total_row(raw: Sequence[Any]) -> str | None:
                 if text == word or text.startswith((word + ":", word + "(")):
                     return word
     return None
-
-
-@dataclass
-class SheetScan:
-    """What a byte scan of the sheet XML tells before parsing: rows with values, formula rows, merged ranges."""
-
-    value_rows: int = 0
-    formula_rows: frozenset[int] = frozenset()
-    merges: tuple[
-        tuple[int, int, int, int], ...
-    ] = ()  # (min_row, min_col, max_row, max_col), 1-based
-    # The last row number and the widest column seen (0 when unknown): bound the dense grid calamine builds.
-    max_row: int = 0
-    max_col: int = 0
-
-    @property
-    def dense_cells(self) -> int | None:
-        """Cells of the sheet's dense range (rows × columns from A1), None when the scan could not tell."""
-        if not self.max_row or not self.max_col:
-            return None
-        return self.max_row * self.max_col
 
 
 class _MergeFiller:
@@ -364,327 +328,6 @@ def merge_errors(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> l
     merged = first + extra
     merged.sort(key=lambda e: (e.get("row") is not None, e.get("row") or 0))
     return merged[:MAX_ERRORS]
-
-
-def _row_limit(max_rows: int, sheet: str) -> ImportRejected:
-    return _reject(
-        _("The file has more than %(max)s data rows; split it into smaller files.")
-        % {"max": f"{max_rows:,}"},
-        sheet=sheet,
-    )
-
-
-_ROW_TAG = b"<row"
-# A non-blank value: <v>42</v> (numbers, shared-string indexes, formula results) or <t>text</t>.
-_VALUE_RE = re.compile(rb"<v>[^<\s]|<t(?:\s[^>]*)?>\s*[^<\s]")
-_ROW_NUMBER_RE = re.compile(rb'^[^>]*?\br="(\d+)"')
-_FORMULA_RE = re.compile(rb"<f[\s>/]")
-_MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
-_CELL_COLUMN_RE = re.compile(rb'\sr="([A-Z]{1,3})\d')
-_PRESCAN_MAX_ROW_BYTES = 8 * 1024 * 1024
-MAX_MERGES = 10_000
-
-
-def _scan_sheet(path: Path, member: str, *, stop_after: int) -> SheetScan:
-    """A byte scan of the sheet XML (no XML parsing): an upper bound of the rows holding a value, the rows
-    holding a formula and the merged ranges.
-
-    Lets a far-too-long sheet be refused in well under a second (IN1) instead of after streaming
-    50,000 rows through openpyxl. It may over-count (values only in unmapped columns), so read_rows
-    allows some slack and the exact count happens while streaming. Sheets written with namespace
-    prefixes (<x:row>) or with a single enormous row give 0 here and rely on the streaming count.
-    """
-    count = 0
-    formulas: set[int] = set()
-    merges: list[tuple[int, int, int, int]] = []
-    max_row = max_col = 0
-    known = True  # every row and its last cell said where they are
-    buffer = b""
-    tail = b""
-
-    def scan(merges: tuple[tuple[int, int, int, int], ...] = ()) -> SheetScan:
-        return SheetScan(
-            count,
-            frozenset(formulas),
-            merges,
-            max_row=max_row if known else 0,
-            max_col=max_col if known else 0,
-        )
-
-    with zipfile.ZipFile(path) as archive, archive.open(member) as source:
-        while True:
-            chunk = source.read(1024 * 1024)
-            buffer += chunk
-            cut = buffer.rfind(_ROW_TAG) if chunk else len(buffer)
-            if cut > 0:
-                complete, buffer = buffer[:cut], buffer[cut:]
-                # piece 0 is the sheet preamble or empty; every later piece is one <row ...> element
-                for piece in complete.split(_ROW_TAG)[1:]:
-                    if _VALUE_RE.search(piece):
-                        count += 1
-                    number = _ROW_NUMBER_RE.match(piece)
-                    if number:
-                        row = int(number[1])
-                        max_row = max(max_row, row)
-                        if _FORMULA_RE.search(piece):
-                            formulas.add(row)
-                    else:
-                        known = False
-                    last = piece.rfind(b"<c ")
-                    if last >= 0:
-                        column = _CELL_COLUMN_RE.search(piece, last)
-                        if column:
-                            max_col = max(max_col, column_index_from_string(column[1].decode()))
-                        else:
-                            known = False
-                tail = complete[-200_000:] if not chunk else b""
-                if count > stop_after:
-                    return scan()
-            elif len(buffer) > _PRESCAN_MAX_ROW_BYTES:
-                return SheetScan(0)
-            if not chunk:
-                for match in itertools.islice(_MERGE_RE.finditer(tail + buffer), MAX_MERGES):
-                    merges.append(
-                        (
-                            int(match[2]),
-                            column_index_from_string(match[1].decode()),
-                            int(match[4]),
-                            column_index_from_string(match[3].decode()),
-                        )
-                    )
-                return scan(merges=tuple(merges))
-
-
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# Largest dense grid (rows × columns from A1) read through calamine; a sparser or odder sheet streams
-# through openpyxl instead, whose memory does not grow with the distance between two cells.
-CALAMINE_MAX_CELLS = 6_000_000
-
-
-@dataclass(frozen=True)
-class _SheetPart:
-    name: str
-    member: str
-    visible: bool
-
-
-def _worksheet_parts(path: Path) -> list[_SheetPart]:
-    """The workbook's worksheets in tab order with their zip members, from workbook.xml and its rels
-    (parsed with defusedxml); [] when the package does not say."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            book = DefusedET.fromstring(archive.read("xl/workbook.xml"))
-            rels = DefusedET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, zipfile.BadZipFile, DefusedET.ParseError, ValueError):
-        return []
-    targets = {
-        r.get("Id"): r.get("Target", "")
-        for r in rels.iter(f"{_PKG_REL_NS}Relationship")
-        if (r.get("Type") or "").endswith("/worksheet")
-    }
-    parts = []
-    for sheet in book.iter(f"{_MAIN_NS}sheet"):
-        target = targets.get(sheet.get(f"{_REL_NS}id"))
-        if not target:
-            continue
-        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        parts.append(
-            _SheetPart(sheet.get("name", ""), member, sheet.get("state", "visible") == "visible")
-        )
-    return parts
-
-
-# An XML part's start as Excel, WPS, openpyxl and xlsxwriter write it: an optional BOM and declaration, then the
-# root element. Anything else before the root (a DOCTYPE with entities, a comment hiding one) sends the workbook
-# to openpyxl, whose defusedxml parser refuses it (IN2): calamine's parser would not expand the entities, but IN2's
-# guarantee is defusedxml's.
-_PLAIN_PROLOG_RE = re.compile(
-    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>)?\s*<(?:[A-Za-z_][\w.-]*:)?[A-Za-z_]"
-)
-
-
-def _plain_xml(path: Path) -> bool:
-    """Every XML part of the package starts with its root element (no DTD, no comment, no PI before it)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                if info.filename.lower().endswith((".xml", ".rels")) and info.file_size:
-                    with archive.open(info) as part:
-                        if not _PLAIN_PROLOG_RE.match(part.read(512)):
-                            return False
-    except (zipfile.BadZipFile, OSError, zlib.error):
-        return False
-    return True
-
-
-def _calamine_value(value: Any) -> Any:
-    """calamine's cell as openpyxl gives it: None for blank, int for a whole number."""
-    if value == "":
-        return None
-    if type(value) is float and value.is_integer() and -(2**53) < value < 2**53:
-        return int(value)
-    return value
-
-
-def _calamine_rows(path: Path, title: str) -> list[list[Any]]:
-    workbook = CalamineWorkbook.from_path(str(path))
-    try:
-        grid = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
-    finally:
-        workbook.close()
-    return [[_calamine_value(v) for v in row] for row in grid]
-
-
-@contextlib.contextmanager
-def _open_xlsx(
-    path: Path, sheet: str | None, max_rows: int
-) -> Iterator[
-    tuple[str, list[tuple[Any, ...]], Callable[[int, int], Iterator[Sequence[Any]]], SheetScan]
-]:
-    """The sheet's head rows, a reader of its body and the byte scan. A sheet the scan bounds is read whole
-    by calamine (Rust, about ten times openpyxl's speed: issue 18); any other streams through openpyxl."""
-    problem = _xlsx_problem(path)  # defence in depth when a caller skipped check_upload
-    if problem:
-        raise _reject(problem)
-    limit = max_rows + max_rows // 50 + HEADER_SEARCH_ROWS
-    parts = _worksheet_parts(path)
-    part = None
-    if sheet is not None:
-        part = next((p for p in parts if p.name == sheet), None)
-    elif parts:
-        part = next((p for p in parts if p.visible), parts[0])
-    if part is not None:
-        try:
-            scan = _scan_sheet(path, part.member, stop_after=limit)
-        except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
-            scan = SheetScan()
-        if scan.value_rows > limit:
-            raise _row_limit(max_rows, part.name)
-        cells = scan.dense_cells
-        if (
-            scan.value_rows
-            and cells is not None
-            and cells <= CALAMINE_MAX_CELLS
-            and _plain_xml(path)
-        ):
-            try:
-                grid = _calamine_rows(path, part.name)
-            except Exception as exc:
-                logger.info("xlsx import: calamine declined (%s)", type(exc).__name__)
-            else:
-
-                def grid_body(start: int, width: int) -> Iterator[Sequence[Any]]:
-                    return (row[:width] for row in itertools.islice(grid, start - 1, None))
-
-                head = [tuple(row[:MAX_COLUMNS]) for row in grid[:HEADER_SEARCH_ROWS]]
-                yield part.name, head, grid_body, scan
-                return
-    with _open_xlsx_streaming(path, sheet, max_rows) as opened:
-        yield opened
-
-
-@contextlib.contextmanager
-def _open_xlsx_streaming(
-    path: Path, sheet: str | None, max_rows: int
-) -> Iterator[
-    tuple[str, list[tuple[Any, ...]], Callable[[int, int], Iterator[Sequence[Any]]], SheetScan]
-]:
-    unreadable = _("The workbook could not be read.")
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:
-        logger.warning("xlsx import: workbook rejected (%s)", type(exc).__name__)
-        raise _reject(unreadable) from None
-    title = sheet or ""
-    try:
-        if sheet is not None:
-            if sheet not in workbook.sheetnames:
-                raise _reject(
-                    _("The workbook has no sheet named %(sheet)s.") % {"sheet": sheet}, sheet=sheet
-                )
-            ws = workbook[sheet]
-        else:
-            sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
-            visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
-            if not sheets:
-                raise _reject(unreadable)
-            ws = (visible or sheets)[0]
-        title = ws.title
-        ws.reset_dimensions()  # the stored dimension may be wrong; never trust it
-        member = getattr(ws, "_worksheet_path", None)
-        limit = max_rows + max_rows // 50 + HEADER_SEARCH_ROWS
-        scan = SheetScan()
-        if isinstance(member, str):
-            scan = _scan_sheet(path, member, stop_after=limit)
-            if scan.value_rows > limit:
-                raise _row_limit(max_rows, title)
-
-        head = [
-            tuple(r)
-            for r in ws.iter_rows(
-                min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS, values_only=True
-            )
-        ]
-
-        def body(start: int, width: int) -> Iterator[Sequence[Any]]:
-            return ws.iter_rows(
-                min_row=start, max_row=EXCEL_MAX_ROWS, max_col=width, values_only=True
-            )
-
-        yield title, head, body, scan
-    except ImportRejected:
-        raise
-    except Exception as exc:
-        logger.warning("xlsx import: sheet rejected (%s)", type(exc).__name__)
-        raise _reject(unreadable, sheet=title) from None
-    finally:
-        workbook.close()
-
-
-@contextlib.contextmanager
-def _open_csv(
-    path: Path, sheet: str | None
-) -> Iterator[
-    tuple[str, list[list[Any]], Callable[[int, int], Iterator[Sequence[Any]]], SheetScan]
-]:
-    name = sheet or "CSV"
-    if path.stat().st_size > MAX_UPLOAD_BYTES:
-        raise _too_large()
-    text = _decode_csv(path.read_bytes())
-    if text is None:
-        raise _reject(_("The CSV file is not valid text (UTF-8 or GB18030)."), sheet=name)
-    delimiter = _csv_delimiter(text)
-
-    def rows_from(start: int, width: int | None = None) -> Iterator[Sequence[Any]]:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        for row in itertools.islice(reader, start - 1, None):
-            yield row if width is None else row[:width]
-
-    try:
-        head = [list(r) for r in itertools.islice(rows_from(1), HEADER_SEARCH_ROWS)]
-        yield name, head, rows_from, SheetScan()
-    except csv.Error as exc:
-        logger.warning("csv import: rejected (%s)", exc)
-        raise _reject(_("The CSV file could not be read."), sheet=name) from None
-
-
-def _csv_delimiter(text: str) -> str:
-    """Comma, or the tab / semicolon an older system wrote, judged from the first lines."""
-    sample = text[:4096].splitlines()[:HEADER_SEARCH_ROWS]
-    counts = {d: sum(line.count(d) for line in sample) for d in (",", "\t", ";")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > counts[","] else ","
-
-
-def _open_table(path: Path, sheet: str | None, max_rows: int) -> Any:
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _open_xlsx(path, sheet, max_rows)
-    if suffix == ".csv":
-        return _open_csv(path, sheet)
-    raise _reject(_suffix_message(suffix))
 
 
 def read_rows(
