@@ -17,4 +17,9 @@ urlpatterns = [
     path("leads/<int:pk>/history/", views.LeadHistoryView.as_view(), name="lead_history"),
     path("leads/<int:pk>/advance/", views.LeadAdvanceView.as_view(), name="lead_advance"),
     path("leads/<int:pk>/close/", views.LeadCloseView.as_view(), name="lead_close"),
+    path(
+        "leads/<int:lead_pk>/steps/<int:pk>/file/",
+        views.LeadStepFileView.as_view(),
+        name="lead_step_file",
+    ),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from chainleader.accounts.models import Role
 from chainleader.accounts.policy import is_editor
 from chainleader.chains.models import Chain
 from chainleader.core import audit, excel
 from chainleader.core.exceptions import ServiceError, WorkflowForbidden
+from chainleader.core.files import download
 from chainleader.core.views import (
     ObjectDetailView,
     ObjectEditView,
@@ -97,13 +99,18 @@ class OpportunityView(ObjectDetailView):
 class CatalogueView(ScopedMixin, View):
     """投资导向目录: a chain's published catalogue of gap segments and target firms, Word (default) or Excel.
 
-    A handout for fairs and the chain leader, so any role that sees the chain may download it; it holds the
-    target list's public figures only."""
+    A handout for fairs and the chain leader, so any government role that sees the chain may download it; it
+    holds the target list's public figures only. Firm accounts see no target list (the office's working paper,
+    querysets.TargetQuerySet), so they get no catalogue either (404), not an empty one."""
 
     model = Chain
     max_top = 50
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if getattr(request.user, "role", "") == Role.ENTERPRISE:
+            raise Http404
         chain = get_object_or_404(Chain.objects.for_user(request.user), pk=pk)
         fmt = "xlsx" if request.GET.get("format") == "xlsx" else "docx"
         raw = request.GET.get("top", "")
@@ -199,8 +206,22 @@ class LeadAdvanceView(WorkflowStepView):
             to_stage=d["to_stage"],
             on=d["on"],
             note=d.get("note") or "",
+            attachment=d.get("attachment"),
             expected_version=d.get("version"),
         )
+
+
+class LeadStepFileView(ScopedMixin, View):
+    """Download the evidence file of one lead step (found through the lead's scope)."""
+
+    model = LeadStep
+
+    def get(self, request: HttpRequest, lead_pk: int, pk: int) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        lead = get_object_or_404(Lead.objects.for_user(request.user), pk=lead_pk)
+        step = get_object_or_404(LeadStep.objects.for_user(request.user).filter(lead=lead), pk=pk)
+        return download(step.attachment, f"{lead.firm_name}-{step.get_stage_display()}-{step.on}")
 
 
 class LeadCloseView(WorkflowStepView):

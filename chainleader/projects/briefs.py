@@ -34,6 +34,7 @@ from .models import (
     Stage,
     StageChange,
 )
+from .querysets import overdue_q
 
 LIST_LIMIT = 100  # rows per table in the brief; the rest is counted, not listed
 
@@ -138,7 +139,7 @@ def brief_data(
             ),
         ),
         open=Count("pk", filter=~Q(status=Problem.Status.CLOSED)),
-        overdue=Count("pk", filter=Q(status=Problem.Status.ASSIGNED, deadline__lt=today)),
+        overdue=Count("pk", filter=overdue_q(today)),
     )
     open_problems = list(
         selectors.problems_overdue_first(

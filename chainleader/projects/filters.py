@@ -14,6 +14,7 @@ from chainleader.chains.filters import scoped_chains
 from chainleader.reference.models import Region
 
 from .models import MonthlyReport, Problem, Project, Stage
+from .querysets import overdue_q
 from .selectors import Band
 
 
@@ -116,7 +117,7 @@ class ProblemFilter(django_filters.FilterSet):
     def filter_overdue(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return qs
-        overdue = Q(status=Problem.Status.ASSIGNED, deadline__lt=timezone.localdate())
+        overdue = overdue_q(timezone.localdate())
         return qs.filter(overdue) if value else qs.exclude(overdue)
 
     def filter_escalated(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:

@@ -39,6 +39,11 @@ class Verdict:
         return self.missed is not None or self.shortfall is not None
 
 
+def stage_missed(planned_on: date | None, *, reached: bool, today: date) -> bool:
+    """Rule 1 for one stage: not reached and its planned date has passed (the date itself is still on time)."""
+    return not reached and planned_on is not None and planned_on < today
+
+
 def evaluate(
     *,
     stage_index: int,
@@ -52,7 +57,7 @@ def evaluate(
     missed = None
     for index in range(stage_index + 1, len(planned_dates)):
         planned = planned_dates[index]
-        if planned is not None and planned < today:
+        if stage_missed(planned, reached=False, today=today):
             missed = MissedStage(index, planned)
             break  # the first stage missed says the most; later ones follow from it
     shortfall = None

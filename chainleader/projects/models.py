@@ -195,13 +195,20 @@ class Project(VersionedModel):
     def actual_on(self, stage: str) -> date | None:
         return getattr(self, f"{stage}_on")
 
-    def stage_rows(self) -> list[tuple[str, Any, date | None, date | None, bool]]:
-        """(stage, label, planned, actual, reached) for the stage timeline."""
+    def stage_rows(
+        self, today: date
+    ) -> list[tuple[str, Any, date | None, date | None, bool, bool]]:
+        """(stage, label, planned, actual, reached, missed) for the stage timeline; `missed` is the lagging
+        rule's (lagging.stage_missed), so the page's badge and the daily check never disagree."""
+        from .lagging import stage_missed
+
         current = stage_index(self.stage)
-        return [
-            (value, label, self.planned_on(value), self.actual_on(value), i <= current)
-            for i, (value, label) in enumerate(Stage.choices)
-        ]
+        rows = []
+        for i, (value, label) in enumerate(Stage.choices):
+            planned, reached = self.planned_on(value), i <= current
+            missed = stage_missed(planned, reached=reached, today=today)
+            rows.append((value, label, planned, self.actual_on(value), reached, missed))
+        return rows
 
 
 def evidence_path(instance: models.Model, filename: str) -> str:
@@ -468,11 +475,8 @@ class Problem(VersionedModel):
         return reverse("projects:problem_detail", args=[self.pk])
 
     def is_overdue(self, today: date) -> bool:
-        return (
-            self.status == self.Status.ASSIGNED
-            and self.deadline is not None
-            and self.deadline < today
-        )
+        """querysets.overdue_q for this problem (one rule; a detail page asks once)."""
+        return bool(self.pk) and Problem.objects.filter(pk=self.pk).overdue(today).exists()
 
 
 def problem_file_path(instance: models.Model, filename: str) -> str:

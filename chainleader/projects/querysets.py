@@ -80,6 +80,12 @@ class ProjectChildQuerySet(ScopedQuerySet):
         return project_scope_q(scope, prefix="project__")
 
 
+def overdue_q(today: date) -> Q:
+    """The one rule of an overdue problem: assigned to a department and not answered by its deadline (the day
+    of the deadline is still on time). Lists, counts, filters, ordering, badges and the escalation use it."""
+    return Q(status="assigned", deadline__lt=today)
+
+
 class ProblemQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> Q:
         return problem_scope_q(scope)
@@ -89,7 +95,7 @@ class ProblemQuerySet(ScopedQuerySet):
 
     def overdue(self, today: date) -> ProblemQuerySet:
         """Assigned and not answered by the deadline: escalates to the chain leader."""
-        return self.filter(status="assigned", deadline__lt=today)
+        return self.filter(overdue_q(today))
 
 
 class ProblemChildQuerySet(ScopedQuerySet):

@@ -42,6 +42,7 @@ from .models import (
     Stage,
     StartBatch,
 )
+from .querysets import overdue_q
 
 YI = DecimalField(max_digits=20, decimal_places=4)
 ZERO = Value(Decimal("0"), output_field=YI)
@@ -482,7 +483,7 @@ def stage_rows(qs: QuerySet) -> list[dict[str, Any]]:
 def problem_counts(qs: QuerySet, today: date) -> dict[str, int]:
     return qs.order_by().aggregate(
         open=Count("pk", filter=~Q(status=Problem.Status.CLOSED)),
-        overdue=Count("pk", filter=Q(status=Problem.Status.ASSIGNED, deadline__lt=today)),
+        overdue=Count("pk", filter=overdue_q(today)),
         escalated=Count(
             "pk", filter=Q(escalated_at__isnull=False) & ~Q(status=Problem.Status.CLOSED)
         ),
@@ -494,7 +495,7 @@ def problem_counts(qs: QuerySet, today: date) -> dict[str, int]:
 def problems_overdue_first(qs: QuerySet, today: date) -> QuerySet:
     ordered: QuerySet = qs.annotate(
         overdue=Case(
-            When(status=Problem.Status.ASSIGNED, deadline__lt=today, then=Value(1)),
+            When(overdue_q(today), then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         )

@@ -199,6 +199,18 @@ def test_a_district_user_outside_the_chain_gets_404_and_no_audit_row(
     assert client.get(*url(listed_chain)).status_code == 200, "崂山区 sees its own chain"
 
 
+def test_a_firm_account_gets_no_catalogue_even_of_a_chain_it_is_placed_in(
+    client, listed_chain, firm, firm_user
+):
+    from chainleader.chains.models import Chain
+    from tests.factories import PlacementFactory
+
+    PlacementFactory(segment=listed_chain.segments.first(), enterprise=firm)
+    client.force_login(firm_user)
+    assert Chain.objects.for_user(firm_user).filter(pk=listed_chain.pk).exists()
+    assert client.get(*url(listed_chain)).status_code == 404
+
+
 def test_a_chain_without_targets_gets_a_document_saying_so(client, office_user):
     chain = ChainFactory(name="空链", level="city", region=region("3702"))
     client.force_login(office_user)

@@ -85,7 +85,7 @@ class ProjectDetailView(ObjectDetailView):
         )
         can_write = Project.objects.for_user(user, write=True).filter(pk=project.pk).exists()
         return {
-            "stage_rows": project.stage_rows(),
+            "stage_rows": project.stage_rows(timezone.localdate()),
             "changes": StageChange.objects.for_user(user)
             .filter(project=project)
             .select_related("actor")[:50],
