@@ -23,8 +23,9 @@ from chainleader.evaluation.api.views import (
 from chainleader.investment.api.views import LeadViewSet, TargetViewSet
 from chainleader.matching.api.views import MatchViewSet, NeedViewSet, OfferViewSet
 from chainleader.parks.api.views import LandZoneViewSet, ParkViewSet
-from chainleader.projects.api.urls import register as register_projects
+from chainleader.projects.api.views import MonthlyReportViewSet, ProblemViewSet, ProjectViewSet
 from chainleader.reference.api.views import IndustryViewSet, RegionViewSet
+from chainleader.worklists.api.views import WorkItemViewSet
 
 app_name = "api"
 
@@ -43,7 +44,10 @@ router.register("land-zones", LandZoneViewSet)
 router.register("evaluation-runs", EvaluationRunViewSet)
 router.register("evaluation-results", EvaluationResultViewSet)
 router.register("evaluation-appeals", AppealViewSet)
-register_projects(router)
+router.register("projects", ProjectViewSet)
+router.register("monthly-reports", MonthlyReportViewSet)
+router.register("problems", ProblemViewSet)
+router.register("work-items", WorkItemViewSet)
 router.register("investment-targets", TargetViewSet)
 router.register("leads", LeadViewSet)
 router.register("matching-needs", NeedViewSet)

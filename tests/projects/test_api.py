@@ -17,8 +17,6 @@ from tests.factories import region
 
 from .factories import ProblemFactory, ProjectFactory
 
-pytestmark = pytest.mark.urls("tests.projects.api_urlconf")
-
 
 @pytest.fixture(autouse=True)
 def _frozen():
@@ -248,8 +246,6 @@ def test_the_schema_validates_with_the_new_endpoints(tmp_path):
         "spectacular",
         "--validate",
         "--fail-on-warn",
-        "--urlconf",
-        "tests.projects.api_urlconf",
         "--file",
         str(tmp_path / "schema.yml"),
     )

@@ -289,7 +289,6 @@ def test_import_rejects_a_non_editor(department_user):
     )  # the page path answers with the import form (ObjectImportView needs an editor: 403)
 
 
-@pytest.mark.urls("tests.projects.api_urlconf")
 def test_the_close_out_over_the_api(item, department_user, chain_team_user, office_user):
     def api(user):
         c = APIClient()
