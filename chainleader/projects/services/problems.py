@@ -44,7 +44,7 @@ ACTIONS = ("assign", "answer", "verify", "close")
 def _chain_member(actor: Any, chain_id: int) -> bool:
     if getattr(actor, "role", "") not in (Role.CHAIN_LEADER, Role.TEAM_MEMBER):
         return False
-    return actor.chains.filter(pk=chain_id).exists()
+    return bool(actor.chains.filter(pk=chain_id).exists())
 
 
 def _may_assign(actor: Any, problem: Problem) -> bool:
