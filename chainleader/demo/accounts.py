@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from chainleader.accounts.models import OrgUnit, Role
 
 from .chains_data import CITY, CITY_OFFICE, DISTRICT, WEST_COAST_DISTRICT
-from .firms import HAIER
+from .masters import HAIER
 
 # The documented demo default (README: `DEMO_PASSWORD=... make demo`); printed when the variable is unset.
 DEFAULT_PASSWORD = "Chainleader-Demo-2026"  # noqa: S105

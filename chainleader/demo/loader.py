@@ -37,15 +37,8 @@ from chainleader.reference.models import Industry, Region
 from . import chains_data as cd
 from .accounts import DEMO_ACCOUNTS
 from .evaluation_data import load_evaluation
-from .firms import (
-    MASTER_LEAVES,
-    MASTER_TIER_YEAR,
-    MASTERS,
-    Master,
-    master_figures,
-    synthetic_firms,
-    unique_uscc,
-)
+from .firms import master_figures, synthetic_firms, unique_uscc
+from .masters import MASTER_LEAVES, MASTER_TIER_YEAR, MASTERS, Master
 from .places import LAND_ZONES, PARKS
 from .projects_data import load_projects
 
