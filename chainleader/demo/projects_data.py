@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import re
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,7 +23,6 @@ from django.utils import timezone
 from chainleader.accounts.models import OrgUnit, User
 from chainleader.chains.models import Chain, Placement, Segment
 from chainleader.projects.models import (
-    STAGE_ORDER,
     MonthlyReport,
     Problem,
     ProblemEvent,
@@ -38,150 +35,21 @@ from chainleader.reference.models import Region
 from chainleader.worklists.models import WorkItem, WorkItemNote
 
 from .firms import DISTRICT_WEIGHTS
-
-SEED = "20210606-projects"
-REFERENCE = date(
-    2026, 11, 1
-)  # the demo's figures are "as of" this month: completed investment up to October
-PER_CHAIN = 10
-SUFFIXES = (
-    "产业化项目",
-    "生产基地项目",
-    "扩建项目",
-    "技改项目",
-    "研发中心项目",
-    "智能工厂项目",
-    "产业园项目",
+from .project_specs import (
+    KIND_BY_SUFFIX,
+    PER_CHAIN,
+    REFERENCE,
+    SEED,
+    SUFFIXES,
+    ProjectSpec,
+    after_overlap,
+    draw_dates,
+    draw_total,
+    monthly_reports,
+    short_name,
+    stage_for,
+    without_overlap,
 )
-
-
-def _short_name(firm: str) -> str:
-    """A firm's short name for a project title: no legal form, no bracketed place, at most 8 characters."""
-    name = re.sub(r"（[^）]*）|\([^)]*\)", "", firm)
-    for part in ("股份有限公司", "有限责任公司", "有限公司", "集团"):
-        name = name.replace(part, "")
-    return re.split(r"[（(]", name[:8])[0]
-
-
-def _without_overlap(who: str, what: str) -> str:
-    """The firm's short name without the words the segment name repeats (润川驱动芯片 + 芯片测试 → 润川驱动)."""
-    for k in range(min(len(who), len(what)), 0, -1):
-        if who.endswith(what[:k]):
-            return who[:-k]
-    return who
-
-
-def _after_overlap(what: str, suffix: str) -> str:
-    """The suffix without the words the segment name ends with (合同生产 + 生产基地项目 → 基地项目)."""
-    for k in range(min(len(what), len(suffix)), 0, -1):
-        if what.endswith(suffix[:k]):
-            return suffix[k:]
-    return suffix
-
-
-KIND_BY_SUFFIX = {"扩建项目": Project.Kind.EXPANSION, "技改项目": Project.Kind.UPGRADE}
-# Months from one stage to the next (签约→备案→开工→在建→竣工→投产→纳统), as ranges.
-GAPS = ((1, 3), (1, 4), (1, 2), (10, 26), (1, 4), (1, 3))
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    return date(year, month % 12 + 1, min(day.day, 28))
-
-
-@dataclass
-class ProjectSpec:
-    code: str
-    name: str
-    chain_pk: int
-    segment_pk: int | None
-    district: str
-    park_pk: int | None
-    investor_pk: int | None
-    kind: str
-    total_yi: Decimal
-    stage: str
-    planned: dict[str, date]
-    actual: dict[str, date]
-    investment_lag: bool = False
-    leading: bool = False
-    reports: list[tuple[date, Decimal, Decimal | None]] = field(default_factory=list)
-
-
-def _total(rng: random.Random) -> Decimal:
-    roll = rng.random()
-    if roll < 0.12:
-        value = rng.uniform(20, 120)  # ≥ 20亿
-    elif roll < 0.85:
-        value = rng.lognormvariate(1.6, 0.6)  # mostly 2–15亿
-    else:
-        value = rng.uniform(0.3, 0.99)  # below 1亿
-    return Decimal(str(round(value, 2)))
-
-
-def _stage_for(i: int, rng: random.Random) -> str:
-    # The first seven of each chain cover every stage; the rest lean to construction, as offices' lists do.
-    if i < len(STAGE_ORDER):
-        return STAGE_ORDER[i]
-    return rng.choices(STAGE_ORDER, weights=(2, 2, 2, 4, 2, 2, 1))[0]
-
-
-def _dates(rng: random.Random, stage: str, lag: bool) -> tuple[dict[str, date], dict[str, date]]:
-    """Planned dates of every stage and actual dates of the reached ones, never after REFERENCE."""
-    reached = STAGE_ORDER.index(stage)
-    # Start far enough back for the reached stages to fit before REFERENCE.
-    back = sum(hi for _lo, hi in GAPS[:reached]) + rng.randint(0, 6)
-    signed = add_months(REFERENCE, -min(back, 34))
-    planned = {"signed": signed}
-    day = signed
-    for (lo, hi), s in zip(GAPS, STAGE_ORDER[1:], strict=True):
-        day = add_months(day, rng.randint(lo, hi))
-        planned[s] = day
-    actual: dict[str, date] = {}
-    previous = signed
-    for s in STAGE_ORDER[: reached + 1]:
-        when = min(planned[s] + timedelta(days=rng.randint(-10, 20)), REFERENCE - timedelta(days=3))
-        when = max(when, previous)
-        actual[s] = previous = when
-    nxt = reached + 1
-    if nxt < len(STAGE_ORDER):
-        if lag:  # the next stage was due a while ago
-            planned[STAGE_ORDER[nxt]] = REFERENCE - timedelta(days=rng.randint(20, 120))
-        elif planned[STAGE_ORDER[nxt]] <= REFERENCE + timedelta(days=10):
-            planned[STAGE_ORDER[nxt]] = REFERENCE + timedelta(days=rng.randint(25, 150))
-        for s_prev, s in zip(STAGE_ORDER[nxt:], STAGE_ORDER[nxt + 1 :], strict=False):
-            if planned[s] <= planned[s_prev]:
-                planned[s] = add_months(planned[s_prev], 2)
-        # A moved date must not pass the stages planned before it: planned dates stay in stage order.
-        for s_prev, s in zip(STAGE_ORDER[nxt - 1 :: -1], STAGE_ORDER[nxt:0:-1], strict=False):
-            if planned[s_prev] >= planned[s]:
-                planned[s_prev] = planned[s] - timedelta(days=15)
-    return planned, actual
-
-
-def _reports(rng: random.Random, spec: ProjectSpec) -> list[tuple[date, Decimal, Decimal | None]]:
-    """Monthly plan over the construction months in 2025–2026; completed figures up to the reference month."""
-    start = spec.actual.get("started") or spec.planned["started"]
-    end = spec.actual.get("completed") or spec.planned["completed"]
-    months = []
-    day = date(max(start.year, 2025), start.month if start.year >= 2025 else 1, 1)
-    while day <= date(2026, 12, 1) and day <= end.replace(day=1):
-        months.append(day)
-        day = add_months(day, 1)
-    if not months:
-        return []
-    span = max((end.year - start.year) * 12 + end.month - start.month, 1)
-    monthly = spec.total_yi * Decimal("0.8") / span  # 80 % of the total goes into construction
-    rows = []
-    for month in months:
-        planned = (monthly * Decimal(str(rng.uniform(0.8, 1.2)))).quantize(Decimal("0.0001"))
-        done: Decimal | None = None
-        if month < REFERENCE and STAGE_ORDER.index(spec.stage) >= STAGE_ORDER.index("started"):
-            factor = rng.uniform(0.45, 0.65) if spec.investment_lag else rng.uniform(0.88, 1.1)
-            done = (planned * Decimal(str(factor))).quantize(Decimal("0.0001"))
-        rows.append((month, planned, done))
-    return rows
 
 
 class ProjectDemo:
@@ -223,7 +91,7 @@ class ProjectDemo:
             segs = segments.get(chain.pk, [])
             for i in range(PER_CHAIN):
                 number += 1
-                stage = _stage_for(i, rng)
+                stage = stage_for(i, rng)
                 district = (
                     "370211"
                     if chain.level == "district"
@@ -236,7 +104,7 @@ class ProjectDemo:
                 seg = rng.choice(segs) if segs else None
                 suffix = rng.choice(SUFFIXES)
                 who = (
-                    _short_name(firm[1])
+                    short_name(firm[1])
                     if firm
                     else self.regions[district].name.replace("区", "").replace("市", "")
                 )
@@ -246,11 +114,11 @@ class ProjectDemo:
                     and stage in ("started", "building", "completed")
                     and rng.random() < 0.15
                 )
-                planned, actual = _dates(rng, stage, lag_date)
+                planned, actual = draw_dates(rng, stage, lag_date)
                 what = seg[1] if seg else chain.name
                 spec = ProjectSpec(
                     code=f"QD{planned['signed'].year}-{number:04d}",
-                    name=_without_overlap(who, what) + what + _after_overlap(what, suffix),
+                    name=without_overlap(who, what) + what + after_overlap(what, suffix),
                     chain_pk=chain.pk,
                     segment_pk=seg[0] if seg else None,
                     district=district,
@@ -259,7 +127,7 @@ class ProjectDemo:
                     kind=KIND_BY_SUFFIX.get(
                         suffix, Project.Kind.ATTRACTED if rng.random() < 0.3 else Project.Kind.NEW
                     ),
-                    total_yi=_total(rng),
+                    total_yi=draw_total(rng),
                     stage=stage,
                     planned=planned,
                     actual=actual,
@@ -271,7 +139,7 @@ class ProjectDemo:
                 # 行业引领性: a few projects below 20亿 count toward the same target (a leading firm's base).
                 elif i == 2 and index % 4 == 1 and firm is not None:
                     spec.leading = True
-                spec.reports = _reports(rng, spec)
+                spec.reports = monthly_reports(rng, spec)
                 specs.append(spec)
         return specs
 
