@@ -1,10 +1,26 @@
-"""Form base classes: the version travels with the form so a stale edit is caught (SECURITY.md RL1)."""
+"""Form base classes: the version travels with the form so a stale edit is caught (SECURITY.md RL1); the
+Tabler classes every form's widgets get."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+
+# A date as <input type="date"> (the browser's picker; ISO in and out).
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+def style(form: forms.Form) -> None:
+    """Tabler classes on a plain Form's widgets (a VersionedModelForm styles itself)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        elif isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
 
 
 class VersionedModelForm(forms.ModelForm):

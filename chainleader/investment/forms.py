@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chainleader.chains.models import Chain, Segment
 from chainleader.core.files import AttachmentField
-from chainleader.core.forms import VersionedModelForm
+from chainleader.core.forms import DATE, VersionedModelForm, style
 from chainleader.projects.filters import home_counties
-from chainleader.projects.forms import DATE, style
 
 from .models import Lead
 from .services import STAGE_ORDER

@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chainleader.accounts.policy import firm_of
 from chainleader.chains.models import Chain, Segment
-from chainleader.core.forms import VersionedModelForm
+from chainleader.core.forms import DATE, VersionedModelForm, style
 from chainleader.enterprises.models import Enterprise
-from chainleader.projects.forms import DATE, style
 
 from .models import Need, Offer
 

@@ -12,25 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from chainleader.accounts.models import OrgUnit
 from chainleader.chains.models import Chain, Segment
 from chainleader.core.files import AttachmentField
-from chainleader.core.forms import VersionedModelForm
+from chainleader.core.forms import DATE, VersionedModelForm, style
 from chainleader.enterprises.models import Enterprise
 from chainleader.parks.models import Park
 from chainleader.reference.models import Region
 
 from .models import STAGE_ORDER, MonthlyReport, Problem, Project, Stage, StartBatch
-
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
-
-
-def style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        elif isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs.setdefault("class", "form-control")
 
 
 class MonthField(forms.DateField):

@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from chainleader.accounts.models import OrgUnit
 from chainleader.chains.models import Chain
 from chainleader.core.files import AttachmentField
-from chainleader.core.forms import VersionedModelForm
+from chainleader.core.forms import DATE, VersionedModelForm, style
 from chainleader.investment.models import Lead
-from chainleader.projects.forms import DATE, style
 from chainleader.projects.models import Project
 
 from .models import WorkItem
