@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from chainleader.chainmap.api.views import ChainMapViewSet
 from chainleader.chains.api.views import (
     ChainTargetViewSet,
     ChainViewSet,
@@ -36,6 +37,8 @@ router.register("enterprises", EnterpriseViewSet)
 router.register("enterprise-tiers", EnterpriseTierViewSet)
 router.register("year-figures", YearFigureViewSet)
 router.register("chains", ChainViewSet)
+# The chain map's one route under the chain, /api/chains/{id}/map/ (chainmap is built on chains).
+router.register("chains", ChainMapViewSet, basename="chain-map")
 router.register("segments", SegmentViewSet)
 router.register("chain-targets", ChainTargetViewSet)
 router.register("placements", PlacementViewSet)

@@ -15,7 +15,15 @@ from chainleader.engines.chain_map.placement import Firm, Leaf, manufacturing_co
 from chainleader.engines.chain_map.text import split_terms
 from chainleader.enterprises.models import Enterprise, EnterpriseProduct, YearFigure
 
-from .models import CompanyLink, CompanyProduct, GraphCompany, GraphIndustry, ProductLink
+from .charts import STATUS_COLOURS, status_label
+from .models import (
+    ChainMap,
+    CompanyLink,
+    CompanyProduct,
+    GraphCompany,
+    GraphIndustry,
+    ProductLink,
+)
 
 
 @dataclass
@@ -292,3 +300,35 @@ def gap_rows(user: Any, chain: Chain, snapshot: Any = None) -> list[dict[str, An
     rows = [r for r in tree_rows(user, chain, snapshot) if r["is_leaf"] and r.get("status")]
     rows.sort(key=lambda r: (order.get(r["status"], 9), r["position"] != "mid", r["name"]))
     return rows
+
+
+# --- for the apps below the chain map (their hooks, decision 0018) -----------------------------------------
+
+
+def segment_badges(user: Any, chain: Chain) -> dict[int, tuple[str, str]]:
+    """chains.hooks.segment_badges: {segment id: (status label, colour)} from the user's view of the chain's
+    derived map; {} before the first derivation."""
+    snapshot = ChainMap.objects.for_user(user).filter(chain=chain).first()
+    badges: dict[int, tuple[str, str]] = {}
+    for seg in snapshot.segments if snapshot else []:
+        status = seg.get("status", "")
+        if status:
+            badges[seg["id"]] = (status_label(status), STATUS_COLOURS.get(status, ""))
+    return badges
+
+
+def listed_firm_products() -> tuple[Any, Any]:
+    """enterprises.hooks.listed_firm_products: the listed firms (id, short name, full name, Shenwan code) by id,
+    and their products (company id, product id, weight, product name), as two lazy row iterators."""
+    companies = GraphCompany.objects.order_by("pk").values_list(
+        "pk", "name", "fullname", "industry__code"
+    )
+    products = CompanyProduct.objects.values_list(
+        "company_id", "product_id", "weight", "product__name"
+    ).iterator(chunk_size=5000)
+    return companies, products
+
+
+def product_graph_ready() -> bool:
+    """enterprises.hooks.product_graph_ready: whether listed firms' products were imported."""
+    return CompanyProduct.objects.exists()

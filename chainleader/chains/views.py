@@ -18,7 +18,7 @@ from chainleader.core.views import (
 )
 from chainleader.enterprises.models import Enterprise
 
-from . import importers, services
+from . import hooks, importers, services
 from .filters import ChainFilter, SegmentFilter
 from .forms import ChainForm, ChainTargetForm, PlacementForm, SegmentForm
 from .models import Chain, ChainTarget, Placement, Segment
@@ -67,15 +67,9 @@ class ChainDetailView(ObjectDetailView):
             (label, [s for s in children.get(None, []) if s.position == pos])
             for pos, label in Segment.Position.choices
         ]
-        from chainleader.chainmap.charts import STATUS_COLOURS, status_label
-        from chainleader.chainmap.models import ChainMap
-
-        snapshot = ChainMap.objects.for_user(user).filter(chain=chain).first()
-        statuses = {s["id"]: s.get("status", "") for s in (snapshot.segments if snapshot else [])}
+        badges = hooks.segment_badges(user, chain)  # the chain map's status of each segment
         for seg in segments:
-            status = statuses.get(seg.pk, "")
-            seg.map_status = status_label(status) if status else ""  # type: ignore[attr-defined]
-            seg.map_colour = STATUS_COLOURS.get(status, "")  # type: ignore[call-overload,attr-defined]
+            seg.map_status, seg.map_colour = badges.get(seg.pk, ("", ""))  # type: ignore[attr-defined]
         return {
             "segment_columns": columns,
             "targets": ChainTarget.objects.for_user(user).filter(chain=chain),
@@ -197,10 +191,8 @@ class SegmentEditView(ChildEditView):
             data=data,
             expected_version=form.cleaned_data.get("version"),
         )
-        # The map follows the tree: derive this chain's map again once the edit is committed.
-        from chainleader.chainmap.services import map_derive_enqueue
-
-        map_derive_enqueue(chains=[seg.chain], actor=self.request.user)
+        # The map follows the tree: the chain map derives this chain's map again once the edit is committed.
+        hooks.tree_changed.send(sender=Segment, chains=[seg.chain], actor=self.request.user)
         return seg
 
 

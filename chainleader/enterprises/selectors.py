@@ -9,6 +9,7 @@ from typing import Any
 from chainleader.engines.chain_map.text import is_noise
 from chainleader.engines.product_suggest import Query, code_keys
 
+from . import hooks
 from .models import Enterprise, EnterpriseProduct, ProductSuggestion
 
 # Listed firms carry Shenwan 2021 codes, registry firms GB/T 4754: the two never share a key.
@@ -56,20 +57,15 @@ def suggestion_corpus() -> SuggestionCorpus:
     """Listed firms (GraphCompany: short name, full name, Shenwan industry; CompanyProduct with weights) and
     registry firms with products (name, scope, GB/T code; EnterpriseProduct, revenue share or 0.001 when
     unknown). Accounting lines (平衡项目, 抵销 …) are left out."""
-    from chainleader.chainmap.models import CompanyProduct, GraphCompany
-
     corpus = SuggestionCorpus()
     company_row: dict[int, int] = {}
-    for pk, name, fullname, code in GraphCompany.objects.order_by("pk").values_list(
-        "pk", "name", "fullname", "industry__code"
-    ):
+    companies, company_products = hooks.listed_firm_products()  # the product graph's (chainmap)
+    for pk, name, fullname, code in companies:
         company_row[pk] = len(corpus.texts)
         corpus.texts.append(f"{name} {fullname}")
         corpus.labels.append(name)
         corpus.industry.append(shenwan_keys(code))
-    for company, product, weight, name in CompanyProduct.objects.values_list(
-        "company_id", "product_id", "weight", "product__name"
-    ).iterator(chunk_size=5000):
+    for company, product, weight, name in company_products:
         if is_noise(name) or company not in company_row:
             continue
         corpus.rows.append(company_row[company])
@@ -101,9 +97,7 @@ def suggestion_corpus() -> SuggestionCorpus:
 
 def suggestion_graph_ready() -> bool:
     """Whether the product graph has listed firms' products to learn from."""
-    from chainleader.chainmap.models import CompanyProduct
-
-    return CompanyProduct.objects.exists()
+    return hooks.product_graph_ready()
 
 
 def suggestion_queries(enterprise_ids: Iterable[int]) -> tuple[list[int], list[Query]]:

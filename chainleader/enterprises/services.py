@@ -26,6 +26,7 @@ from chainleader.parks.models import Park
 from chainleader.reference.lookups import RegionResolver
 from chainleader.reference.models import Industry, Region
 
+from . import hooks
 from .importers import ENTERPRISE_COLUMNS, FIGURE_COLUMNS
 from .models import Enterprise, EnterpriseProduct, Product, YearFigure
 
@@ -290,11 +291,8 @@ def _outside_write_scope(
 
 
 def _registry_changed(enterprise_ids: list[int], actor: Any) -> None:
-    from chainleader.chainmap.tasks import (
-        registry_changed_task,  # the maps depend on the registry, not back
-    )
-
-    registry_changed_task.enqueue(enterprise_ids, getattr(actor, "pk", None))
+    # The maps depend on the registry, not back: chainmap receives this (enterprises.hooks).
+    hooks.registry_changed.send(sender=Enterprise, enterprise_ids=enterprise_ids, actor=actor)
 
 
 @transaction.atomic
@@ -518,7 +516,5 @@ def suggestions_decide(*, suggestions: Iterable[Any], actor: Any, accept: bool) 
         )
     if accept and rows:
         # The firms' products changed: placement and relatedness read them when the maps are derived again.
-        from chainleader.chainmap.services import map_derive_enqueue
-
-        map_derive_enqueue(chains=None, actor=actor)
+        hooks.products_changed.send(sender=EnterpriseProduct, actor=actor)
     return len(rows)

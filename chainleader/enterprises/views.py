@@ -26,9 +26,8 @@ from chainleader.core.views import (
     ObjectListView,
     ScopedMixin,
 )
-from chainleader.evaluation.selectors import latest_result_for
 
-from . import importers, selectors, services, tasks
+from . import hooks, importers, selectors, services, tasks
 from .filters import EnterpriseFilter
 from .forms import ContactForm, EnterpriseForm, EnterpriseProductForm, TierForm, YearFigureForm
 from .models import (
@@ -81,7 +80,7 @@ class EnterpriseDetailView(ObjectDetailView):
             "contacts": Contact.objects.for_user(user).filter(enterprise=ent),
             "products": ent.products.select_related("product").order_by("-revenue_share")[:50],
             "placements": ent.placements.for_user(user).select_related("segment__chain__region"),
-            "mu_result": latest_result_for(ent, user),
+            "mu_result": hooks.latest_evaluation(ent, user),
             "pending_suggestions": ProductSuggestion.objects.for_user(user)
             .filter(enterprise=ent, status=ProductSuggestion.Status.PENDING)
             .count(),

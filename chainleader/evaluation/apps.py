@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "chainleader.evaluation"
     verbose_name = _("Per-mu yield evaluation")
+
+    def ready(self) -> None:
+        # A firm's page shows its latest result (enterprises/hooks.py; decision 0018).
+        from chainleader.enterprises import hooks
+
+        from . import selectors
+
+        hooks.latest_evaluation.supply(selectors.latest_result_for)

@@ -22,9 +22,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from chainleader.chainmap.selectors import gap_rows
 from chainleader.chains.models import Chain
 
-from . import charts, selectors
+from . import charts, hooks, selectors
 from .models import (
     BAND_BIG_YI,
     BIG_PROJECTS_TARGET_PER_CHAIN,
@@ -147,9 +148,7 @@ def brief_data(
             today,
         )[:LIST_LIMIT]
     )
-    from chainleader.worklists.selectors import list_status  # the four lists sit above projects
-
-    worklists = list_status(user, chain=chain) if chain is not None else list_status(user)
+    worklists = hooks.list_status(user, chain=chain)
     chains = [] if chain is not None else chain_rows(user, projects, problems, start, end, today)
     title = (
         (_("%(chain)s chain: chain-meeting brief") % {"chain": chain})
@@ -176,10 +175,6 @@ def brief_data(
         monthly=selectors.monthly_series(projects, date(end.year, 1, 1), end),
     )
     if chain is not None:
-        from chainleader.chainmap.selectors import (
-            gap_rows,  # the map sits above the registry, like the lists
-        )
-
         data.map_gaps = [r for r in gap_rows(user, chain) if r["status"] != "strong"]
     data.next_steps = next_steps(data, projects, end)
     return data

@@ -349,7 +349,7 @@ def test_map_api_returns_the_tree_and_respects_scope(client, mapped, office_user
     assert seg["code"] == "mid.aircon" and seg["local_firms"][0]["evidence"]
     assert body["edges"] and body["tree_version"] == 1
     # The payload is returned as stored: it must have exactly the declared shape (the OpenAPI schema's).
-    from chainleader.chains.api.serializers import ChainMapSerializer
+    from chainleader.chainmap.api.serializers import ChainMapSerializer
 
     declared = ChainMapSerializer(data=body)
     assert declared.is_valid(), declared.errors

@@ -6,10 +6,6 @@ from typing import Any
 
 import django_filters
 from django.db.models import Count
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
-from rest_framework.response import Response
 
 from chainleader.chains import services
 from chainleader.chains.filters import ChainFilter, SegmentFilter, scoped_chains
@@ -19,7 +15,6 @@ from chainleader.core.services import object_update
 from chainleader.enterprises.models import Enterprise
 
 from .serializers import (
-    ChainMapSerializer,
     ChainSerializer,
     ChainTargetSerializer,
     PlacementSerializer,
@@ -49,35 +44,6 @@ class ChainViewSet(ScopedModelViewSet):
         # An aggregate drops Meta.ordering (GROUP BY): restate it so pages stay stable.
         qs = super().get_queryset().annotate(segment_count=Count("segments"))
         return qs.order_by(*(Chain._meta.ordering or ()))
-
-    @extend_schema(
-        responses={
-            200: ChainMapSerializer,
-            404: OpenApiResponse(description="Not found, out of scope or not derived yet."),
-        },
-        summary="The chain's derived map (产业链图谱)",
-    )
-    @action(detail=True, methods=["get"], url_path="map", filter_backends=[], pagination_class=None)
-    def map(self, request: Any, pk: Any = None, **kwargs: Any) -> Response:
-        """Segments with status, reason and presence, as the map page shows them to this user."""
-        from chainleader.chainmap.models import ChainMap
-        from chainleader.chainmap.selectors import scoped_map_segments
-
-        chain = self.get_object()
-        snapshot = ChainMap.objects.for_user(request.user).filter(chain=chain).first()
-        if snapshot is None:
-            raise NotFound
-        data = {
-            "chain": chain.pk,
-            "derived_at": snapshot.derived_at,
-            "tree_version": snapshot.tree_version,
-            "completeness": snapshot.completeness,
-            "segments": scoped_map_segments(snapshot, request.user),
-            "edges": snapshot.edges,
-        }
-        # The snapshot is plain JSON already, shaped as ChainMapSerializer declares (chainmap/payload.py; a test
-        # checks it): returned as it is, not walked field by field through DRF (most of the time of this call).
-        return Response(data)
 
 
 class SegmentViewSet(ScopedModelViewSet):

@@ -23,17 +23,9 @@ from chainleader.core.views import (
 )
 from chainleader.reference.models import Region
 
-from .. import selectors, services
+from .. import hooks, selectors, services
 from ..forms import StartBatchForm
 from ..models import Problem, Project, StartBatch
-
-
-def worklist_status(user: Any, **where: Any) -> list[dict[str, Any]]:
-    # The four lists sit above projects (their construction list links projects, their fourth list is the
-    # ledger); imported here, not at module level, so the dependency stays one-way at import time.
-    from chainleader.worklists.selectors import list_status
-
-    return list_status(user, **where)
 
 
 def page_context(
@@ -54,7 +46,7 @@ def page_context(
             today,
         )[:20],
         "chart": selectors.monthly_chart_option(series),
-        "worklists": worklist_status(user, **worklists),
+        "worklists": hooks.list_status(user, **worklists),
         "events": selectors.event_totals(user, projects, today.year),
         "event_year": today.year,
         "today": today,
