@@ -39,6 +39,8 @@ EVENT_LABELS = {
     "audit_search": gettext_lazy("searched the audit log"),
     "audit_export": gettext_lazy("exported the audit log"),
     "audit_purge": gettext_lazy("archived and purged the audit log"),
+    "backup": gettext_lazy("backup made"),
+    "restore": gettext_lazy("restored from a backup"),
     "link": gettext_lazy("linked to a listed company"),
     "company_link_confirm": gettext_lazy("listed-company match confirmed"),
     "company_link_reject": gettext_lazy("listed-company match rejected"),
