@@ -137,7 +137,12 @@ class ProjectDemo:
                 if (i == 0 and index % 2 == 0) or (i == 1 and index % 3 == 0):
                     spec.total_yi = Decimal(str(round(rng.uniform(20, 60), 2)))
                 # 行业引领性: a few projects below 20亿 count toward the same target (a leading firm's base).
-                elif i == 2 and index % 4 == 1 and firm is not None:
+                elif (
+                    i in (2, 3)
+                    and index % 3 == 1
+                    and firm is not None
+                    and planned["signed"].year == REFERENCE.year
+                ):
                     spec.leading = True
                 spec.reports = monthly_reports(rng, spec)
                 specs.append(spec)
