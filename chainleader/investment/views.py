@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -101,16 +101,18 @@ class CatalogueView(ScopedMixin, View):
 
     A handout for fairs and the chain leader, so any government role that sees the chain may download it; it
     holds the target list's public figures only. Firm accounts see no target list (the office's working paper,
-    querysets.TargetQuerySet), so they get no catalogue either (404), not an empty one."""
+    querysets.TargetQuerySet), so they get no catalogue either: 403 before any lookup (the same for every id,
+    TP2), not an empty catalogue."""
 
     model = Chain
     max_top = 50
+    refused_roles = (Role.ENTERPRISE,)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if getattr(request.user, "role", "") == Role.ENTERPRISE:
-            raise Http404
+        if getattr(request.user, "role", "") in self.refused_roles:
+            raise PermissionDenied
         chain = get_object_or_404(Chain.objects.for_user(request.user), pk=pk)
         fmt = "xlsx" if request.GET.get("format") == "xlsx" else "docx"
         raw = request.GET.get("top", "")

@@ -208,7 +208,7 @@ def test_a_firm_account_gets_no_catalogue_even_of_a_chain_it_is_placed_in(
     PlacementFactory(segment=listed_chain.segments.first(), enterprise=firm)
     client.force_login(firm_user)
     assert Chain.objects.for_user(firm_user).filter(pk=listed_chain.pk).exists()
-    assert client.get(*url(listed_chain)).status_code == 404
+    assert client.get(*url(listed_chain)).status_code == 403
 
 
 def test_a_chain_without_targets_gets_a_document_saying_so(client, office_user):
