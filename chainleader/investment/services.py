@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chainleader.accounts.policy import is_editor
+from chainleader.accounts.policy import can_write, is_editor
 from chainleader.chainmap import selectors as map_selectors
 from chainleader.chainmap.models import ChainMap, CompanyLink, GraphCompany
 from chainleader.chains.models import Chain, Placement
@@ -247,10 +247,7 @@ def targets_derive(*, actor: Any = None) -> dict[str, int]:
 def _require_writer(actor: Any, lead: Lead | None = None) -> None:
     if not is_editor(actor):
         raise WorkflowForbidden(_("Your role may not change leads."))
-    if (
-        lead is not None
-        and not Lead.objects.for_user(actor, write=True).filter(pk=lead.pk).exists()
-    ):
+    if lead is not None and not can_write(actor, lead):
         raise WorkflowForbidden(_("This lead is outside your data scope."))
 
 
