@@ -463,7 +463,7 @@ def test_prune_keeps_7_daily_4_weekly_12_monthly(tmp_path):
 def test_pg_tools_get_the_password_from_the_environment_never_the_command_line(
     monkeypatch, tmp_path
 ):
-    monkeypatch.setattr(backup.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
     secret = "s3cret-Passw0rd"
     settings_dict = {
         "NAME": "chainleader",
