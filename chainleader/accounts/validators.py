@@ -9,9 +9,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's minimum length, with a message its Chinese catalogue translates.
+
+    Django 5.2.19 changed the message's msgid to "... at least %d characters." and its zh_Hans catalogue still
+    holds the old "%(min_length)d" msgid, so the error came out in English. This one uses the old msgid.
+    """
+
+    def get_error_message(self) -> str:
+        return ngettext(
+            "This password is too short. It must contain at least %(min_length)d character.",
+            "This password is too short. It must contain at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
 
 
 class MaximumLengthValidator:

@@ -62,6 +62,17 @@ def test_the_messages_are_in_chinese(client, zhang):
     assert "大写字母、小写字母、数字、符号" in body
 
 
+def test_the_minimum_length_message_is_in_chinese(client, zhang):
+    """Django's own message had a msgid its Chinese catalogue lacks (issue 13, item 7)."""
+    with pytest.raises(ValidationError) as info:
+        validate_password("Ab1!", zhang)
+    assert [str(m) for m in info.value.messages] == ["密码长度太短。密码必须包含至少 8 个字符。"]
+    client.force_login(zhang)
+    body = change(client, PASSWORD, "Ab1!").content.decode()
+    assert "密码长度太短" in body
+    assert "too short" not in body
+
+
 def test_a_64_character_password_is_accepted(client, zhang):
     long_password = "Aa1!-long-passphrase-" * 3 + "x"
     assert len(long_password) == 64
