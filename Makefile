@@ -6,12 +6,12 @@ PORT ?= 8000
 DEMO_SETTINGS := chainleader.settings.demo
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: venv demo demo-data test lint fmt bench messages clean chromium
+.PHONY: venv demo demo-data test lint fmt bench messages clean chromium hooks
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
@@ -60,6 +60,15 @@ messages: venv
 chromium:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || apt-get install -y -qq fonts-noto-cjk
+
+# The checks of .pre-commit-config.yaml as a plain git hook (no pre-commit package needed): ruff, format, check,
+# makemigrations --check on every commit.
+hooks: venv
+	printf '%s\n' '#!/bin/sh' 'set -e' '.venv/bin/ruff check --force-exclude .' '.venv/bin/ruff format --check --force-exclude .' \
+	  'DJANGO_SETTINGS_MODULE=chainleader.settings.test .venv/bin/python manage.py check' \
+	  'DJANGO_SETTINGS_MODULE=chainleader.settings.test .venv/bin/python manage.py makemigrations --check --dry-run -v0' \
+	  > .git/hooks/pre-commit
+	chmod +x .git/hooks/pre-commit
 
 clean:
 	rm -rf var/static var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache
