@@ -134,7 +134,12 @@ class LockoutHandler(AxesDatabaseHandler):
                 user_agent=request.axes_user_agent,
                 http_accept=request.axes_http_accept,
                 path_info=request.axes_path_info,
-                attempt_time=request.axes_attempt_time,
+            )
+            # attempt_time is auto_now_add, so create() stamps the save time, a moment after the request's
+            # axes_attempt_time: the lock check below (failures up to the request's time) would then miss this
+            # very failure, the lock would begin only at the next attempt and no login_locked row be written.
+            AccessFailureLog.objects.filter(pk=entry.pk).update(
+                attempt_time=request.axes_attempt_time
             )
         super().user_login_failed(sender, credentials, request, **kwargs)
         if entry is not None and request.axes_locked_out:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessFailureLog
 from django.urls import reverse
 
 from chainleader.accounts import services
@@ -32,6 +33,16 @@ def test_five_wrong_passwords_then_the_right_one_is_refused_with_the_same_messag
     assert wrong.status_code == right.status_code == 200
     assert form_errors(right) == form_errors(wrong) == [GENERIC_LOGIN_ERROR]
     assert not logged_in(client)
+    assert AuditEvent.objects.filter(event_type="login_locked", username="office").count() == 1
+
+
+def test_the_fifth_failure_locks_and_is_audited_on_a_running_clock(client, office_user):
+    """Without a frozen clock the failure log's save time lies after the request's attempt time: the fifth
+    failure must still be the one that locks, with its login_locked row (issue 13, item 7)."""
+    lock(client)
+    assert AuditEvent.objects.filter(event_type="login_locked", username="office").count() == 1
+    assert AccessFailureLog.objects.filter(username="office", locked_out=True).count() == 1
+    assert form_errors(login(client, "office")) == [GENERIC_LOGIN_ERROR]
     assert AuditEvent.objects.filter(event_type="login_locked", username="office").count() == 1
 
 
