@@ -39,7 +39,7 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy chainleader/engines chainleader/*/services.py chainleader/*/services/
+	$(VENV)/bin/mypy chainleader/engines chainleader/*/services.py chainleader/*/services/ chainleader/*/selectors.py
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=chainleader.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=chainleader.settings.test $(PY) manage.py makemigrations --check --dry-run -v0

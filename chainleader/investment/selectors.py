@@ -110,7 +110,7 @@ def opportunity_chart(
     top = max((p["output"] for p in points), default=1.0) or 1.0
     series = []
     for status in [*GAP_ORDER, ""]:
-        colour = STATUS_COLOURS.get(status, "#999999")
+        colour = STATUS_COLOURS.get(MapStatus(status), "#999999") if status else "#999999"
         mine = [p for p in points if p["status"] == status and p["complexity"] is not None]
         if not mine:
             continue
@@ -265,10 +265,10 @@ def promise_rows(user: Any, chain: Chain | None = None) -> list[dict[str, Any]]:
     )
     if chain is not None:
         leads = leads.filter(chain=chain)
-    leads = list(leads)
-    projects = [lead.project_id for lead in leads]
+    found = list(leads)
+    projects = [lead.project_id for lead in found]
     investors = [
-        lead.project.investor_id for lead in leads if lead.project and lead.project.investor_id
+        lead.project.investor_id for lead in found if lead.project and lead.project.investor_id
     ]
     done = dict(
         MonthlyReport.objects.filter(project_id__in=projects)
@@ -291,7 +291,7 @@ def promise_rows(user: Any, chain: Chain | None = None) -> list[dict[str, Any]]:
     ):
         jobs.setdefault(ent, employees)
     rows = []
-    for lead in leads:
+    for lead in found:
         project = lead.project
         investor = project.investor_id if project else None
         invested = float(done.get(lead.project_id) or 0) or None

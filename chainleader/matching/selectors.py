@@ -112,4 +112,5 @@ def chain_summary(user: Any) -> list[dict[str, Any]]:
 
 
 def offers_for_matching(user: Any) -> QuerySet[Offer]:
-    return Offer.objects.for_user(user).filter(is_open=True)
+    offers: QuerySet[Offer] = Offer.objects.for_user(user).filter(is_open=True)
+    return offers

@@ -238,7 +238,7 @@ def event_totals(user: Any, projects: QuerySet, year: int) -> list[dict[str, Any
     }
     out = []
     for kind, label in StartBatch.Kind.choices:
-        r = rows.get(kind, {})
+        r: dict[str, Any] = dict(rows.get(kind, {}))
         out.append(
             {
                 "kind": kind,
