@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError
+from django.utils.module_loading import import_string
 
 
 @register(Tags.security, deploy=True)
@@ -27,14 +28,19 @@ def otp_required_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
 @register(Tags.security, deploy=True)
 def lockout_enabled_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """The login failure lock must be on, and axes' backend must come first (SECURITY.md A2)."""
+    from axes.backends import AxesStandaloneBackend
+
     backends = list(getattr(settings, "AUTHENTICATION_BACKENDS", []))
-    if getattr(settings, "AXES_ENABLED", False) and backends[:1] == [
-        "axes.backends.AxesStandaloneBackend"
-    ]:
+    try:
+        first = import_string(backends[0]) if backends else None
+    except ImportError:
+        first = None
+    gatekeeper = isinstance(first, type) and issubclass(first, AxesStandaloneBackend)
+    if getattr(settings, "AXES_ENABLED", False) and gatekeeper:
         return []
     return [
         Error(
-            "Login failure lock-out is off, or axes.backends.AxesStandaloneBackend is not the first backend.",
+            "Login failure lock-out is off, or axes' backend (accounts.lockout.LockoutBackend) is not the first backend.",
             hint="Keep the login-security block of chainleader/settings/base.py (SECURITY.md A2).",
             id="accounts.E003",
         )

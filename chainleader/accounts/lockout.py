@@ -26,11 +26,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -174,6 +177,30 @@ class LockoutHandler(AxesDatabaseHandler):
             attempt_time__lt=timezone.now() - FAILURE_LOG_RETENTION
         ).delete()
         return count
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """axes' gatekeeper backend (first in AUTHENTICATION_BACKENDS), doing the same work for a locked account.
+
+    axes refuses a locked account before any password check, so a refusal came back in a few milliseconds
+    against the password hash's fraction of a second: the answer time told that the account is locked. Here a
+    locked attempt first runs what an allowed one runs (ModelBackend: the user lookup and the password hash,
+    or Django's dummy hash for an unknown name), throws the result away, and is refused as before.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        try:
+            super().authenticate(request, username=username, password=password, **kwargs)
+        except AxesBackendPermissionDenied:
+            kwargs.pop("response_context", None)
+            ModelBackend().authenticate(request, username=username, password=password, **kwargs)
+            raise
 
 
 def is_locked(request: HttpRequest, username: str) -> bool:

@@ -262,7 +262,8 @@ MIDDLEWARE += [
     "axes.middleware.AxesMiddleware",  # last, as axes asks: maps a lock to the page's own response
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked account before any password check
+    # First: refuses a locked account, after the same password hash an allowed attempt costs (A2, timing).
+    "chainleader.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

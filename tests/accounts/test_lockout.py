@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from axes.models import AccessFailureLog
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.urls import reverse
 
 from chainleader.accounts import services
@@ -136,5 +138,24 @@ def test_wrong_old_passwords_on_the_change_form_count_toward_the_lock(client, of
     resp = client.post(url, data)
     assert resp.status_code == 302
     assert resp["Location"] == reverse("accounts:login")
+    assert not logged_in(client)
+    assert form_errors(login(client, "office")) == [GENERIC_LOGIN_ERROR]
+
+
+def _hashes_during(client, username, password):
+    """How many password hashes one login attempt runs (a spy on the test settings' hasher)."""
+    real = MD5PasswordHasher.verify
+    with mock.patch.object(MD5PasswordHasher, "verify", autospec=True, side_effect=real) as spy:
+        login(client, username, password)
+    return spy.call_count
+
+
+def test_a_locked_account_costs_the_same_password_hash(client, office_user, clock):
+    """A refusal for a running lock must not answer faster than a wrong password (the time told it was
+    locked, issue 13 item 7): the locked attempt runs the password hash too."""
+    assert _hashes_during(client, "office", "wrong-password") == 1
+    lock(client)
+    assert _hashes_during(client, "office", "wrong-password") == 1
+    assert _hashes_during(client, "office", PASSWORD) == 1
     assert not logged_in(client)
     assert form_errors(login(client, "office")) == [GENERIC_LOGIN_ERROR]
