@@ -281,7 +281,7 @@ def tree_rows(user: Any, chain: Chain, snapshot: Any) -> list[dict[str, Any]]:
             row = {**derived.get(s["pk"], {}), **s, "id": s["pk"], "depth": depth}
             row["is_leaf"] = s["pk"] not in kids
             row["status_label"] = status_label(row.get("status", ""))
-            row["colour"] = STATUS_COLOURS.get(row.get("status", ""), "#e9ecef")  # type: ignore[call-overload]
+            row["colour"] = STATUS_COLOURS.get(row.get("status", ""), "#e9ecef")
             out.append(row)
             walk(s["pk"], depth + 1, None)
 

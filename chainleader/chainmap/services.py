@@ -356,7 +356,7 @@ def _snapshot(
     for pk in sorted(children, key=lambda k: -depth.get(k, 0)):
         kids = [out[c] for c in children[pk] if "status" in out[c]]
         if pk in out and kids:
-            summary = judge.summarise(kids, sources=sources)  # type: ignore[arg-type]
+            summary = judge.summarise(kids, sources=sources)
             s = next(x for x in segs if x["pk"] == pk)
             if s["status_override"]:
                 summary["status"] = s["status_override"]

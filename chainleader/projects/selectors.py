@@ -95,7 +95,7 @@ def completed_in_year(year: int) -> Coalesce:
     return Coalesce(Subquery(sub, output_field=YI), ZERO)
 
 
-def totals(qs: QuerySet, year: int) -> dict[str, Any]:
+def totals(qs: QuerySet[Any], year: int) -> dict[str, Any]:
     """The figures an office reports for a set of projects, in one query: count, total investment, completed
     this year, 亿元以上 count, ≥ 20亿 count, lagging count."""
     row = qs.order_by().aggregate(
@@ -118,7 +118,7 @@ GROUPS = {
 }
 
 
-def summary_by(qs: QuerySet, group: str, year: int) -> list[dict[str, Any]]:
+def summary_by(qs: QuerySet[Any], group: str, year: int) -> list[dict[str, Any]]:
     """One row per chain / district / stage / band with count, investment and completed this year (one query)."""
     key, label = GROUPS[group]
     base = qs.order_by()
@@ -186,7 +186,7 @@ class ChainKpi:
         return self.counted >= self.target
 
 
-def chain_kpis(user: Any, year: int, chains: QuerySet | None = None) -> list[ChainKpi]:
+def chain_kpis(user: Any, year: int, chains: QuerySet[Any] | None = None) -> list[ChainKpi]:
     """Per chain in scope: projects signed this year of ≥ 20亿 or industry-leading, against the target of 2."""
     signed = (
         Project.objects.for_user(user)
@@ -217,7 +217,7 @@ def chain_kpis(user: Any, year: int, chains: QuerySet | None = None) -> list[Cha
 # --------------------------------------------------------------------------------------------- events
 
 
-def event_totals(user: Any, projects: QuerySet, year: int) -> list[dict[str, Any]]:
+def event_totals(user: Any, projects: QuerySet[Any], year: int) -> list[dict[str, Any]]:
     """Per kind of event (集中开工, 签约仪式, 竣工投产) held in the year: events, projects and their investment,
     counted over `projects` (the page's scoped set: a chain's, a district's, the city's). An event none of
     whose projects is in the set does not count; a project at two events of a kind counts at each."""
@@ -255,7 +255,7 @@ def event_totals(user: Any, projects: QuerySet, year: int) -> list[dict[str, Any
 # --------------------------------------------------------------------------------------------- map
 
 
-def district_figures(qs: QuerySet) -> list[dict[str, Any]]:
+def district_figures(qs: QuerySet[Any]) -> list[dict[str, Any]]:
     """Per district (county): count, total investment, lagging count, for the distribution map."""
     rows = (
         qs.order_by()
@@ -295,7 +295,7 @@ def short_region_name(name: str) -> str:
     return name[:-1] if len(name) > 2 and name.endswith(("区", "市", "县")) else name
 
 
-def map_option(qs: QuerySet, map_name: str, region_names: dict[str, str]) -> dict[str, Any]:
+def map_option(qs: QuerySet[Any], map_name: str, region_names: dict[str, str]) -> dict[str, Any]:
     """The ECharts option of the distribution map: districts coloured by total investment, each labelled with
     its short name, labels that would overlap moved apart or hidden; the tooltip text comes translated."""
     figures = {f["code"]: f for f in district_figures(qs)}
@@ -392,7 +392,7 @@ def batch_figures(batch: StartBatch, user: Any) -> dict[str, Any]:
     return figures
 
 
-def batches_with_figures(user: Any) -> QuerySet:
+def batches_with_figures(user: Any) -> QuerySet[Any]:
     visible = Project.objects.for_user(user)
     count = (
         StartBatch.projects.through.objects.filter(startbatch=OuterRef("pk"), project__in=visible)
@@ -416,7 +416,7 @@ def batches_with_figures(user: Any) -> QuerySet:
 # --------------------------------------------------------------------------------------------- chain and district pages
 
 
-def monthly_series(qs: QuerySet, start: date, end: date) -> list[dict[str, Any]]:
+def monthly_series(qs: QuerySet[Any], start: date, end: date) -> list[dict[str, Any]]:
     """Planned and completed investment per month over [start, end] for a set of projects (one query)."""
     rows = (
         MonthlyReport.objects.filter(
@@ -461,7 +461,7 @@ def monthly_chart_option(series: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def stage_rows(qs: QuerySet) -> list[dict[str, Any]]:
+def stage_rows(qs: QuerySet[Any]) -> list[dict[str, Any]]:
     """Count and investment per stage, every stage listed (zeros too), in workflow order."""
     found = {
         r["stage"]: r
@@ -480,7 +480,7 @@ def stage_rows(qs: QuerySet) -> list[dict[str, Any]]:
     ]
 
 
-def problem_counts(qs: QuerySet, today: date) -> dict[str, int]:
+def problem_counts(qs: QuerySet[Any], today: date) -> dict[str, int]:
     return qs.order_by().aggregate(
         open=Count("pk", filter=~Q(status=Problem.Status.CLOSED)),
         overdue=Count("pk", filter=overdue_q(today)),
@@ -492,8 +492,8 @@ def problem_counts(qs: QuerySet, today: date) -> dict[str, int]:
     )
 
 
-def problems_overdue_first(qs: QuerySet, today: date) -> QuerySet:
-    ordered: QuerySet = qs.annotate(
+def problems_overdue_first(qs: QuerySet[Any], today: date) -> QuerySet[Any]:
+    ordered: QuerySet[Any] = qs.annotate(
         overdue=Case(
             When(overdue_q(today), then=Value(1)),
             default=Value(0),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ def reference_load(
     industry_model = industry_model or Industry
     unit_model = unit_model or Unit
     counts = {}
-    for model, rows, make in (
+    loads: tuple[tuple[Any, list[dict[str, str]], Callable[[dict[str, str]], Any]], ...] = (
         (
             region_model,
             _rows("regions.csv"),
@@ -44,7 +45,8 @@ def reference_load(
                 full_code=r["full_code"],
             ),
         ),
-    ):
+    )
+    for model, rows, make in loads:
         have = set(model.objects.values_list("code", flat=True))
         model.objects.bulk_create([make(r) for r in rows if r["code"] not in have], batch_size=1000)
         ids = dict(model.objects.values_list("code", "id"))

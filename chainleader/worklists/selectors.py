@@ -16,9 +16,9 @@ from chainleader.projects.models import Problem
 from .models import WorkItem
 
 
-def overdue_first(qs: QuerySet, today: date) -> QuerySet:
+def overdue_first(qs: QuerySet[Any], today: date) -> QuerySet[Any]:
     """Overdue items first, then by deadline (the order every list page uses)."""
-    ordered: QuerySet = qs.annotate(
+    ordered: QuerySet[Any] = qs.annotate(
         overdue=Case(
             When(~Q(status=WorkItem.Status.CLOSED) & Q(deadline__lt=today), then=Value(1)),
             default=Value(0),

@@ -59,6 +59,18 @@ class _Coded:
     reg: IntArray
 
 
+def _industry_key(s: _Coded) -> IntArray:
+    """(class, group, division) as one integer, for compacting."""
+    key: IntArray = (s.i4 + 1) * 10**8 + (s.i3 + 1) * 10**4 + (s.i2 + 1)
+    return key
+
+
+def _region_key(s: _Coded) -> IntArray:
+    """(county, city) as one integer, for compacting."""
+    key: IntArray = (s.county + 1) * 10**5 + (s.city + 1)
+    return key
+
+
 def _code_side(side: Side, leaf_ids: Mapping[int, int]) -> _Coded:
     n = len(side)
     leaves = _column(side.leaf, n, "leaf")
@@ -126,8 +138,7 @@ class Problem:
             table[a + 1, b + 1] = 1
             table[np.arange(1, n), np.arange(1, n)] = 2
             self.leaf_table = table.reshape(-1)
-        ind_key = lambda s: (s.i4 + 1) * 10**8 + (s.i3 + 1) * 10**4 + (s.i2 + 1)  # noqa: E731
-        q.ind, c.ind, first = _compact(ind_key(q), ind_key(c))
+        q.ind, c.ind, first = _compact(_industry_key(q), _industry_key(c))
         self.n_ind = len(first)
         if self.n_ind <= _TABLE_LIMIT:
             u = [np.concatenate([getattr(q, f), getattr(c, f)])[first] for f in ("i4", "i3", "i2")]
@@ -143,8 +154,7 @@ class Problem:
                 .astype(np.uint8)
                 .reshape(-1)
             )
-        reg_key = lambda s: (s.county + 1) * 10**5 + (s.city + 1)  # noqa: E731
-        q.reg, c.reg, first = _compact(reg_key(q), reg_key(c))
+        q.reg, c.reg, first = _compact(_region_key(q), _region_key(c))
         self.n_reg = len(first)
         if self.n_reg <= _TABLE_LIMIT:
             u = [np.concatenate([getattr(q, f), getattr(c, f)])[first] for f in ("county", "city")]
