@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import Warning as CheckWarning
 from django.db import DatabaseError
 from django.utils.module_loading import import_string
 
@@ -71,5 +72,92 @@ def single_superuser_check(
             f"{count} active superusers; at most one break-glass superuser may exist.",
             hint="Give daily work to the three admin roles (三权分立) and deactivate the other superusers.",
             id="accounts.E002",
+        )
+    ]
+
+
+# Accounts that must not exist in production (SECURITY.md A4). The demo app (not installed in production, and
+# not importable from accounts) marks its accounts' full names with DEMO_ACCOUNT_MARK and gives them the names
+# and the default password below (tests/accounts pin these against chainleader.demo.accounts). Well-known
+# administrator names are refused with a default password.
+DEMO_ACCOUNT_MARK = "演示账号"
+DEFAULT_USERNAMES = (
+    "admin",
+    "administrator",
+    "root",
+    "test",
+    "demo",
+    "office",
+    "general_leader",
+    "chain_leader",
+    "team",
+    "district",
+    "district2",
+    "department",
+    "firm",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+)
+DEFAULT_PASSWORDS = (
+    "admin",
+    "admin123",
+    "password",
+    "123456",
+    "12345678",
+    "Chainleader-Demo-2026",  # the demo's documented default (chainleader.demo.accounts)
+)
+
+
+def default_accounts(user_model: Any) -> list[str]:
+    """Usernames of active demo accounts and of well-known names that accept a default password."""
+    active = user_model.objects.filter(is_active=True)
+    found = set(
+        active.filter(full_name__contains=DEMO_ACCOUNT_MARK).values_list("username", flat=True)
+    )
+    for user in active.filter(username__in=DEFAULT_USERNAMES).exclude(username__in=found):
+        # A handful of users at most, each with a handful of hashes: cheap enough for a deploy check.
+        if user.has_usable_password() and any(user.check_password(p) for p in DEFAULT_PASSWORDS):
+            found.add(user.username)
+    return sorted(found)
+
+
+@register(Tags.security, deploy=True)
+def default_accounts_check(
+    app_configs: Any = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """No demo account and no default password in the database (SECURITY.md A4).
+
+    Unlike the superuser count this reads the database on every `check --deploy`, asked or not: a
+    production database loaded with the demo must fail the deploy check itself. An empty database (not
+    migrated yet) has no accounts to refuse; an unreachable one is a warning, so the check fails closed
+    under --fail-level WARNING.
+    """
+    from django.db import connection
+
+    from .models import User
+
+    if databases is not None and "default" not in databases:
+        return []
+    try:
+        if User._meta.db_table not in connection.introspection.table_names():
+            return []
+        found = default_accounts(User)
+    except DatabaseError as exc:
+        return [
+            CheckWarning(
+                f"Cannot look for demo or default accounts: {exc}",
+                hint="Run the deploy check with the production database reachable.",
+                id="accounts.W005",
+            )
+        ]
+    if not found:
+        return []
+    return [
+        Error(
+            f"Demo or default accounts exist: {', '.join(found)}.",
+            hint="Production never holds the demo data or an account with a default password (SECURITY.md "
+            "A4): use a fresh database, or deactivate these accounts.",
+            id="accounts.E005",
         )
     ]

@@ -20,7 +20,7 @@ def ids(messages) -> list[str]:
     return [m.id for m in messages]
 
 
-def test_check_deploy_refuses_the_second_factor_turned_off(settings):
+def test_check_deploy_refuses_the_second_factor_turned_off(settings, db):
     settings.CHAINLEADER_OTP_REQUIRED = False
     assert ids(checks.otp_required_check()) == ["accounts.E001"]
     with pytest.raises(SystemCheckError, match=r"accounts\.E001"):
@@ -42,6 +42,7 @@ def test_the_login_checks_run_with_deploy_only():
         checks.otp_required_check,
         checks.lockout_enabled_check,
         checks.single_superuser_check,
+        checks.default_accounts_check,
     ):
         assert check in deploy
         assert check not in everyday
@@ -56,6 +57,40 @@ def test_more_than_one_active_superuser_fails_the_deploy_check(db):
     first.is_active = False
     first.save()
     assert checks.single_superuser_check(databases=["default"]) == []
+
+
+def test_demo_accounts_fail_the_deploy_check_without_being_asked_for_the_database(db):
+    """SECURITY.md A4: `manage.py check --deploy` on a database holding the demo accounts fails (issue 13
+    item 7); no --database needed, unlike the superuser count."""
+    UserFactory(username="office", role=Role.OFFICE, full_name="链长办演示账号")
+    assert ids(checks.default_accounts_check()) == ["accounts.E005"]
+    with pytest.raises(SystemCheckError, match=r"accounts\.E005"):
+        call_command("check", deploy=True, tags=["security"])
+
+
+def test_a_default_password_on_a_well_known_name_fails_the_deploy_check(db):
+    office = UserFactory(username="office", role=Role.OFFICE)  # the tests' own password: fine
+    admin = UserFactory(username="admin", role=Role.SYSTEM_ADMIN)
+    assert checks.default_accounts_check() == []
+    admin.set_password("admin")
+    admin.save()
+    office.set_password("Chainleader-Demo-2026")
+    office.save()
+    assert ids(checks.default_accounts_check()) == ["accounts.E005"]
+    assert "admin, office" in checks.default_accounts_check()[0].msg
+    admin.is_active = office.is_active = False
+    admin.save()
+    office.save()
+    assert checks.default_accounts_check() == []
+
+
+def test_the_check_knows_every_demo_account_and_the_demo_password():
+    """accounts may not import the demo app (not installed in production): the check keeps its own list."""
+    from chainleader.demo.accounts import DEFAULT_PASSWORD, DEMO_ACCOUNTS
+
+    assert {a.username for a in DEMO_ACCOUNTS} <= set(checks.DEFAULT_USERNAMES)
+    assert all(checks.DEMO_ACCOUNT_MARK in a.full_name for a in DEMO_ACCOUNTS)
+    assert DEFAULT_PASSWORD in checks.DEFAULT_PASSWORDS
 
 
 def test_a_wrong_api_token_is_refused_and_a_right_one_accepted(client, office_user):
