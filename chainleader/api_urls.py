@@ -24,7 +24,12 @@ from chainleader.evaluation.api.views import (
 from chainleader.investment.api.views import LeadViewSet, TargetViewSet
 from chainleader.matching.api.views import MatchViewSet, NeedViewSet, OfferViewSet
 from chainleader.parks.api.views import LandZoneViewSet, ParkViewSet
-from chainleader.projects.api.views import MonthlyReportViewSet, ProblemViewSet, ProjectViewSet
+from chainleader.projects.api.views import (
+    FirmRequestViewSet,
+    MonthlyReportViewSet,
+    ProblemViewSet,
+    ProjectViewSet,
+)
 from chainleader.reference.api.views import IndustryViewSet, RegionViewSet
 from chainleader.worklists.api.views import WorkItemViewSet
 
@@ -50,6 +55,7 @@ router.register("evaluation-appeals", AppealViewSet)
 router.register("projects", ProjectViewSet)
 router.register("monthly-reports", MonthlyReportViewSet)
 router.register("problems", ProblemViewSet)
+router.register("firm-requests", FirmRequestViewSet, basename="firm-request")
 router.register("work-items", WorkItemViewSet)
 router.register("investment-targets", TargetViewSet)
 router.register("leads", LeadViewSet)

@@ -125,3 +125,24 @@ class ProblemFilter(django_filters.FilterSet):
             return qs
         escalated = Q(escalated_at__isnull=False) & ~Q(status=Problem.Status.CLOSED)
         return qs.filter(escalated) if value else qs.exclude(escalated)
+
+
+class RequestFilter(ProblemFilter):
+    """Firm requests (企业诉求): the ledger's filters plus the category."""
+
+    category = django_filters.ChoiceFilter(
+        label=_("category"), choices=Problem.Category.choices, empty_label=_("All")
+    )
+
+    class Meta(ProblemFilter.Meta):
+        fields = [*ProblemFilter.Meta.fields, "category"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )

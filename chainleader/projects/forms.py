@@ -226,6 +226,59 @@ class ProblemForm(forms.Form):
         return data
 
 
+class RequestForm(forms.Form):
+    """A firm raises a request (企业诉求); a chain or one of its projects may be named."""
+
+    title = forms.CharField(label=_("Subject"), max_length=200)
+    category = forms.ChoiceField(label=_("category"), choices=())
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    chain = forms.ModelChoiceField(label=_("chain"), queryset=Chain.objects.none(), required=False)
+    project = forms.ModelChoiceField(
+        label=_("project"), queryset=Project.objects.none(), required=False
+    )
+    attachment = AttachmentField()
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .services.problems import FIRM_CATEGORIES
+
+        self.fields["category"].choices = [(c.value, c.label) for c in FIRM_CATEGORIES]
+        # A chain or project only from the firm's own scope (the chains it is placed in, its projects).
+        self.fields["chain"].queryset = Chain.objects.for_user(user).order_by("name_sort")
+        self.fields["project"].queryset = Project.objects.for_user(user).order_by("name")
+        style(self)
+
+
+class ConfirmForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("rating (1-5)"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why the answer does not settle the request"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
 class AssignForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("department"), queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT)

@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -395,10 +396,22 @@ class Problem(VersionedModel):
         ENERGY = "energy", _("energy and utilities")
         APPROVAL = "approval", _("approvals")
         INFRASTRUCTURE = "infrastructure", _("infrastructure")
+        MARKET = "market", _("market")
+        POLICY = "policy", _("policy")
         OTHER = "other", _("other")
 
+    class Source(models.TextChoices):
+        LEDGER = "ledger", _("problem ledger")
+        FIRM = "firm", _("firm request")
+
+    # A ledger problem always has a chain (the services set it); a firm request (企业诉求) may have none.
     chain = models.ForeignKey(
-        "chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT, related_name="problems"
+        "chains.Chain",
+        verbose_name=_("chain"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
     )
     project = models.ForeignKey(
         Project,
@@ -456,6 +469,25 @@ class Problem(VersionedModel):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed out at"), null=True, blank=True)
+    # Firm requests (企业诉求, decision 0020): the firm that raised it, its confirmation and rating of the answer.
+    source = models.CharField(
+        _("source"), max_length=8, choices=Source.choices, default=Source.LEDGER, db_index=True
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    firm_confirmed_at = models.DateTimeField(_("confirmed by the firm at"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating (1-5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
     # Set by the daily check when the deadline passed unanswered: the chain leader's view lists it.
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
@@ -467,6 +499,18 @@ class Problem(VersionedModel):
         verbose_name = _("problem")
         verbose_name_plural = _("problems")
         ordering = ["-raised_on", "-id"]
+        constraints = [
+            # A ledger problem keeps its chain; a firm request names its firm.
+            models.CheckConstraint(
+                condition=Q(source="firm", enterprise__isnull=False)
+                | Q(source="ledger", chain__isnull=False),
+                name="problem_source_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="problem_rating_1_5",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -500,6 +544,8 @@ class ProblemEvent(models.Model):
         REJECT = "reject", _("sent back")
         CLOSE = "close", _("closed out")
         ESCALATE = "escalate", _("escalated")
+        CONFIRM = "confirm", _("confirmed by the firm")
+        REOPEN = "reopen", _("reopened by the firm")
 
     problem = models.ForeignKey(
         Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="events"

@@ -4,7 +4,8 @@
   department that leads its chain or has one of its problems assigned; the investor firm. Departments and firms
   only read: writes need an editor role (views and services check it, as everywhere in the platform).
 - A problem: the chain team, the district of the project (or the district that raised it), the raiser's unit,
-  the assigned department; the office sees everything through its Scope.
+  the assigned department; the office sees everything through its Scope. A firm request (企业诉求) also reaches
+  the firm that raised it and the district of that firm.
 - A 集中开工 batch: its district (and, read-only, every district of its city for a city-wide batch), and
   whoever sees one of its projects.
 """
@@ -44,9 +45,14 @@ def problem_scope_q(scope: Scope, prefix: str = "") -> Q:
     for code in scope.region_prefixes:
         q |= Q(**{f"{prefix}region__code__startswith": code})
         q |= Q(**{f"{prefix}project__district__code__startswith": code})
+        # A firm request (企业诉求) reaches the district of the firm that raised it.
+        q |= Q(**{f"{prefix}enterprise__region__code__startswith": code})
     if scope.department_ids:
         q |= Q(**{f"{prefix}department__in": scope.department_ids})
         q |= Q(**{f"{prefix}raised_by_unit__in": scope.department_ids})
+    if scope.enterprise_ids:
+        # A firm sees its own requests only (never another firm's, nor the ledger of its chain).
+        q |= Q(**{f"{prefix}enterprise__in": scope.enterprise_ids})
     return q
 
 

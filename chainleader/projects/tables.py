@@ -101,6 +101,28 @@ PROBLEM_COLUMNS = [
     Column("raised_on", _("raised on"), order_by="raised_on"),
 ]
 
+REQUEST_COLUMNS = [
+    Column("title", _("Subject"), order_by="title_sort", link=True),
+    Column("enterprise", _("enterprise"), order_by="enterprise__name"),
+    Column("category", _("category"), order_by="category"),
+    Column("status", _("status"), order_by="status"),
+    Column("department", _("assigned department"), order_by="department__name_sort"),
+    Column("deadline", _("deadline"), order_by="deadline"),
+    Column("raised_on", _("raised on"), order_by="raised_on"),
+    Column("rating", _("rating (1-5)"), order_by="rating"),
+]
+
+REQUEST_EXPORT_COLUMNS = [
+    *REQUEST_COLUMNS,
+    Column("chain", _("chain")),
+    Column("project", _("project")),
+    Column("region", _("District")),
+    Column("description", _("description")),
+    Column("answer", _("answer")),
+    Column("firm_confirmed_at", _("confirmed by the firm at")),
+    Column("closed_at", _("closed out at")),
+]
+
 PROBLEM_EXPORT_COLUMNS = [
     *PROBLEM_COLUMNS,
     Column("raised_by_unit", _("raised by unit")),

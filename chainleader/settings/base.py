@@ -206,6 +206,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MapStatusEnum": "chainleader.chains.models.MapStatus",
         "LeadStageEnum": "chainleader.investment.models.Lead.Stage",
+        # The ledger and firm requests (企业诉求) share one problem model (decision 0020).
+        "ProblemStatusEnum": "chainleader.projects.models.Problem.Status",
+        "ProblemCategoryEnum": "chainleader.projects.models.Problem.Category",
+        "ProblemSourceEnum": "chainleader.projects.models.Problem.Source",
     },
 }
 

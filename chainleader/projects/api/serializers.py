@@ -166,10 +166,18 @@ class ProblemSerializer(VersionedModelSerializer):
             "verified_at",
             "closed_at",
             "escalated_at",
+            "source",
+            "enterprise",
+            "rating",
+            "firm_confirmed_at",
             "version",
             *STAMPS,
         ]
         read_only_fields = [
+            "source",
+            "enterprise",
+            "rating",
+            "firm_confirmed_at",
             "status",
             "raised_by_unit",
             "raised_on",
@@ -187,6 +195,37 @@ class ProblemSerializer(VersionedModelSerializer):
         if not attrs.get("chain") and not attrs.get("project"):
             raise serializers.ValidationError({"chain": ["Give a chain or a project."]})
         return attrs
+
+
+class FirmRequestSerializer(ProblemSerializer):
+    """A firm request (企业诉求): the firm, source and status are set by the service, never by the caller."""
+
+    description = serializers.CharField(max_length=5000)
+    category = serializers.ChoiceField(
+        choices=Problem.Category.choices,
+        help_text="A firm request takes land, finance, talent, energy, approval (permits), market, "
+        "policy or other.",
+    )
+    chain = ScopedPrimaryKeyRelatedField(
+        model=Chain,
+        required=False,
+        allow_null=True,
+        help_text="Optional: the chain the request concerns (it then counts in its problems).",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return attrs
+
+
+class ConfirmSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
+
+
+class ReopenSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
 
 
 class AssignSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chainleader.accounts.policy import is_editor_or_firm
 from chainleader.core.api import WORKFLOW_ERRORS, ScopedModelViewSet
 
 from .. import services
@@ -19,10 +20,13 @@ from ..models import MonthlyReport, Problem, Project
 from .serializers import (
     AnswerSerializer,
     AssignSerializer,
+    ConfirmSerializer,
+    FirmRequestSerializer,
     MonthlyReportSerializer,
     NoteSerializer,
     ProblemSerializer,
     ProjectSerializer,
+    ReopenSerializer,
     StageAdvanceSerializer,
     StageBackSerializer,
     VerifySerializer,
@@ -211,6 +215,73 @@ class ProblemViewSet(ScopedModelViewSet):
                 problem=obj,
                 actor=request.user,
                 note=d.get("note") or "",
+                expected_version=d.get("version"),
+            ),
+        )
+
+
+class MayWriteOrReadOnly(permissions.BasePermission):
+    """Writes for the editors and firm accounts (auditors, readers and administrators get 403, TP2); the
+    services then decide who takes which step."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return request.method in permissions.SAFE_METHODS or is_editor_or_firm(request.user)
+
+
+class FirmRequestViewSet(ProblemViewSet):
+    """Firm requests (企业诉求): a firm raises its own; the office routes (assign), the department answers, the
+    firm confirms with a rating or reopens, the office closes out (销号). Same steps as the ledger's."""
+
+    serializer_class = FirmRequestSerializer
+    select_related = ("chain", "project", "region", "enterprise")
+    permission_classes = [permissions.IsAuthenticated, MayWriteOrReadOnly]
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().filter(source=Problem.Source.FIRM)
+
+    def create_object(self, *, data: dict[str, Any], m2m: dict[str, Any]) -> Problem:
+        return services.request_raise(
+            actor=self.request.user,
+            title=data["title"],
+            description=data.get("description") or "",
+            category=data.get("category") or Problem.Category.OTHER,
+            chain=data.get("chain"),
+            project=data.get("project"),
+        )
+
+    @extend_schema(
+        request=ConfirmSerializer, responses={200: FirmRequestSerializer, **WORKFLOW_ERRORS}
+    )
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        """The firm accepts the answer and rates it 1–5."""
+        return self.step(
+            request,
+            ConfirmSerializer,
+            lambda obj, d: services.request_confirm(
+                problem=obj,
+                actor=request.user,
+                rating=d["rating"],
+                note=d.get("note") or "",
+                expected_version=d.get("version"),
+            ),
+        )
+
+    @extend_schema(
+        request=ReopenSerializer, responses={200: FirmRequestSerializer, **WORKFLOW_ERRORS}
+    )
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        """The firm reopens the request: back to the same department, with the reason."""
+        return self.step(
+            request,
+            ReopenSerializer,
+            lambda obj, d: services.request_reopen(
+                problem=obj,
+                actor=request.user,
+                note=d["note"],
                 expected_version=d.get("version"),
             ),
         )

@@ -16,6 +16,9 @@ from .problems import (
     problem_raise,
     problem_verify,
     problems_escalate_overdue,
+    request_confirm,
+    request_raise,
+    request_reopen,
 )
 from .projects import (
     BACK,
@@ -56,4 +59,7 @@ __all__ = [
     "projects_refresh_lagging",
     "report_import",
     "report_save",
+    "request_confirm",
+    "request_raise",
+    "request_reopen",
 ]

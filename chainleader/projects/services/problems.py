@@ -8,6 +8,15 @@
 | verify | answered           | verified | the office (or, rejected, back to assigned)                    |
 | close  | verified           | closed   | the office                                                     |
 
+Firm requests (企业诉求, decision 0020) are problems with source=firm, raised by a firm account for its own firm
+(request_raise; a chain and project are optional). They go the same way, with two more steps for the firm:
+
+| confirm | answered          | verified | the firm that raised it, with a rating 1–5                    |
+| reopen  | answered          | assigned | the firm that raised it, with a reason: back to the department  |
+
+销号 of a firm request needs the firm's confirmation or, when the office verified it instead, the office's
+review note on the close step.
+
 A wrong role is WorkflowForbidden (403), a wrong state WorkflowConflict (409); either way nothing changes.
 """
 
@@ -22,8 +31,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chainleader.accounts.models import OrgUnit, Role
-from chainleader.accounts.policy import is_editor, is_office
+from chainleader.accounts.models import OrgUnit, Role, User
+from chainleader.accounts.policy import firm_of, is_editor, is_office
 from chainleader.chains.models import Chain
 from chainleader.core import audit
 from chainleader.core.exceptions import (
@@ -32,17 +41,18 @@ from chainleader.core.exceptions import (
     WorkflowConflict,
     WorkflowForbidden,
 )
+from chainleader.enterprises.models import Enterprise
 
 from ..models import SYSTEM_ACTOR, Problem, ProblemEvent, Project
 from .notifications import chain_people, notify
 from .projects import today
 
 S = Problem.Status
-ACTIONS = ("assign", "answer", "verify", "close")
+ACTIONS = ("assign", "answer", "verify", "confirm", "reopen", "close")
 
 
-def _chain_member(actor: Any, chain_id: int) -> bool:
-    if getattr(actor, "role", "") not in (Role.CHAIN_LEADER, Role.TEAM_MEMBER):
+def _chain_member(actor: Any, chain_id: int | None) -> bool:
+    if chain_id is None or getattr(actor, "role", "") not in (Role.CHAIN_LEADER, Role.TEAM_MEMBER):
         return False
     return bool(actor.chains.filter(pk=chain_id).exists())
 
@@ -64,16 +74,28 @@ def _may_verify(actor: Any, problem: Problem) -> bool:
     return is_office(actor)
 
 
+def _the_firm(actor: Any, problem: Problem) -> bool:
+    # Only the firm that raised a request confirms or reopens it; other firms never even see it.
+    firm = firm_of(actor)
+    return (
+        problem.source == Problem.Source.FIRM and firm is not None and firm == problem.enterprise_id
+    )
+
+
 ROLE_CHECKS: dict[str, Callable[[Any, Problem], bool]] = {
     "assign": _may_assign,
     "answer": _may_answer,
     "verify": _may_verify,
+    "confirm": _the_firm,
+    "reopen": _the_firm,
     "close": _may_verify,
 }
 FROM_STATES: dict[str, tuple[str, ...]] = {
     "assign": (S.RAISED, S.ASSIGNED),
     "answer": (S.ASSIGNED,),
     "verify": (S.ANSWERED,),
+    "confirm": (S.ANSWERED,),
+    "reopen": (S.ANSWERED,),
     "close": (S.VERIFIED,),
 }
 
@@ -296,8 +318,18 @@ def problem_verify(
 def problem_close(
     *, problem: Problem, actor: Any, note: str = "", expected_version: int | None = None
 ) -> Problem:
-    """销号: close out a verified problem (the office only)."""
+    """销号: close out a verified problem (the office only). A firm request the firm did not confirm closes only
+    with the office's review note."""
     locked = _step(problem=problem, actor=actor, action="close", expected_version=expected_version)
+    if (
+        locked.source == Problem.Source.FIRM
+        and locked.firm_confirmed_at is None
+        and not (note or "").strip()
+    ):
+        raise ServiceError(
+            _("The firm has not confirmed this request: write the office's review note."),
+            field="note",
+        )
     from_status = locked.status
     locked.status, locked.closed_at = S.CLOSED, timezone.now()
     return _finish(
@@ -329,10 +361,21 @@ def problems_escalate_overdue(*, on: date | None = None) -> int:
             for p in overdue
         ]
     )
-    people = chain_people({p.chain_id for p in overdue})
+    people = chain_people({p.chain_id for p in overdue if p.chain_id is not None})
+    # A firm request with no chain goes up to the office, which routed it.
+    office = list(
+        User.objects.filter(role=Role.OFFICE, is_active=True).values_list("pk", flat=True)
+    )
     messages = []
     with translation.override(settings.LANGUAGE_CODE):
         for p in overdue:
+            if p.chain is None:
+                text = _("Overdue firm request (deadline %(date)s): %(title)s") % {
+                    "date": p.deadline.isoformat() if p.deadline else "",
+                    "title": p.title,
+                }
+                messages += [(uid, text, p.get_absolute_url()) for uid in office]
+                continue
             text = _("Overdue problem on chain %(chain)s (deadline %(date)s): %(title)s") % {
                 "chain": p.chain.name,
                 "date": p.deadline.isoformat() if p.deadline else "",
@@ -347,3 +390,146 @@ def problems_escalate_overdue(*, on: date | None = None) -> int:
         detail={"count": len(overdue), "date": on.isoformat()},
     )
     return len(overdue)
+
+
+FIRM_CATEGORIES = (
+    Problem.Category.LAND,
+    Problem.Category.FINANCE,
+    Problem.Category.TALENT,
+    Problem.Category.ENERGY,
+    Problem.Category.APPROVAL,
+    Problem.Category.MARKET,
+    Problem.Category.POLICY,
+    Problem.Category.OTHER,
+)
+
+
+@transaction.atomic
+def request_raise(
+    *,
+    actor: Any,
+    title: str,
+    description: str = "",
+    category: str = Problem.Category.OTHER,
+    chain: Chain | None = None,
+    project: Project | None = None,
+    attachment: Any = None,
+) -> Problem:
+    """A firm raises a request (企业诉求) for itself; a linked chain or project makes it count there too."""
+    firm = firm_of(actor)
+    if firm is None:
+        raise WorkflowForbidden(_("Only a firm account raises a firm request."))
+    if category not in FIRM_CATEGORIES:
+        raise ServiceError(_("Choose a category."), field="category")
+    if not (title or "").strip():
+        raise ServiceError(_("Give the request a title."), field="title")
+    if not (description or "").strip():
+        raise ServiceError(_("Describe the request."), field="description")
+    if project is not None:
+        # A firm links only a project it invests in (the projects it can see).
+        if not Project.objects.for_user(actor).filter(pk=project.pk).exists():
+            raise ServiceError(_("This project is outside your data scope."), field="project")
+        chain = project.chain
+    elif chain is not None and not Chain.objects.for_user(actor).filter(pk=chain.pk).exists():
+        raise ServiceError(_("This chain is outside your data scope."), field="chain")
+    enterprise = Enterprise.objects.select_related("region").get(pk=firm)
+    problem = Problem.objects.create(
+        source=Problem.Source.FIRM,
+        enterprise=enterprise,
+        chain=chain,
+        project=project,
+        region=project.district if project is not None else enterprise.region,
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        raised_by=actor,
+        raised_by_unit=getattr(actor, "org_unit", None),
+        raised_on=today(),
+    )
+    event = ProblemEvent(
+        problem=problem,
+        action=ProblemEvent.Action.RAISE,
+        to_status=S.RAISED,
+        note=description.strip()[:2000],
+        actor=actor,
+        actor_name=audit.actor_name(actor),
+    )
+    if attachment:
+        event.attachment = attachment
+    event.save()
+    audit.record(
+        actor=actor,
+        event_type="problem_raise",
+        obj=problem,
+        detail={
+            "source": Problem.Source.FIRM,
+            "enterprise": firm,
+            "chain": chain.pk if chain else None,
+            "project": project.pk if project else None,
+            "file": bool(attachment),
+        },
+    )
+    office = User.objects.filter(role=Role.OFFICE, is_active=True).values_list("pk", flat=True)
+    text = _("New firm request from %(firm)s: %(title)s") % {
+        "firm": enterprise.name,
+        "title": problem.title,
+    }
+    notify([(uid, text, problem.get_absolute_url()) for uid in office])
+    return problem
+
+
+@transaction.atomic
+def request_confirm(
+    *,
+    problem: Problem,
+    actor: Any,
+    rating: int,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Problem:
+    """The firm accepts the department's answer and rates it 1–5; the office may then close it out."""
+    locked = _step(
+        problem=problem, actor=actor, action="confirm", expected_version=expected_version
+    )
+    if rating is None or not 1 <= int(rating) <= 5:
+        raise ServiceError(_("Rate the answer from 1 to 5."), field="rating")
+    from_status = locked.status
+    now = timezone.now()
+    locked.status, locked.verified_at, locked.firm_confirmed_at = S.VERIFIED, now, now
+    locked.rating = int(rating)
+    return _finish(
+        locked,
+        actor=actor,
+        action="confirm",
+        from_status=from_status,
+        note=note,
+        changed=["rating"],
+    )
+
+
+@transaction.atomic
+def request_reopen(
+    *, problem: Problem, actor: Any, note: str, expected_version: int | None = None
+) -> Problem:
+    """The firm does not accept the answer: the request goes back to the same department, with the reason."""
+    locked = _step(problem=problem, actor=actor, action="reopen", expected_version=expected_version)
+    if not (note or "").strip():
+        raise ServiceError(_("Say why the answer does not settle the request."), field="note")
+    from_status = locked.status
+    locked.status = S.ASSIGNED
+    locked.firm_confirmed_at, locked.rating = None, None
+    _finish(
+        locked,
+        actor=actor,
+        action="reopen",
+        from_status=from_status,
+        note=note.strip(),
+        changed=[],
+    )
+    if locked.department_id is not None:
+        people = User.objects.filter(org_unit_id=locked.department_id, is_active=True).values_list(
+            "pk", flat=True
+        )
+        text = _("A firm reopened its request: %(title)s") % {"title": locked.title}
+        notify([(uid, text, locked.get_absolute_url()) for uid in people])
+    return locked

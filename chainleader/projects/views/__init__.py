@@ -38,6 +38,7 @@ from .projects import (
     ReportListView,
     StageEvidenceView,
 )
+from .requests import RequestConfirmView, RequestListView, RequestRaiseView, RequestReopenView
 
 __all__ = [
     "AllChainsBriefView",
@@ -73,5 +74,9 @@ __all__ = [
     "ReportEditView",
     "ReportImportView",
     "ReportListView",
+    "RequestConfirmView",
+    "RequestListView",
+    "RequestRaiseView",
+    "RequestReopenView",
     "StageEvidenceView",
 ]

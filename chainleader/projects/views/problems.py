@@ -55,7 +55,7 @@ class ProblemDetailView(ObjectDetailView):
 
     def get_queryset(self) -> Any:
         return self.scoped().select_related(
-            "chain", "project", "department", "raised_by_unit", "region"
+            "chain", "project", "department", "raised_by_unit", "region", "enterprise"
         )
 
     def extra_context_data(self) -> dict[str, Any]:
