@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Count, FloatField, QuerySet, Sum
-from django.db.models.functions import Cast, ExtractYear
+from django.db.models import Case, Count, FloatField, OuterRef, QuerySet, Subquery, Sum, When
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from chainleader.chains.models import Chain
@@ -100,6 +100,41 @@ def figure_columns(*, year: int) -> FigureColumns:
 
 def scoped_results(run: EvaluationRun, user: Any) -> QuerySet[EvaluationResult]:
     return EvaluationResult.objects.for_user(user).filter(run=run)
+
+
+def _count_in_scope(results: QuerySet[EvaluationResult]) -> Any:
+    """A computed run's number of these results (0 when none lies in scope); NULL before it is computed."""
+    counted = results.filter(run=OuterRef("pk")).order_by().values("run").annotate(n=Count("pk"))
+    return Case(When(finished_at__isnull=False, then=Coalesce(Subquery(counted.values("n")), 0)))
+
+
+def runs_with_counts(runs: QuerySet[EvaluationRun], user: Any) -> QuerySet[EvaluationRun]:
+    """The runs with shown_firms and shown_graded: their results in the user's scope.
+
+    A run's stored counts are the city's; a district or firm account sees how many of its own firms were
+    scored and graded, never the city-wide numbers (issue 13, item 7).
+    """
+    results = EvaluationResult.objects.for_user(user)
+    return runs.annotate(
+        shown_firms=_count_in_scope(results), shown_graded=_count_in_scope(results.graded())
+    )
+
+
+def run_counts(run: EvaluationRun, user: Any) -> dict[str, Any]:
+    """A run's counts as the run stores them (firms, graded, per class, per group), in the user's scope."""
+    if not run.computed:
+        return {}
+    results = scoped_results(run, user)
+    classes = dict(results.values_list("grade").annotate(n=Count("id")).order_by())
+    groups = dict(
+        results.filter(graded=True).values_list("group").annotate(n=Count("id")).order_by()
+    )
+    return {
+        "firms": sum(classes.values()),
+        "graded": sum(groups.values()),
+        **{g: int(classes.get(g, 0)) for g in GRADES},
+        "groups": {str(k): int(v) for k, v in groups.items()},
+    }
 
 
 def previous_published_run(run: EvaluationRun, user: Any) -> EvaluationRun | None:

@@ -28,8 +28,9 @@ RUN_COLUMNS = [
     Column("year", _("year"), order_by="year", link=True),
     Column("status", _("status"), order_by="status"),
     Column("scheme", _("scheme version"), order_by="scheme__number"),
-    Column("firm_count", _("firms")),
-    Column("graded_count", _("graded")),
+    # Counted in the reader's scope (selectors.runs_with_counts), not the run's city-wide counts.
+    Column("shown_firms", _("firms")),
+    Column("shown_graded", _("graded")),
     Column("finished_at", _("computed at"), order_by="finished_at"),
     Column("published_at", _("published at"), order_by="published_at"),
 ]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from chainleader.accounts.policy import scope_for
 from chainleader.core.api import ScopedPrimaryKeyRelatedField
+from chainleader.evaluation import selectors
 from chainleader.evaluation.models import Appeal, EvaluationResult, EvaluationRun
 
 RUN_FIELDS = [
@@ -27,6 +33,16 @@ RUN_FIELDS = [
 class EvaluationRunSerializer(serializers.ModelSerializer):
     scheme_number = serializers.IntegerField(source="scheme.number", read_only=True)
     scheme_label = serializers.CharField(source="scheme.label", read_only=True)
+    # Counted in the caller's scope (a district its own firms, not the city's): issue 13, item 7.
+    counts = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_counts(self, run: EvaluationRun) -> dict[str, Any]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and scope_for(user).everything:
+            return dict(run.counts)
+        return selectors.run_counts(run, user)
 
     class Meta:
         model = EvaluationRun

@@ -42,6 +42,9 @@ class RunListView(ObjectListView):
     select_related = ("scheme",)
     default_sort = "-year"
 
+    def get_queryset(self) -> Any:
+        return selectors.runs_with_counts(super().get_queryset(), self.request.user)
+
     def extra_context_data(self) -> dict[str, Any]:
         user = self.request.user
         office = is_office(user)
