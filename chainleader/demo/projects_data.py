@@ -189,6 +189,7 @@ class ProjectDemo:
         self._reports(specs, ids)
         self._batches(specs, ids)
         self._problems(specs, ids)
+        self._firm_requests()
         self._items(specs, ids)
         projects_mark_lagging()
         problems_escalate_overdue()
@@ -431,6 +432,116 @@ class ProjectDemo:
                         note=problem.answer if a == "answer" else "",
                     )
                     for a, f, t, _d in events
+                ]
+            )
+            for row in rows:
+                row.created_at = stamp[row.action]
+            ProblemEvent.objects.bulk_update(rows, ["created_at"])
+        self.out.created["Problem"] += created
+
+    def _firm_requests(self) -> None:
+        """A few synthetic firm requests (企业诉求, decision 0020): the demo firm account's own and other firms',
+        in every state (one reopened, confirmed ones rated)."""
+        from chainleader.enterprises.models import Enterprise
+
+        firm_unit = OrgUnit.objects.filter(
+            kind=OrgUnit.Kind.ENTERPRISE, enterprise__isnull=False
+        ).first()
+        firms = list(Enterprise.objects.filter(region__isnull=False).order_by("pk")[:6])
+        if firm_unit is not None and firm_unit.enterprise not in firms:
+            firms.insert(0, firm_unit.enterprise)
+        if not firms:
+            return
+        office = "链长制办公室"
+        topics = (
+            ("land", "二期厂房新增工业用地", "市自然资源和规划局", "closed"),
+            ("finance", "流动资金贷款授信", "市地方金融监管局", "verified"),
+            ("talent", "高技能人才公寓申请", "市人力资源和社会保障局", "answered"),
+            ("energy", "新产线用电增容", "市发展和改革委员会", "assigned"),
+            ("approval", "技改项目环评审批", "市生态环境局", "reopened"),
+            ("market", "参加国际展会补贴", "市商务局", "raised"),
+            ("policy", "专精特新奖励资金兑现", "市工业和信息化局", "assigned"),
+            ("other", "厂区周边公交线路调整", "市交通运输局", "raised"),
+        )
+        have = set(Problem.objects.filter(source="firm").values_list("enterprise_id", "title"))
+        departments = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("pk"))
+        created = 0
+        for i, (category, text, dept_name, status) in enumerate(topics):
+            firm = firms[i % len(firms)]
+            if (firm.pk, text) in have or not departments:
+                continue
+            dept = self._unit(OrgUnit.Kind.DEPARTMENT, dept_name) or departments[0]
+            raised_on = REFERENCE - timedelta(days=10 + 6 * i)
+            reopened = status == "reopened"
+            final = "assigned" if reopened else status
+            unit = firm_unit if firm_unit and firm_unit.enterprise_id == firm.pk else None
+            req = Problem(
+                source=Problem.Source.FIRM,
+                enterprise=firm,
+                region=firm.region,
+                title=text,
+                category=category,
+                description=f"演示数据（合成）：{firm.name}提出{text}诉求。",
+                status=final,
+                raised_on=raised_on,
+                raised_by_unit=unit,
+                is_synthetic=True,
+            )
+            events = [("raise", "", "raised", raised_on, "")]
+            if final != "raised":
+                req.department = dept
+                # The "assigned" energy request is overdue: it escalates to the office.
+                req.deadline = (
+                    REFERENCE - timedelta(days=3)
+                    if category == "energy"
+                    else raised_on + timedelta(days=30)
+                )
+                if final == "assigned" and category != "energy":
+                    req.deadline = REFERENCE + timedelta(days=20)
+                events.append(("assign", "raised", "assigned", raised_on + timedelta(days=2), ""))
+            if final in ("answered", "verified", "closed") or reopened:
+                req.answer = f"{dept.name}已受理：{text}正在按程序办理。"
+                events.append(
+                    ("answer", "assigned", "answered", raised_on + timedelta(days=7), req.answer)
+                )
+            if reopened:
+                events.append(
+                    ("reopen", "answered", "assigned", raised_on + timedelta(days=8), "尚未落实")
+                )
+            if final in ("verified", "closed"):
+                req.rating = 5 if final == "closed" else 4
+                events.append(
+                    ("confirm", "answered", "verified", raised_on + timedelta(days=9), "")
+                )
+            if final == "closed":
+                events.append(("close", "verified", "closed", raised_on + timedelta(days=10), ""))
+            stamp = {
+                a: timezone.make_aware(datetime.combine(d, time(10))) for a, _f, _t, d, _n in events
+            }
+            req.answered_at = stamp.get("answer")
+            req.verified_at = req.firm_confirmed_at = stamp.get("confirm")
+            req.closed_at = stamp.get("close")
+            req.save()
+            created += 1
+            names = {
+                "raise": firm.name,
+                "assign": office,
+                "answer": dept.name,
+                "reopen": firm.name,
+                "confirm": firm.name,
+                "close": office,
+            }
+            rows = ProblemEvent.objects.bulk_create(
+                [
+                    ProblemEvent(
+                        problem=req,
+                        action=a,
+                        from_status=f,
+                        to_status=t,
+                        actor_name=names[a],
+                        note=n,
+                    )
+                    for a, f, t, _d, n in events
                 ]
             )
             for row in rows:
