@@ -8,20 +8,15 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chainleader.accounts.policy import is_editor
 from chainleader.core import audit
 from chainleader.core import services as core_services
-from chainleader.core.excel import ParsedRow, RowErrors, normalize_code
+from chainleader.core.excel import ParsedRow, normalize_code
 from chainleader.core.exceptions import ServiceError
-from chainleader.core.imports import (
-    ImportPlan,
-    ImportRun,
-    RowChange,
-    headers_of,
-    only_present,
-    write_plan,
-)
+from chainleader.core.imports import Existing, ImportJob, ImportPlan, ImportRun, headers_of
+from chainleader.parks.lookups import ParkResolver
 from chainleader.parks.models import Park
 from chainleader.reference.lookups import RegionResolver
 from chainleader.reference.models import Industry, Region
@@ -88,6 +83,12 @@ def _industry_lookup() -> dict[str, int]:
     }
 
 
+USCC = "统一社会信用代码"
+# Lazy: they are needed only when a row is refused, and a roster has 50,000 rows.
+DUPLICATE_CODE = gettext_lazy("Duplicate credit code: also in row %(row)s.")
+OUTSIDE_FIRM = gettext_lazy("This enterprise is outside your data scope.")
+
+
 @transaction.atomic
 def enterprise_import(
     *,
@@ -101,59 +102,37 @@ def enterprise_import(
 
     Returns the plan (new, changed field by field, unchanged); unchanged firms are not written.
     """
-    run = run or ImportRun()
-    errors = RowErrors(sheet)
+    job: ImportJob[Enterprise] = ImportJob(
+        Enterprise, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
+    )
     industries = _industry_lookup()
     regions = RegionResolver()
-    parks: dict[str, int] = {}
-    for pk, name in Park.objects.for_user(actor).values_list("pk", "name"):
-        parks.setdefault(name, pk)
-    visible = dict(Enterprise.objects.for_user(actor, write=True).values_list("uscc", "pk"))
-    codes = [r.values.get("uscc") for r in rows]
-    existing = dict(
-        Enterprise.objects.filter(uscc__in=[c for c in codes if c]).values_list("uscc", "pk")
+    parks = ParkResolver.for_user(actor)
+    existing = Existing.by(
+        Enterprise.objects.all(), actor, "uscc", [r.values.get("uscc") for r in rows]
     )
-    seen: dict[str, int] = {}
     prepared: list[tuple[ParsedRow, dict[str, Any]]] = []
     for row in rows:
         v = row.values
         uscc = v["uscc"]
-        if uscc in seen:
-            errors.add(
-                row.row,
-                "统一社会信用代码",
-                uscc,
-                _("Duplicate credit code: also in row %(row)s.") % {"row": seen[uscc]},
-            )
+        if not job.first(row, uscc, column=USCC, value=uscc, message=DUPLICATE_CODE):
             continue
-        seen[uscc] = row.row
-        if uscc in existing and uscc not in visible:
-            errors.add(
-                row.row, "统一社会信用代码", uscc, _("This enterprise is outside your data scope.")
-            )
+        if not job.writable(row, existing, uscc, column=USCC, value=uscc, message=OUTSIDE_FIRM):
             continue
-        region_id, problem = regions.resolve(v["region"])
-        if region_id is None:
-            errors.add(row.row, "所在区域", v["region"], problem)
+        region_id = job.resolve(regions, row, "所在区域", v["region"])
         industry_id = None
         if v.get("industry"):
             industry_id = industries.get(str(v["industry"]).strip().upper())
             if industry_id is None:
-                errors.add(
+                job.error(
                     row.row, "行业代码", v["industry"], _("Unknown GB/T 4754-2017 industry code.")
                 )
-        park_id = None
-        if v.get("park"):
-            park_id = parks.get(str(v["park"]).strip())
-            if park_id is None:
-                errors.add(
-                    row.row, "所属园区", v["park"], _("Unknown park (or outside your data scope).")
-                )
+        park = job.resolve(parks, row, "所属园区", v["park"]) if v.get("park") else None
         data = {
             "name": v["name"],
             "former_names": v.get("former_names") or "",
             "region_id": region_id,
-            "park_id": park_id,
+            "park_id": park.pk if park is not None else None,
             "industry_id": industry_id,
             "registered_capital_wan": v.get("registered_capital_wan"),
             "founded_on": v.get("founded_on"),
@@ -163,67 +142,38 @@ def enterprise_import(
             "business_scope": v.get("business_scope") or "",
         }
         prepared.append((row, {"uscc": uscc, **data}))
-    errors.raise_if_any()
+    job.check()
 
-    plan = ImportPlan()
-    creates: list[
-        dict[str, Any]
-    ] = []  # model instances are built only once the preview is past (cheaper)
+    names = (
+        _display_names(existing.records.values(), [d for _r, d in prepared])
+        if existing.records
+        else {}
+    )
     for row, d in prepared:
-        if d["uscc"] not in existing:
-            creates.append(d)
-            plan.created.append(RowChange(row.row, f"{d['uscc']} {d['name']}"))
-    updates = []
-    if any(d["uscc"] in existing for _r, d in prepared):
-        current = {
-            e.uscc: e
-            for e in Enterprise.objects.filter(
-                uscc__in=[d["uscc"] for _r, d in prepared if d["uscc"] in existing]
-            )
-        }
-        names = _display_names(current.values(), [d for _r, d in prepared])
-        for row, d in prepared:
-            obj = current.get(d["uscc"])
-            if obj is None:
-                continue
-            given = only_present(rows, {k: d[k] for k in IMPORT_FIELDS}, IMPORT_SOURCES)
-            label = f"{d['uscc']} {d['name']}"
-            if plan.update(
-                obj, given, row=row.row, label=label, headers=IMPORT_HEADERS, names=names
-            ):
-                updates.append(obj)
-    # A district may only import firms on its own territory: every row written must be in its scope.
+        label = f"{d['uscc']} {d['name']}"
+        firm = existing.records.get(d["uscc"])
+        if firm is None:
+            job.create(row, d, label)  # the instance is built only when written: a preview never is
+        else:
+            given = job.present({k: d[k] for k in IMPORT_FIELDS}, IMPORT_SOURCES)
+            job.update(row, firm, given, label=label, headers=IMPORT_HEADERS, names=names)
+    # A district may only import firms on its own territory: every row written must be in its scope,
+    # judged before writing (a 100,000-row preview writes nothing).
     outside = _outside_write_scope(actor, prepared, regions)
     for row, d in prepared:
         if d["uscc"] in outside:
-            errors.add(
+            job.error(
                 row.row,
                 "所在区域",
                 row.values["region"],
                 _("This region is outside your data scope."),
             )
-    errors.raise_if_any()
-    run.checkpoint(plan)
-    new_firms = [Enterprise(**d) for d in creates]
-    write_plan(Enterprise, new_firms, updates, plan, actor=actor)
-    written = [d["uscc"] for d in creates] + [e.uscc for e in updates]
-    written_ids = list(Enterprise.objects.filter(uscc__in=written).values_list("pk", flat=True))
+    job.commit()
+    written_ids = job.written_ids()
     # The chain maps follow the registry: link the firms and derive again once this import is committed.
     if written_ids:
         transaction.on_commit(lambda: _registry_changed(written_ids, actor))
-    audit.record(
-        actor=actor,
-        event_type="import",
-        object_type="enterprises.enterprise",
-        detail={
-            "file": filename,
-            "rows": len(prepared),
-            "created": len(creates),
-            "updated": len(updates),
-            "unchanged": len(plan.unchanged),
-        },
-    )
-    return plan
+    return job.record()
 
 
 IMPORT_SOURCES = {"region_id": "region", "park_id": "park", "industry_id": "industry"}
@@ -305,75 +255,46 @@ def figures_import(
     run: ImportRun | None = None,
 ) -> ImportPlan:
     """Import yearly figures (年度经营数据) keyed by credit code and year; all-or-nothing; confidential: audited."""
-    errors = RowErrors(sheet)
+    job: ImportJob[YearFigure] = ImportJob(
+        YearFigure, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
+    )
     if not _can_write_figures(actor):
-        errors.add(None, "", "", _("Your role may not write confidential figures."))
-        errors.raise_if_any()
+        job.error(None, "", "", _("Your role may not write confidential figures."))
+        job.check()
     visible = dict(Enterprise.objects.for_user(actor, write=True).values_list("uscc", "pk"))
     fields = [*YearFigure.CONFIDENTIAL_FIELDS, "employees"]
-    seen: dict[tuple[str, int], int] = {}
-    prepared = []
-    labels: list[tuple[int, str]] = []
+    prepared: list[tuple[ParsedRow, int, int, dict[str, Any]]] = []
     for row in rows:
         v = row.values
-        key = (v["uscc"], int(v["year"]))
-        if key in seen:
-            errors.add(
-                row.row,
-                "年度",
-                v["year"],
-                _("Duplicate firm and year: also in row %(row)s.") % {"row": seen[key]},
-            )
+        year = int(v["year"])
+        duplicate = gettext_lazy("Duplicate firm and year: also in row %(row)s.")
+        if not job.first(row, (v["uscc"], year), column="年度", value=v["year"], message=duplicate):
             continue
-        seen[key] = row.row
         ent = visible.get(v["uscc"])
         if ent is None:
-            errors.add(
-                row.row,
-                "统一社会信用代码",
-                v["uscc"],
-                _("No enterprise with this credit code in your scope."),
+            job.error(
+                row.row, USCC, v["uscc"], _("No enterprise with this credit code in your scope.")
             )
             continue
         for f in fields:
             val = v.get(f)
             if isinstance(val, Decimal) and val < 0 and f != "tax_wan":
-                errors.add(row.row, FIGURE_HEADERS[f], val, _("Must not be negative."))
-        prepared.append((ent, key[1], {f: v.get(f) for f in fields}))
-        labels.append((row.row, v["uscc"]))
-    errors.raise_if_any()
+                job.error(row.row, FIGURE_HEADERS[f], val, _("Must not be negative."))
+        prepared.append((row, ent, year, {f: v.get(f) for f in fields}))
+    job.check()
     current = {
         (f.enterprise_id, f.year): f
-        for f in YearFigure.objects.filter(enterprise_id__in=[p[0] for p in prepared])
+        for f in YearFigure.objects.filter(enterprise_id__in=[p[1] for p in prepared])
     }
-    plan = ImportPlan()
-    creates, updates = [], []
-    for (line, uscc), (ent, year, data) in zip(labels, prepared, strict=True):
-        label = f"{uscc} {year}"
+    for row, ent, year, data in prepared:
+        label = f"{row.values['uscc']} {year}"
         obj = current.get((ent, year))
         if obj is None:
-            creates.append(YearFigure(enterprise_id=ent, year=year, **data))
-            plan.created.append(RowChange(line, label))
-            continue
-        if plan.update(
-            obj, only_present(rows, data), row=line, label=label, headers=FIGURE_HEADERS
-        ):
-            updates.append(obj)
-    (run or ImportRun()).checkpoint(plan)
-    write_plan(YearFigure, creates, updates, plan, actor=actor)
-    audit.record(
-        actor=actor,
-        event_type="import",
-        object_type="enterprises.yearfigure",
-        detail={
-            "file": filename,
-            "rows": len(prepared),
-            "created": len(creates),
-            "updated": len(updates),
-            "confidential": True,
-        },
-    )
-    return plan
+            job.create(row, YearFigure(enterprise_id=ent, year=year, **data), label)
+        else:
+            job.update(row, obj, job.present(data), label=label, headers=FIGURE_HEADERS)
+    job.commit()
+    return job.record(confidential=True)
 
 
 FIGURE_HEADERS = headers_of(FIGURE_COLUMNS)
