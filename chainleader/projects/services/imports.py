@@ -8,32 +8,31 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chainleader.chains.lookups import ChainResolver
 from chainleader.chains.models import Chain
-from chainleader.core import audit
-from chainleader.core.excel import ParsedRow, RowErrors
-from chainleader.core.imports import (
-    ImportPlan,
-    ImportRun,
-    RowChange,
-    only_present,
-    write_plan,
-)
+from chainleader.core.excel import ParsedRow
+from chainleader.core.imports import Existing, ImportJob, ImportPlan, ImportRun, ScopeCheck
+from chainleader.enterprises.lookups import FirmResolver
 from chainleader.enterprises.models import Enterprise
+from chainleader.parks.lookups import ParkResolver
 from chainleader.parks.models import Park
 from chainleader.reference.lookups import RegionResolver
 from chainleader.reference.models import Region
 
 from ..importers import PLANNED_HEADERS, PROJECT_COLUMNS, REPORT_COLUMNS, STAGE_WORDS, parse_month
+from ..lookups import ProjectResolver
 from ..models import MonthlyReport, Project, Stage
+from .dates import today
 from .lagging import projects_refresh_lagging
-from .projects import check_report_values, next_code, today
+from .projects import check_report_values, next_code
 
 MAX_YI = Decimal("9999999999")  # Decimal(14, 4)
 HEADER = {c.field: c.header for c in REPORT_COLUMNS}
+DUPLICATE_CODE = gettext_lazy("Duplicate project code: also in row %(row)s.")
+OUTSIDE = gettext_lazy("This project is outside your data scope.")
 
 
 def _display_names(actor: Any, investor_ids: set[int]) -> dict[str, dict[Any, str]]:
@@ -79,88 +78,43 @@ def project_import(
     """Import projects, upserting by project code; new ones may start in any stage, existing ones keep theirs.
 
     Returns the plan; a project whose row changes nothing is not written."""
-    errors = RowErrors(sheet)
-    # The name as pages and exports show it (智能家电, 智能家电（西海岸新区）), region code:name, or the bare name.
-    chains = ChainResolver(Chain.objects.for_user(actor).select_related("region"))
-    districts = RegionResolver(counties_only=True)
-    parks: dict[str, int] = {}
-    for pk, name in Park.objects.for_user(actor).values_list("pk", "name"):
-        parks.setdefault(name, pk)
-    codes = [str(r.values.get("code") or "").strip() for r in rows]
-    existing = {p.code: p for p in Project.objects.filter(code__in=[c for c in codes if c])}
-    writable = set(
-        Project.objects.for_user(actor, write=True)
-        .filter(code__in=list(existing))
-        .values_list("code", flat=True)
+    job: ImportJob[Project] = ImportJob(
+        Project, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
     )
-    investors = [str(r.values.get("investor") or "").strip() for r in rows]
-    firms: dict[str, list[int]] = {}
-    for pk, uscc, name in (
-        Enterprise.objects.for_user(actor)
-        .filter(Q(uscc__in=investors) | Q(name__in=investors))
-        .values_list("pk", "uscc", "name")
-    ):
-        firms[uscc] = [pk]
-        firms.setdefault(name, []).append(pk)
-    seen: dict[str, int] = {}
-    creates: list[Project] = []
-    updates: list[Project] = []
-    pairs: list[tuple[ParsedRow, Project]] = []
-    plan = ImportPlan()
+    # The name as pages and exports show it (智能家电, 智能家电（西海岸新区）), region code:name, or the bare name.
+    chains = ChainResolver.for_user(actor)
+    districts = RegionResolver(counties_only=True)
+    parks = ParkResolver.for_user(actor)
+    codes = [str(r.values.get("code") or "").strip() for r in rows]
+    existing = Existing.by(Project.objects.all(), actor, "code", codes)
+    firms = FirmResolver.for_user(actor, [r.values.get("investor") for r in rows])
     names = _display_names(
         actor,
-        {p.investor_id for p in existing.values() if p.investor_id}
-        | {pk for ids in firms.values() for pk in ids},
+        {p.investor_id for p in existing.records.values() if p.investor_id}
+        | {f.pk for f in firms.found},
     )
     for row, code in zip(rows, codes, strict=True):
         v = row.values
-        if code:
-            if code in seen:
-                errors.add(
-                    row.row,
-                    "项目编号",
-                    code,
-                    _("Duplicate project code: also in row %(row)s.") % {"row": seen[code]},
-                )
-                continue
-            seen[code] = row.row
-            if code in existing and code not in writable:
-                errors.add(row.row, "项目编号", code, _("This project is outside your data scope."))
-                continue
-        chain, problem = chains.resolve(v["chain"])
-        if chain is None:
-            errors.add(row.row, "产业链", v["chain"], problem)
-        district, problem = districts.resolve(v["district"])
-        if district is None:
-            errors.add(row.row, "所在区（市）", v["district"], problem)
-        park = None
-        if v.get("park"):
-            park = parks.get(str(v["park"]).strip())
-            if park is None:
-                errors.add(
-                    row.row, "所属园区", v["park"], _("Unknown park (or outside your data scope).")
-                )
+        if code and not (
+            job.first(row, code, column="项目编号", value=code, message=DUPLICATE_CODE)
+            and job.writable(row, existing, code, column="项目编号", value=code, message=OUTSIDE)
+        ):
+            continue
+        project = existing.records.get(code)
+        chain = job.resolve(chains, row, "产业链", v["chain"])
+        district = job.resolve(districts, row, "所在区（市）", v["district"])
+        park = job.resolve(parks, row, "所属园区", v["park"]) if v.get("park") else None
         investor = None
         if v.get("investor"):
             # A credit code, or a name: the project's own investor when several firms have it (an exported
             # list names investors as the pages do), else the one firm of that name.
-            ids = firms.get(str(v["investor"]).strip(), [])
-            current = existing[code].investor_id if code in existing else None
-            investor = current if current in ids else ids[0] if len(ids) == 1 else None
-            if investor is None:
-                errors.add(
-                    row.row,
-                    "投资方",
-                    v["investor"],
-                    _("Several enterprises have this name: give the unified social credit code.")
-                    if ids
-                    else _("Unknown enterprise (or outside your data scope)."),
-                )
+            current = project.investor_id if project is not None else None
+            investor = job.resolve(firms, row, "投资方", v["investor"], prefer=current)
         total = v["total_investment_yi"]
         if total is not None and not (0 <= total <= MAX_YI):
-            errors.add(row.row, "总投资（亿元）", total, _("Investment cannot be negative."))
+            job.error(row.row, "总投资（亿元）", total, _("Investment cannot be negative."))
         if v.get("signed_on") and v["signed_on"] > today():
-            errors.add(
+            job.error(
                 row.row, "签约日期", v["signed_on"], _("The signing date cannot be in the future.")
             )
         if chain is None or district is None:
@@ -169,8 +123,8 @@ def project_import(
             "name": v["name"],
             "chain_id": chain.pk,
             "district_id": district,
-            "park_id": park,
-            "investor_id": investor,
+            "park_id": park.pk if park is not None else None,
+            "investor_id": investor.pk if investor is not None else None,
             "kind": v["kind"],
             "total_investment_yi": total,
             "is_leading": bool(v.get("is_leading")),
@@ -179,71 +133,31 @@ def project_import(
             **{f: v.get(f) for f in PLANNED_HEADERS},
         }
         stage = v.get("stage")
-        if code in existing:
-            project = existing[code]
-            if stage and stage != project.stage:
-                errors.add(
-                    row.row,
-                    "阶段",
-                    STAGE_WORDS.get(stage, stage),
-                    _("The stage of an existing project changes only through the stage workflow."),
-                )
-                continue
-            given = only_present(rows, data, PROJECT_SOURCES)
-            label = f"{code} {data['name']}"
-            if not plan.update(
-                project, given, row=row.row, label=label, headers=PROJECT_HEADERS, names=names
-            ):
-                continue
-            updates.append(project)
-        else:
-            project = Project(code=code, stage=stage or Stage.SIGNED, **data)
-            creates.append(project)
-            plan.created.append(RowChange(row.row, f"{code or _('(new code)')} {data['name']}"))
-        pairs.append((row, project))
-    errors.raise_if_any()
-    year = today().year
-    base = next_code(year)
-    number = int(base.rsplit("-", 1)[1])
-    for project in creates:
-        if not project.code:
-            project.code = f"XM{year}-{number:05d}"
-            number += 1
-    write_plan(Project, creates, updates, plan, actor=actor)
-    # Every row written must end inside the user's writable scope (a district imports on its territory only).
-    written = [p.code for _row, p in pairs]
-    ok = set(
-        Project.objects.for_user(actor, write=True)
-        .filter(code__in=written)
-        .values_list("code", flat=True)
-    )
-    for row, project in pairs:
-        if project.code not in ok:
-            errors.add(
+        if project is None:
+            label = f"{code or _('(new code)')} {data['name']}"
+            job.create(row, Project(code=code, stage=stage or Stage.SIGNED, **data), label)
+        elif stage and stage != project.stage:
+            job.error(
                 row.row,
-                "所在区（市）",
-                row.values["district"],
-                _("This record would be outside your data scope."),
+                "阶段",
+                STAGE_WORDS.get(stage, stage),
+                _("The stage of an existing project changes only through the stage workflow."),
             )
-    if errors:
-        transaction.set_rollback(True)
-        errors.raise_if_any()
-    (run or ImportRun()).checkpoint(plan)  # a preview ends here: its transaction rolls back
-    ids = list(Project.objects.filter(code__in=written).values_list("pk", flat=True))
-    projects_refresh_lagging(project_ids=ids)
-    audit.record(
-        actor=actor,
-        event_type="import",
-        object_type="projects.project",
-        detail={
-            "file": filename,
-            "rows": len(written),
-            "created": len(creates),
-            "updated": len(updates),
-            "unchanged": len(plan.unchanged),
-        },
-    )
-    return plan
+        else:
+            given = job.present(data, PROJECT_SOURCES)
+            label = f"{code} {data['name']}"
+            job.update(row, project, given, label=label, headers=PROJECT_HEADERS, names=names)
+    job.check()
+    year = today().year
+    number = int(next_code(year).rsplit("-", 1)[1])
+    for _row, new in job.creates:
+        if not new.code:
+            new.code = f"XM{year}-{number:05d}"
+            number += 1
+    # Every row written must end inside the user's writable scope (a district imports on its territory only).
+    job.commit(scope=ScopeCheck("所在区（市）", ("district",)))
+    projects_refresh_lagging(project_ids=job.written_ids())
+    return job.record()
 
 
 @transaction.atomic
@@ -256,28 +170,17 @@ def report_import(
     run: ImportRun | None = None,
 ) -> ImportPlan:
     """Import monthly reports (the office's template), upserting by project code and month."""
-    errors = RowErrors(sheet)
-    codes = {str(r.values["code"]).strip() for r in rows}
-    projects = dict(
-        Project.objects.for_user(actor, write=True).filter(code__in=codes).values_list("code", "pk")
+    job: ImportJob[MonthlyReport] = ImportJob(
+        MonthlyReport, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
     )
-    seen: dict[tuple[int, date], int] = {}
-    prepared: list[tuple[int, date, dict[str, Any]]] = []
-    row_numbers: list[int] = []
+    projects = ProjectResolver.for_user(actor, [r.values["code"] for r in rows], write=True)
+    prepared: list[tuple[ParsedRow, Project, date, dict[str, Any]]] = []
     for row in rows:
         v = row.values
-        code = str(v["code"]).strip()
-        project_id = projects.get(code)
-        if project_id is None:
-            errors.add(
-                row.row,
-                HEADER["code"],
-                code,
-                _("Unknown project code (or outside your data scope)."),
-            )
+        project = job.resolve(projects, row, HEADER["code"], str(v["code"]).strip())
         month = parse_month(v["month"])
         if month is None:
-            errors.add(
+            job.error(
                 row.row,
                 HEADER["month"],
                 v["month"],
@@ -285,7 +188,7 @@ def report_import(
             )
         planned, done = v.get("planned_yi"), v.get("completed_yi")
         if planned is None and done is None:
-            errors.add(
+            job.error(
                 row.row,
                 HEADER["planned_yi"],
                 "",
@@ -293,7 +196,7 @@ def report_import(
             )
         for value, field in ((planned, "planned_yi"), (done, "completed_yi")):
             if value is not None and value > MAX_YI:
-                errors.add(
+                job.error(
                     row.row,
                     HEADER[field],
                     value,
@@ -303,71 +206,45 @@ def report_import(
             for field, message in check_report_values(
                 month=month, planned_yi=planned, completed_yi=done
             ):
-                errors.add(row.row, HEADER[field], v.get(field), message)
-        if project_id is None or month is None:
+                job.error(row.row, HEADER[field], v.get(field), message)
+        if project is None or month is None:
             continue
-        key = (project_id, month)
-        if key in seen:
-            errors.add(
-                row.row,
-                HEADER["month"],
-                v["month"],
-                _("This project and month are also in row %(row)s.") % {"row": seen[key]},
-            )
+        duplicate = gettext_lazy("This project and month are also in row %(row)s.")
+        if not job.first(
+            row, (project.pk, month), column=HEADER["month"], value=v["month"], message=duplicate
+        ):
             continue
-        seen[key] = row.row
-        row_numbers.append(row.row)
+        note = v.get("note") or ""
         prepared.append(
-            (
-                project_id,
-                month,
-                {"planned_yi": planned, "completed_yi": done, "note": v.get("note") or ""},
-            )
+            (row, project, month, {"planned_yi": planned, "completed_yi": done, "note": note})
         )
-    errors.raise_if_any()
+    job.check()
     reporter = actor if getattr(actor, "pk", None) else None
     current = {
         (r.project_id, r.month): r
         for r in MonthlyReport.objects.filter(
-            project_id__in={p for p, _m, _d in prepared}, month__in={m for _p, m, _d in prepared}
+            project_id__in={p.pk for _r, p, _m, _d in prepared},
+            month__in={m for _r, _p, m, _d in prepared},
         )
     }
-    creates, updates = [], []
-    plan = ImportPlan()
-    codes_by_pk = {pk: code for code, pk in projects.items()}
-    for (project_id, month, data), row_number in zip(prepared, row_numbers, strict=True):
-        report = current.get((project_id, month))
-        label = f"{codes_by_pk.get(project_id, '')} {month:%Y-%m}"
+    for row, project, month, data in prepared:
+        report = current.get((project.pk, month))
+        label = f"{project.code} {month:%Y-%m}"
         if report is None:
-            plan.created.append(RowChange(row_number, label))
-            creates.append(
-                MonthlyReport(
-                    project_id=project_id,
-                    month=month,
-                    reported_by=reporter,
-                    planned_yi=data["planned_yi"] if data["planned_yi"] is not None else Decimal(0),
-                    completed_yi=data["completed_yi"],
-                    note=data["note"],
-                )
+            new = MonthlyReport(
+                project_id=project.pk,
+                month=month,
+                reported_by=reporter,
+                planned_yi=data["planned_yi"] if data["planned_yi"] is not None else Decimal(0),
+                completed_yi=data["completed_yi"],
+                note=data["note"],
             )
+            job.create(row, new, label)
             continue
         # A blank cell keeps the stored figure: a plan sheet does not erase completed figures, and back.
         given = {k: val for k, val in data.items() if val is not None and val != ""}
-        if plan.update(report, given, row=row_number, label=label, headers=HEADER):
+        if job.update(row, report, given, label=label, headers=HEADER):
             report.reported_by = reporter
-            updates.append(report)
-    (run or ImportRun()).checkpoint(plan)
-    write_plan(MonthlyReport, creates, updates, plan, actor=actor, extra_fields=("reported_by",))
-    projects_refresh_lagging(project_ids=sorted({p for p, _m, _d in prepared}))
-    audit.record(
-        actor=actor,
-        event_type="import",
-        object_type="projects.monthlyreport",
-        detail={
-            "file": filename,
-            "rows": len(prepared),
-            "created": len(creates),
-            "updated": len(updates),
-        },
-    )
-    return plan
+    job.commit(extra_fields=("reported_by",))
+    projects_refresh_lagging(project_ids=sorted({p.pk for _r, p, _m, _d in prepared}))
+    return job.record()

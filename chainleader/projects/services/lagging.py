@@ -18,8 +18,8 @@ from chainleader.core import audit
 
 from .. import lagging as rule
 from ..models import STAGE_ORDER, MonthlyReport, Project, Stage
+from .dates import month_start, today
 from .notifications import notify, project_recipients
-from .projects import month_start, today
 
 # A project lags when its completed investment is more than this share below plan (settings may override).
 LAGGING_SHARE = Decimal("0.2")

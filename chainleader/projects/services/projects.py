@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainleader.accounts.policy import can_write, is_editor
@@ -31,18 +30,12 @@ from ..models import (
     StartBatch,
     stage_index,
 )
+from .dates import month_start, today
+from .lagging import projects_refresh_lagging
 
 # The only moves the workflow allows: one stage forward (with evidence) or one stage back (with a reason).
 FORWARD: dict[str, str] = dict(itertools.pairwise(STAGE_ORDER))
 BACK: dict[str, str] = {after: before for before, after in FORWARD.items()}
-
-
-def today() -> date:
-    return timezone.localdate()
-
-
-def month_start(value: date) -> date:
-    return value.replace(day=1)
 
 
 def require_project_writer(project: Project, actor: Any) -> None:
@@ -75,8 +68,6 @@ def project_create(*, actor: Any, data: dict[str, Any]) -> Project:
     if signed_on is not None and signed_on > today():
         raise ServiceError(_("The signing date cannot be in the future."), field="signed_on")
     project = core_services.object_create(model=Project, actor=actor, data=data)
-    from .lagging import projects_refresh_lagging
-
     projects_refresh_lagging(project_ids=[project.pk])
     return project
 
@@ -93,8 +84,6 @@ def project_update(
     updated = core_services.object_update(
         instance=project, actor=actor, data=data, expected_version=expected_version
     )
-    from .lagging import projects_refresh_lagging
-
     projects_refresh_lagging(project_ids=[updated.pk])
     return updated
 
@@ -177,8 +166,6 @@ def project_advance_stage(
             "file": bool(evidence_file),
         },
     )
-    from .lagging import projects_refresh_lagging
-
     projects_refresh_lagging(project_ids=[locked.pk])
     return locked
 
@@ -224,8 +211,6 @@ def project_move_back(
             "cleared": cleared,
         },
     )
-    from .lagging import projects_refresh_lagging
-
     projects_refresh_lagging(project_ids=[locked.pk])
     return locked
 
@@ -324,8 +309,6 @@ def report_save(
             data={"month": month, **data},
             expected_version=expected_version,
         )
-    from .lagging import projects_refresh_lagging
-
     projects_refresh_lagging(project_ids=[project.pk])
     return report
 
