@@ -12,17 +12,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chainleader.accounts.policy import firm_of
-from chainleader.chains.lookups import ChainResolver
-from chainleader.chains.models import Chain, Segment
-from chainleader.core import audit
-from chainleader.core.excel import ExcelColumn, ParsedRow, RowErrors
+from chainleader.chains.lookups import ChainResolver, SegmentResolver
+from chainleader.chains.models import Segment
+from chainleader.core.excel import ExcelColumn, ParsedRow
 from chainleader.core.exceptions import ServiceError, WorkflowForbidden
-from chainleader.core.imports import ImportPlan, ImportRun, RowChange, only_present, write_plan
+from chainleader.core.imports import Existing, ImportJob, ImportPlan, ImportRun, ScopeCheck
+from chainleader.enterprises.lookups import FirmResolver
 from chainleader.enterprises.models import Enterprise
 
 from . import services
@@ -132,6 +131,11 @@ def _headers(columns: list[ExcelColumn]) -> dict[str, str]:
 
 SOURCES = {"enterprise_id": "enterprise_name", "chain_id": "chain", "segment_id": "segment"}
 
+DUPLICATE = gettext_lazy("Duplicate number: also in row %(row)s.")
+UNKNOWN_NUMBER = gettext_lazy(
+    "Unknown number (or outside your data scope): leave it empty for a new one."
+)
+
 
 @transaction.atomic
 def _listing_import(
@@ -151,89 +155,58 @@ def _listing_import(
     own_firm = (
         Enterprise.objects.for_user(actor).filter(pk=own).first() if own is not None else None
     )
-    errors = RowErrors(sheet)
+    job: ImportJob[Any] = ImportJob(
+        model, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
+    )
     number_header = columns[0].header
     headers = _headers(columns)
-    chains = ChainResolver(Chain.objects.for_user(actor).select_related("region"))
-    usccs = {str(r.values.get("enterprise_uscc") or "").strip() for r in rows} - {""}
-    names = {str(r.values.get("enterprise_name") or "").strip() for r in rows} - {""}
-    by_uscc: dict[str, Enterprise] = {}
-    by_name: dict[str, list[Enterprise]] = {}
-    for firm in Enterprise.objects.for_user(actor).filter(Q(uscc__in=usccs) | Q(name__in=names)):
-        by_uscc[firm.uscc] = firm
-        by_name.setdefault(firm.name, []).append(firm)
+    chains = ChainResolver.for_user(actor)
+    segments = SegmentResolver(Segment.objects.for_user(actor))
+    firms = FirmResolver.for_user(
+        actor, [r.values.get(f) for r in rows for f in ("enterprise_uscc", "enterprise_name")]
+    )
     ids = {r.values.get("id") for r in rows} - {None}
-    existing = {o.pk: o for o in model.objects.for_user(actor, write=True).filter(pk__in=ids)}
-    segments: dict[int, dict[str, list[Segment]]] = {}
+    mine = {o.pk: o for o in model.objects.for_user(actor, write=True).filter(pk__in=ids)}
+    existing = Existing(mine, mine)
     display: dict[str, dict[Any, str]] = {
-        "enterprise_id": {f.pk: f.name for fs in by_name.values() for f in fs},
+        "enterprise_id": {f.pk: f.name for f in firms.found},
         "chain_id": {},
         "segment_id": {},
     }
-    display["enterprise_id"].update({f.pk: f.name for f in by_uscc.values()})
     if own_firm is not None:
         display["enterprise_id"][own_firm.pk] = own_firm.name
-    seen: dict[int, int] = {}
-    plan = ImportPlan()
-    creates: list[Any] = []
-    updates: list[Any] = []
-    pairs: list[tuple[ParsedRow, Any]] = []
     for row in rows:
         v = row.values
         number = v.get("id")
-        current = None
-        if number is not None:
-            if number in seen:
-                errors.add(
-                    row.row,
-                    number_header,
-                    number,
-                    _("Duplicate number: also in row %(row)s.") % {"row": seen[number]},
-                )
-                continue
-            seen[number] = row.row
-            current = existing.get(number)
-            if current is None:
-                errors.add(
-                    row.row,
-                    number_header,
-                    number,
-                    _("Unknown number (or outside your data scope): leave it empty for a new one."),
-                )
-                continue
+        if number is not None and not (
+            job.first(row, number, column=number_header, value=number, message=DUPLICATE)
+            and job.writable(
+                row,
+                existing,
+                number,
+                column=number_header,
+                value=number,
+                message=UNKNOWN_NUMBER,
+                required=True,
+            )
+        ):
+            continue
+        current = existing.records.get(number)
         uscc = str(v.get("enterprise_uscc") or "").strip()
         name = str(v.get("enterprise_name") or "").strip()
-        firm = None
         if uscc:
-            firm = by_uscc.get(uscc)
-            if firm is None:
-                errors.add(
-                    row.row,
-                    "统一社会信用代码",
-                    uscc,
-                    _("Unknown enterprise (or outside your data scope)."),
-                )
-                continue
+            firm = job.resolve(firms, row, "统一社会信用代码", uscc)
         elif name:
-            found = by_name.get(name, [])
-            if len(found) != 1:
-                errors.add(
-                    row.row,
-                    "企业名称",
-                    name,
-                    _("Several enterprises have this name: give the unified social credit code.")
-                    if found
-                    else _("Unknown enterprise (or outside your data scope)."),
-                )
-                continue
-            firm = found[0]
+            firm = job.resolve(firms, row, "企业名称", name)
         elif own_firm is not None:
             firm = own_firm
         else:
-            errors.add(row.row, "企业名称", "", _("Name the enterprise."))
+            job.error(row.row, "企业名称", "", _("Name the enterprise."))
+            continue
+        if firm is None:
             continue
         if current is not None and current.enterprise_id != firm.pk:
-            errors.add(
+            job.error(
                 row.row,
                 "企业名称",
                 name or uscc,
@@ -242,32 +215,17 @@ def _listing_import(
             continue
         chain = segment = None
         if v.get("chain"):
-            chain, problem = chains.resolve(v["chain"])
+            chain = job.resolve(chains, row, "产业链", v["chain"])
             if chain is None:
-                errors.add(row.row, "产业链", v["chain"], problem)
                 continue
             display["chain_id"][chain.pk] = str(chain)
         if v.get("segment"):
             if chain is None:
-                errors.add(row.row, "产业链环节", v["segment"], _("Name the chain of the segment."))
+                job.error(row.row, "产业链环节", v["segment"], _("Name the chain of the segment."))
                 continue
-            if chain.pk not in segments:
-                table: dict[str, list[Segment]] = {}
-                for seg in Segment.objects.for_user(actor).filter(chain=chain):
-                    table.setdefault(seg.name.strip(), []).append(seg)
-                segments[chain.pk] = table
-            found_segments = segments[chain.pk].get(str(v["segment"]).strip(), [])
-            if len(found_segments) != 1:
-                errors.add(
-                    row.row,
-                    "产业链环节",
-                    v["segment"],
-                    _("Several segments of this chain have this name.")
-                    if found_segments
-                    else _("Unknown segment of this chain."),
-                )
+            segment = job.resolve(segments.of(chain), row, "产业链环节", v["segment"])
+            if segment is None:
                 continue
-            segment = found_segments[0]
             display["segment_id"][segment.pk] = segment.name
         data: dict[str, Any] = {
             "enterprise": firm,
@@ -282,10 +240,10 @@ def _listing_import(
         try:
             checked = services._listing_data(data, actor)
         except WorkflowForbidden as exc:  # another firm than the firm account's own
-            errors.add(row.row, "企业名称", name or uscc, exc.message)
+            job.error(row.row, "企业名称", name or uscc, exc.message)
             continue
         except ServiceError as exc:
-            errors.add(row.row, _FIELD_HEADERS.get(exc.field or "", "产品"), "", exc.message)
+            job.error(row.row, _FIELD_HEADERS.get(exc.field or "", "产品"), "", exc.message)
             continue
         flat = {
             **{k: val for k, val in checked.items() if k not in ("enterprise", "chain", "segment")},
@@ -295,58 +253,17 @@ def _listing_import(
         }
         label = f"{firm.name} · {flat['product']}"
         if current is not None:
-            given = only_present(rows, flat, SOURCES)
+            given = job.present(flat, SOURCES)
             given.pop("enterprise_id", None)
             if "is_open" in given and v.get("is_open") is None:
                 given.pop("is_open")  # an empty cell keeps the listing as it is
-            if plan.update(
-                current,
-                given,
-                row=row.row,
-                label=f"{number} {label}",
-                headers=headers,
-                names=display,
-            ):
-                updates.append(current)
-                pairs.append((row, current))
+            label = f"{number} {label}"
+            job.update(row, current, given, label=label, headers=headers, names=display)
         else:
-            obj = model(**flat)
-            creates.append(obj)
-            plan.created.append(RowChange(row.row, label))
-            pairs.append((row, obj))
-    errors.raise_if_any()
-    write_plan(model, creates, updates, plan, actor=actor)
+            job.create(row, model(**flat), label)
     # Every listing written must be inside the user's writable scope.
-    ok = set(
-        model.objects.for_user(actor, write=True)
-        .filter(pk__in=[o.pk for _r, o in pairs])
-        .values_list("pk", flat=True)
-    )
-    for row, obj in pairs:
-        if obj.pk not in ok:
-            errors.add(
-                row.row,
-                "企业名称",
-                row.values.get("enterprise_name") or row.values.get("enterprise_uscc"),
-                _("This record would be outside your data scope."),
-            )
-    if errors:
-        transaction.set_rollback(True)
-        errors.raise_if_any()
-    (run or ImportRun()).checkpoint(plan)  # a preview ends here: its transaction rolls back
-    audit.record(
-        actor=actor,
-        event_type="import",
-        object_type=model._meta.label_lower,
-        detail={
-            "file": filename,
-            "rows": plan.rows,
-            "created": len(creates),
-            "updated": len(updates),
-            "unchanged": len(plan.unchanged),
-        },
-    )
-    return plan
+    job.commit(scope=ScopeCheck("企业名称", ("enterprise_name", "enterprise_uscc")))
+    return job.record()
 
 
 def need_import(
