@@ -19,18 +19,18 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
+from chainleader.accounts.lookups import UnitResolver
 from chainleader.accounts.models import OrgUnit, Role
 from chainleader.accounts.policy import can_write, is_editor, is_office
 from chainleader.chains.lookups import ChainResolver
-from chainleader.chains.models import Chain
 from chainleader.core import audit
 from chainleader.core import services as core_services
-from chainleader.core.excel import ParsedRow, RowErrors
+from chainleader.core.excel import ParsedRow
 from chainleader.core.exceptions import ServiceError, StaleEdit, WorkflowConflict, WorkflowForbidden
-from chainleader.core.imports import ImportPlan, ImportRun, RowChange
+from chainleader.core.imports import ImportJob, ImportPlan, ImportRun, ScopeCheck
 from chainleader.investment.models import Lead
+from chainleader.projects.lookups import ProjectResolver
 from chainleader.projects.models import Project
 
 from .models import WorkItem, WorkItemNote
@@ -297,6 +297,12 @@ def item_close(
 # --------------------------------------------------------------------------------------------- import
 
 KIND_HEADER = "清单"
+LINK_HEADERS = {
+    "project": "项目编号",
+    "target_firm": "目标企业",
+    "owner_unit": "责任单位",
+    "owner_user": "责任人",
+}
 
 
 @transaction.atomic
@@ -311,54 +317,40 @@ def item_import(
     """Import list items (new ones only; they are then worked through the pages); all-or-nothing."""
     if not is_editor(actor):
         raise WorkflowForbidden(_("Your role may not change the lists."))
-    errors = RowErrors(sheet)
-    chains = ChainResolver(Chain.objects.for_user(actor).select_related("region"))
-    units: dict[str, list[OrgUnit]] = {}
-    for unit in OrgUnit.objects.exclude(kind=OrgUnit.Kind.ENTERPRISE):
-        units.setdefault(unit.name, []).append(unit)
-    projects = {p.code: p for p in Project.objects.for_user(actor)}
+    job: ImportJob[WorkItem] = ImportJob(
+        WorkItem, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
+    )
+    chains = ChainResolver.for_user(actor)
+    units = UnitResolver()
+    projects = ProjectResolver.for_user(actor, [r.values.get("project") for r in rows])
     users = {
         u.username: u
         for u in get_user_model().objects.filter(
             username__in=[str(r.values.get("owner_user") or "") for r in rows], is_active=True
         )
     }
-    items: list[tuple[ParsedRow, WorkItem]] = []
     for row in rows:
         v = row.values
-        chain, problem = chains.resolve(v["chain"])
+        chain = job.resolve(chains, row, "产业链", v["chain"])
         if chain is None:
-            errors.add(row.row, "产业链", v["chain"], problem)
             continue
-        unit_list = units.get(str(v["owner_unit"]).strip(), [])
-        if len(unit_list) != 1:
-            errors.add(
-                row.row,
-                "责任单位",
-                v["owner_unit"],
-                _("Unknown unit: give the exact name of an organisation unit."),
-            )
+        unit = job.resolve(units, row, "责任单位", v["owner_unit"])
+        if unit is None:
             continue
         project = None
         if v.get("project"):
-            project = projects.get(str(v["project"]).strip())
+            project = job.resolve(projects, row, "项目编号", v["project"])
             if project is None:
-                errors.add(
-                    row.row,
-                    "项目编号",
-                    v["project"],
-                    _("Unknown project code (or outside your data scope)."),
-                )
                 continue
         owner = None
         if v.get("owner_user"):
             owner = users.get(str(v["owner_user"]).strip())
             if owner is None:
-                errors.add(row.row, "责任人", v["owner_user"], _("Unknown user name."))
+                job.error(row.row, "责任人", v["owner_user"], _("Unknown user name."))
                 continue
         amount = v.get("target_investment_yi")
         if amount is not None and amount < Decimal("0"):
-            errors.add(row.row, "计划投资（亿元）", amount, _("Investment cannot be negative."))
+            job.error(row.row, "计划投资（亿元）", amount, _("Investment cannot be negative."))
             continue
         data = {
             "kind": v["kind"],
@@ -369,53 +361,16 @@ def item_import(
             "project": project,
             "target_firm": v.get("target_firm") or "",
             "target_investment_yi": amount,
-            "owner_unit": unit_list[0],
+            "owner_unit": unit,
             "owner_user": owner,
             "deadline": v["deadline"],
         }
         try:
             _check_links(data, actor)
         except ServiceError as exc:
-            errors.add(
-                row.row,
-                {
-                    "project": "项目编号",
-                    "target_firm": "目标企业",
-                    "owner_unit": "责任单位",
-                    "owner_user": "责任人",
-                }.get(exc.field or "", KIND_HEADER),
-                "",
-                exc.message,
-            )
+            job.error(row.row, LINK_HEADERS.get(exc.field or "", KIND_HEADER), "", exc.message)
             continue
-        items.append((row, WorkItem(**data)))
-    errors.raise_if_any()
-    bulk_create_with_history([i for _r, i in items], WorkItem, batch_size=1000, default_user=actor)
+        job.create(row, WorkItem(**data), f"{chain} · {data['title']}")
     # Every item written must be inside the user's writable scope (a district lists items of its own units).
-    ok = set(
-        WorkItem.objects.for_user(actor, write=True)
-        .filter(pk__in=[i.pk for _r, i in items])
-        .values_list("pk", flat=True)
-    )
-    for row, item in items:
-        if item.pk not in ok:
-            errors.add(
-                row.row,
-                "责任单位",
-                row.values["owner_unit"],
-                _("This record would be outside your data scope."),
-            )
-    if errors:
-        transaction.set_rollback(True)
-        errors.raise_if_any()
-    plan = ImportPlan(
-        created=[RowChange(row.row, f"{item.chain} · {item.title}") for row, item in items]
-    )
-    (run or ImportRun()).checkpoint(plan)  # a preview ends here: its transaction rolls back
-    audit.record(
-        actor=actor,
-        event_type="import",
-        object_type="worklists.workitem",
-        detail={"file": filename, "rows": len(items)},
-    )
-    return plan
+    job.commit(scope=ScopeCheck("责任单位", ("owner_unit",)))
+    return job.record()
