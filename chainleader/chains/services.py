@@ -7,17 +7,17 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chainleader.accounts.models import OrgUnit
-from chainleader.core import audit
+from chainleader.accounts.lookups import DepartmentResolver
 from chainleader.core import services as core_services
-from chainleader.core.excel import ParsedRow, RowErrors
+from chainleader.core.excel import ParsedRow
 from chainleader.core.exceptions import ServiceError
 from chainleader.core.imports import (
+    Existing,
+    ImportJob,
     ImportPlan,
     ImportRun,
-    RowChange,
+    ScopeCheck,
     headers_of,
-    only_present,
 )
 from chainleader.reference.lookups import RegionResolver
 
@@ -81,85 +81,58 @@ def chain_import(
     run: ImportRun | None = None,
 ) -> ImportPlan:
     """Import chains, upserting by region and name; all-or-nothing; every row must end in the user's scope."""
-    errors = RowErrors(sheet)
-    departments = dict(
-        OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).values_list("name", "pk")
+    job: ImportJob[Chain] = ImportJob(
+        Chain, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
     )
-    dept_names = {pk: name for name, pk in departments.items()}
-    names = _choice_words(Chain, "level", "category")
-    written: list[tuple[ParsedRow, Chain]] = []
-    plan = ImportPlan()
+    departments = DepartmentResolver()
+    words = {**_choice_words(Chain, "level", "category"), "lead_department_id": departments.names}
     regions = RegionResolver()
-    # Two queries for the whole file, not two per row.
-    existing = {(c.region_id, c.name): c for c in Chain.objects.all()}
-    writable = set(Chain.objects.for_user(actor, write=True).values_list("pk", flat=True))
+    # Two queries for the whole file, not two per row; a chain saved by an earlier row joins them.
+    stored = {(c.region_id, c.name): c for c in Chain.objects.all()}
+    inside = set(Chain.objects.for_user(actor, write=True).values_list("pk", flat=True))
+    writable = {key for key, c in stored.items() if c.pk in inside}
+    existing = Existing(stored, writable)
     for row in rows:
         v = row.values
-        region_id, problem = regions.resolve(v["region"])
+        region_id = job.resolve(regions, row, "所在区域", v["region"])
         if region_id is None:
-            errors.add(row.row, "所在区域", v["region"], problem)
             continue
-        region_name = regions.names[region_id]
-        dept_id = None
+        dept = None
         if v.get("lead_department"):
-            dept_id = departments.get(v["lead_department"])
-            if dept_id is None:
-                errors.add(row.row, "牵头部门", v["lead_department"], _("Unknown department."))
+            dept = job.resolve(departments, row, "牵头部门", v["lead_department"])
+            if dept is None:
                 continue
         data = {
             "level": v["level"],
             "category": v.get("category") or "",
             "leader_post": v.get("leader_post") or "",
             "deputy_posts": v.get("deputy_posts") or "",
-            "lead_department_id": dept_id,
+            "lead_department_id": dept.pk if dept is not None else None,
             "description": v.get("description") or "",
             "order": v.get("order") or 0,
         }
-        chain = existing.get((region_id, v["name"]))
-        if chain is not None:
-            if chain.pk not in writable:
-                errors.add(
-                    row.row, "产业链名称", v["name"], _("This chain is outside your data scope.")
-                )
-                continue
-            label = f"{region_name} {v['name']}"
-            given = only_present(rows, data, {"lead_department_id": "lead_department"})
-            words = {**names, "lead_department_id": dept_names}
-            if not plan.update(
-                chain, given, row=row.row, label=label, headers=CHAIN_HEADERS, names=words
-            ):
-                continue
-            chain.save()
-        else:
+        key = (region_id, v["name"])
+        outside = _("This chain is outside your data scope.")
+        if not job.writable(
+            row, existing, key, column="产业链名称", value=v["name"], message=outside
+        ):
+            continue
+        label = f"{regions.names[region_id]} {v['name']}"
+        chain = stored.get(key)
+        if chain is None:
             chain = Chain.objects.create(region_id=region_id, name=v["name"], **data)
-            existing[(region_id, v["name"])] = chain
-            writable.add(chain.pk)  # its scope is checked with every written row below
-            plan.created.append(RowChange(row.row, f"{region_name} {v['name']}"))
-        written.append((row, chain))
-    in_scope = set(
-        Chain.objects.for_user(actor, write=True)
-        .filter(pk__in=[c.pk for _r, c in written])
-        .values_list("pk", flat=True)
-    )
-    for row, chain in written:
-        if chain.pk not in in_scope:
-            errors.add(
-                row.row,
-                "所在区域",
-                row.values["region"],
-                _("This region is outside your data scope."),
-            )
-    if errors:
-        transaction.set_rollback(True)
-        errors.raise_if_any()
-    (run or ImportRun()).checkpoint(plan)  # a preview ends here: its transaction rolls back
-    audit.record(
-        actor=actor,
-        event_type="import",
-        object_type="chains.chain",
-        detail={"file": filename, "rows": len(written)},
-    )
-    return plan
+            stored[key] = chain
+            writable.add(key)  # its scope is checked with every written row below
+            job.create(row, chain, label, bulk=False)
+            continue
+        given = job.present(data, {"lead_department_id": "lead_department"})
+        if job.update(
+            row, chain, given, label=label, headers=CHAIN_HEADERS, names=words, bulk=False
+        ):
+            chain.save()
+    region_outside = _("This region is outside your data scope.")
+    job.commit(scope=ScopeCheck("所在区域", ("region",), region_outside))
+    return job.record()
 
 
 @transaction.atomic
@@ -172,22 +145,22 @@ def segment_import(
     run: ImportRun | None = None,
 ) -> ImportPlan:
     """Import segments in file order (a parent before its children), upserting by chain, parent and name."""
-    errors = RowErrors(sheet)
-    chains = ChainResolver(Chain.objects.for_user(actor, write=True).select_related("region"))
-    count = 0
-    plan = ImportPlan()
+    job: ImportJob[Segment] = ImportJob(
+        Segment, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
+    )
+    chains = ChainResolver.for_user(actor, write=True)
     names = _choice_words(Segment, "position")
     for row in rows:
         v = row.values
-        chain, problem = chains.resolve(v["chain"])
+        chain = job.resolve(chains, row, "产业链", v["chain"])
         if chain is None:
-            errors.add(row.row, "产业链", v["chain"], problem)
             continue
         parent = None
         if v.get("parent"):
+            # Saved by an earlier row or before: a segment's parent is looked up as the file is written.
             parent = Segment.objects.filter(chain=chain, name=v["parent"]).order_by("pk").first()
             if parent is None:
-                errors.add(
+                job.error(
                     row.row,
                     "上级环节",
                     v["parent"],
@@ -204,21 +177,17 @@ def segment_import(
             chain=chain, parent=parent, name=v["name"], defaults=data
         )
         label = f"{chain} · {v['parent'] + ' › ' if v.get('parent') else ''}{v['name']}"
-        count += 1
         if created:
-            plan.created.append(RowChange(row.row, label))
-            continue
-        given = only_present(rows, data)
-        if plan.update(seg, given, row=row.row, label=label, headers=SEGMENT_HEADERS, names=names):
+            job.create(row, seg, label, bulk=False)
+        elif job.update(
+            row,
+            seg,
+            job.present(data),
+            label=label,
+            headers=SEGMENT_HEADERS,
+            names=names,
+            bulk=False,
+        ):
             seg.save()
-    if errors:
-        transaction.set_rollback(True)
-        errors.raise_if_any()
-    (run or ImportRun()).checkpoint(plan)  # a preview ends here: its transaction rolls back
-    audit.record(
-        actor=actor,
-        event_type="import",
-        object_type="chains.segment",
-        detail={"file": filename, "rows": count},
-    )
-    return plan
+    job.commit()
+    return job.record()
