@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import math
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import openpyxl
 from django.utils.translation import gettext as _
 
+from chainleader.core import excel
+from chainleader.core.exceptions import ImportRejected
 from chainleader.core.validators import uscc_problem
 from chainleader.engines.mu_yield import INPUT_COLUMNS, MuYieldResult
 
@@ -47,8 +47,8 @@ REQUIRED = INPUT_COLUMNS  # every input column but the name: a missing column is
 NUMBER_COLUMNS = INPUT_COLUMNS[5:]
 YEAR_RANGE = (1900, 2200)
 MAX_ERRORS = 1000
-TRUE_WORDS = frozenset({"1", "是", "y", "yes", "true", "t", "规上"})
-FALSE_WORDS = frozenset({"0", "否", "n", "no", "false", "f", "规下"})
+# 是否规上 is read with the imports' yes/no vocabulary (1/0, 是/否, 规上/规下, Y/N, √/× ...).
+ABOVE_SIZE = excel.ExcelColumn(HEADERS["above_size"], "above_size", kind="bool")
 _INDUSTRY = re.compile(r"^[A-Z]?[0-9]{2,4}$")
 _SPACE = re.compile(r"\s+")
 _FULL_WIDTH = str.maketrans("（）", "()")
@@ -98,27 +98,12 @@ def _norm(header: Any) -> str:
 _KNOWN = {_norm(h): key for key, zh in HEADERS.items() for h in (key, zh)}
 
 
-def _rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
-    """(file line, cells) of a CSV (UTF-8 with or without BOM, else GB18030) or the first sheet."""
-    if path.suffix.lower() == ".xlsx":
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-        try:
-            sheet = workbook.worksheets[0]
-            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, cells
-        finally:
-            workbook.close()
-        return
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    line = 1
-    for cells in reader:
-        yield line, cells
-        line = reader.line_num + 1  # a quoted cell may span lines: count physical lines
+def _rows(path: Path) -> list[tuple[int, Sequence[Any]]]:
+    """(row number, cells) of a CSV (UTF-8 with or without BOM, else GB18030) or the first sheet, opened as an
+    upload is (core.excel), with an operator's bounds: a whole sheet and a CSV of up to 100 MB."""
+    return list(
+        excel.read_cells(path, max_rows=excel.EXCEL_MAX_ROWS, max_bytes=excel.MAX_UNCOMPRESSED)
+    )
 
 
 def _blank(value: Any) -> bool:
@@ -161,12 +146,7 @@ def _text(value: Any) -> str:
 
 
 def _flag(value: Any) -> float:
-    text = _text(value).casefold() if not isinstance(value, bool) else str(int(value))
-    if text in TRUE_WORDS:
-        return 1.0
-    if text in FALSE_WORDS:
-        return 0.0
-    raise ValueError(_("“%(value)s” must be 1 or 0 (是 or 否)") % {"value": value})
+    return 1.0 if excel.convert_cell(ABOVE_SIZE, value) else 0.0
 
 
 def _convert(key: str, value: Any) -> Any:
@@ -213,8 +193,10 @@ def read_firm_years(path: Path | str, *, year: int | None = None) -> FirmYears:
             problems.append(InputProblem(line, field_name, message))
 
     try:
-        rows = list(_rows(path))
-    except Exception as exc:  # openpyxl and zipfile raise their own types for a damaged file
+        rows = _rows(path)
+    except ImportRejected as exc:
+        raise InputRejected([InputProblem(1, "-", str(e["message"])) for e in exc.errors]) from None
+    except Exception as exc:  # the file system's own errors
         message = _("cannot read the file (%(error)s)") % {"error": exc}
         raise InputRejected([InputProblem(1, "-", message)]) from None
     if not rows:

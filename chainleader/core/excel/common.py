@@ -66,8 +66,10 @@ TEMPLATE_HELP_SHEET = "说明"
 TEMPLATE_LIST_SHEET = "选项"
 TEMPLATE_HELP_HEADERS = ["列名", "必填", "类型", "可选值", "说明"]
 BOOL_LABELS = ("是", "否")
-TRUE_WORDS = frozenset({"是", "y", "yes", "1", "true", "√", "✓", "✔", "t"})
-FALSE_WORDS = frozenset({"否", "n", "no", "0", "false", "×", "✗", "✘", "f"})
+# The one yes/no vocabulary of every file read (imports and the mu_evaluate command), compared case-folded after
+# NFKC; 规上/规下 answer the one yes/no question most files ask (是否规上).
+TRUE_WORDS = frozenset({"是", "y", "yes", "1", "true", "√", "✓", "✔", "t", "规上"})
+FALSE_WORDS = frozenset({"否", "n", "no", "0", "false", "×", "✗", "✘", "f", "规下"})
 
 _DATE_RES = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),

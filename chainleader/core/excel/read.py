@@ -23,6 +23,7 @@ from .common import (
     MAX_COLUMNS,
     MAX_ERRORS,
     MAX_ROWS,
+    MAX_UPLOAD_BYTES,
     ExcelColumn,
     ParsedRow,
     RowErrors,
@@ -348,6 +349,19 @@ def read_rows(
     path = Path(path)
     with _open_table(path, sheet, max_rows) as (title, head, body, scan):
         return _parse_table(title, head, body, columns, max_rows, mapping=mapping, scan=scan)
+
+
+def read_cells(
+    path: Path | str, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_UPLOAD_BYTES
+) -> list[tuple[int, list[Any]]]:
+    """Every row of the first visible sheet of an .xlsx, or of a .csv, as its raw cells, numbered from 1 (blank
+    rows included): for a reader with header rules of its own (the mu_evaluate command's firm-year files).
+    The file is opened as an upload is (the IN1 bounds, calamine for a bounded sheet, else openpyxl through
+    defusedxml: IN2; a CSV in UTF-8 or GB18030); ``max_rows`` and ``max_bytes`` (a CSV's size) may be raised
+    for a file an operator gives on the server. ``ImportRejected`` when it cannot be read."""
+    path = Path(path)
+    with _open_table(path, None, max_rows, max_bytes=max_bytes) as (_title, _head, body, _scan):
+        return [(number, list(cells)) for number, cells in enumerate(body(1, MAX_COLUMNS), start=1)]
 
 
 def sniff(

@@ -342,12 +342,12 @@ def _open_xlsx_streaming(
 
 @contextlib.contextmanager
 def _open_csv(
-    path: Path, sheet: str | None
+    path: Path, sheet: str | None, max_bytes: int = MAX_UPLOAD_BYTES
 ) -> Iterator[
     tuple[str, list[list[Any]], Callable[[int, int], Iterator[Sequence[Any]]], SheetScan]
 ]:
     name = sheet or "CSV"
-    if path.stat().st_size > MAX_UPLOAD_BYTES:
+    if path.stat().st_size > max_bytes:
         raise _too_large()
     text = _decode_csv(path.read_bytes())
     if text is None:
@@ -375,10 +375,12 @@ def _csv_delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _open_table(path: Path, sheet: str | None, max_rows: int) -> Any:
+def _open_table(
+    path: Path, sheet: str | None, max_rows: int, *, max_bytes: int = MAX_UPLOAD_BYTES
+) -> Any:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _open_xlsx(path, sheet, max_rows)
     if suffix == ".csv":
-        return _open_csv(path, sheet)
+        return _open_csv(path, sheet, max_bytes)
     raise _reject(_suffix_message(suffix))
