@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from . import excel
 from .exceptions import ImportRejected
-from .import_views import IMPORT_VIEWS
+from .import_views import IMPORT_VIEWS, audit_rejected
 from .imports import PlanChanged, every_error, run_import
 from .models import ImportMapping
 
@@ -143,6 +143,7 @@ class ImportView(APIView):
             exc = every_error(
                 view.import_service, rejected, actor=request.user, filename=str(upload.name)
             )
+            audit_rejected(actor=request.user, kind=kind, filename=str(upload.name), exc=exc)
             return Response(
                 {"detail": _("Nothing was imported."), "errors": exc.errors},
                 status=status.HTTP_400_BAD_REQUEST,

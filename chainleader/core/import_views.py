@@ -22,10 +22,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from . import excel
+from . import audit, excel
 from .exceptions import HeadersMissing, ImportRejected
 from .imports import ImportPlan, PlanChanged, every_error, run_import
-from .models import ImportMapping
+from .models import AuditEvent, ImportMapping
 from .policy import is_editor
 from .views import ScopedMixin
 
@@ -38,6 +38,17 @@ MAX_PENDING = 5  # per session
 
 # import kind -> view class; the API's import endpoint offers the same kinds.
 IMPORT_VIEWS: dict[str, type[ObjectImportView]] = {}
+
+
+def audit_rejected(*, actor: Any, kind: str, filename: str, exc: ImportRejected) -> None:
+    """The audit row of a refused import (AU1: imports, failures included): the file and its error count."""
+    audit.record(
+        actor=actor,
+        event_type="import",
+        object_type=kind,
+        outcome=AuditEvent.Outcome.FAILURE,
+        detail={"file": str(filename)[:200], "errors": len(exc.errors)},
+    )
 
 
 def purge_pending(max_age: int = PENDING_MAX_AGE) -> int:
@@ -155,11 +166,13 @@ class ObjectImportView(ScopedMixin, View):
         try:
             path = excel.check_upload(upload)
         except ImportRejected as exc:
-            return self.error_page(exc)
+            return self.error_page(exc, upload.name)
         token = self.keep(path, upload.name)
         return self.preview(token)
 
-    def error_page(self, exc: ImportRejected) -> HttpResponse:
+    def error_page(self, exc: ImportRejected, filename: str) -> HttpResponse:
+        """The refusal with every error; audited as a failed import."""
+        audit_rejected(actor=self.request.user, kind=self.kind(), filename=filename, exc=exc)
         return render(
             self.request,
             self.template_name,
@@ -240,7 +253,7 @@ class ObjectImportView(ScopedMixin, View):
             found = excel.sniff(entry["path"], self.columns, mapping=self.saved_mapping())
         except ImportRejected as exc:
             self.forget(token)
-            return self.error_page(exc)
+            return self.error_page(exc, entry["name"])
         fields = [(c.field, c.header + (" *" if c.required else "")) for c in self.columns]
         return render(
             self.request,
@@ -296,7 +309,7 @@ class ObjectImportView(ScopedMixin, View):
             if isinstance(exc, HeadersMissing):
                 return self.mapping_page(token, errors=exc.errors)
             self.forget(token)
-            return self.error_page(self.rejected(exc, entry["name"]))
+            return self.error_page(self.rejected(exc, entry["name"]), entry["name"])
         except Exception:
             self.forget(token)  # DP3: no upload is left behind, whatever happened
             raise
@@ -342,7 +355,7 @@ class ObjectImportView(ScopedMixin, View):
             return self.preview_page(token, entry, rows, exc.plan, changed=True)
         except ImportRejected as exc:
             self.forget(token)
-            return self.error_page(self.rejected(exc, entry["name"]))
+            return self.error_page(self.rejected(exc, entry["name"]), entry["name"])
         except Exception:
             self.forget(token)
             raise

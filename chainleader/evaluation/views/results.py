@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import View
 
-from chainleader.core import audit, excel
+from chainleader.core import excel
 from chainleader.core.views import (
     ObjectDetailView,
     ObjectListView,
@@ -211,11 +211,8 @@ class AppealEvidenceView(ScopedMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         appeal = self.get_object()
-        response = evidence_files.download(appeal.evidence, appeal.evidence_name)
-        audit.record(
-            actor=request.user, event_type="download", obj=appeal, detail={"what": "evidence"}
-        )
-        return response
+        # Audited by the download itself ("download", the appeal, "evidence"), as every stored file.
+        return evidence_files.download(appeal.evidence, appeal.evidence_name)
 
 
 class AppealRecordView(ScopedMixin, View):
