@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +33,7 @@ class RequestListView(ProblemListView):
     filterset_class = RequestFilter
     columns = REQUEST_COLUMNS
     export_columns = REQUEST_EXPORT_COLUMNS
-    select_related = ("chain", "project", "department", "enterprise", "region")
+    select_related: tuple[str, ...] = ("chain", "project", "department", "enterprise", "region")
     add_url_name = ""
 
     def get_queryset(self) -> Any:
@@ -56,7 +56,7 @@ class RequestRaiseView(ScopedMixin, View):
     model = Problem
     template_name = "projects/request_form.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if firm_of(request.user) is None:
