@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chainleader.accounts.lookups import DepartmentResolver
 from chainleader.core import services as core_services
-from chainleader.core.excel import ParsedRow
 from chainleader.core.exceptions import ServiceError
 from chainleader.core.imports import (
     Existing,
     ImportJob,
     ImportPlan,
-    ImportRun,
     ScopeCheck,
     headers_of,
+    import_service,
 )
 from chainleader.reference.lookups import RegionResolver
 
@@ -71,19 +69,10 @@ def segment_save(
     )
 
 
-@transaction.atomic
-def chain_import(
-    *,
-    actor: Any,
-    rows: list[ParsedRow],
-    filename: str = "",
-    sheet: str = "数据",
-    run: ImportRun | None = None,
-) -> ImportPlan:
+@import_service(Chain)
+def chain_import(job: ImportJob[Chain]) -> ImportPlan:
     """Import chains, upserting by region and name; all-or-nothing; every row must end in the user's scope."""
-    job: ImportJob[Chain] = ImportJob(
-        Chain, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
-    )
+    actor, rows = job.actor, job.rows
     departments = DepartmentResolver()
     words = {**_choice_words(Chain, "level", "category"), "lead_department_id": departments.names}
     regions = RegionResolver()
@@ -135,19 +124,10 @@ def chain_import(
     return job.record()
 
 
-@transaction.atomic
-def segment_import(
-    *,
-    actor: Any,
-    rows: list[ParsedRow],
-    filename: str = "",
-    sheet: str = "数据",
-    run: ImportRun | None = None,
-) -> ImportPlan:
+@import_service(Segment)
+def segment_import(job: ImportJob[Segment]) -> ImportPlan:
     """Import segments in file order (a parent before its children), upserting by chain, parent and name."""
-    job: ImportJob[Segment] = ImportJob(
-        Segment, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
-    )
+    actor, rows = job.actor, job.rows
     chains = ChainResolver.for_user(actor, write=True)
     names = _choice_words(Segment, "position")
     for row in rows:

@@ -14,6 +14,7 @@ service keeps its column map and its row → data rules. Decision 0013 lists the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -385,9 +386,52 @@ class ScopeCheck:
     message: str = ""
 
 
+class ImportService(Protocol):
+    """How pages, the API, commands and tests call an import: keyword arguments in, the plan out (raises
+    ``ImportRejected`` with every row error, ``PlanChanged``, or a workflow error for a role that may not)."""
+
+    def __call__(
+        self,
+        *,
+        actor: Any,
+        rows: Any,
+        filename: str = ...,
+        sheet: str = ...,
+        run: ImportRun | None = ...,
+    ) -> ImportPlan: ...
+
+
+def import_service(
+    model: Any,
+) -> Callable[[Callable[[ImportJob[Any]], ImportPlan]], ImportService]:
+    """Make ``body(job)`` the import service of ``model``: one transaction (all-or-nothing), one ``ImportJob``
+    built from the keyword arguments every import takes; ``body`` keeps the column rules and returns
+    ``job.record()``."""
+
+    def wrap(body: Callable[[ImportJob[Any]], ImportPlan]) -> ImportService:
+        @functools.wraps(body)
+        @transaction.atomic
+        def service(
+            *,
+            actor: Any,
+            rows: Any,
+            filename: str = "",
+            sheet: str = "数据",
+            run: ImportRun | None = None,
+        ) -> ImportPlan:
+            job: ImportJob[Any] = ImportJob(
+                model, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
+            )
+            return body(job)
+
+        return service
+
+    return wrap
+
+
 class ImportJob(Generic[T]):
     """One run of an import service (all-or-nothing, SECURITY.md RL2): the row errors, the plan, the rows to
-    write, and the steps every import takes. The service, decorated ``@transaction.atomic``, goes:
+    write, and the steps every import takes. The service (``@import_service(Model)``: one transaction) goes:
 
     1. ``job.resolve`` / ``job.first`` / ``job.writable`` / ``job.error`` per row (every error of the file);
     2. ``job.create`` / ``job.update`` per row that writes (``bulk=False`` when the service saved the row

@@ -15,7 +15,7 @@ from chainleader.core import audit
 from chainleader.core import services as core_services
 from chainleader.core.excel import ParsedRow, normalize_code
 from chainleader.core.exceptions import ServiceError
-from chainleader.core.imports import Existing, ImportJob, ImportPlan, ImportRun, headers_of
+from chainleader.core.imports import Existing, ImportJob, ImportPlan, headers_of, import_service
 from chainleader.parks.lookups import ParkResolver
 from chainleader.parks.models import Park
 from chainleader.reference.lookups import RegionResolver
@@ -89,22 +89,13 @@ DUPLICATE_CODE = gettext_lazy("Duplicate credit code: also in row %(row)s.")
 OUTSIDE_FIRM = gettext_lazy("This enterprise is outside your data scope.")
 
 
-@transaction.atomic
-def enterprise_import(
-    *,
-    actor: Any,
-    rows: list[ParsedRow],
-    filename: str = "",
-    sheet: str = "数据",
-    run: ImportRun | None = None,
-) -> ImportPlan:
+@import_service(Enterprise)
+def enterprise_import(job: ImportJob[Enterprise]) -> ImportPlan:
     """Import enterprises from parsed rows: upsert by credit code, all-or-nothing, one audit row (RL2).
 
     Returns the plan (new, changed field by field, unchanged); unchanged firms are not written.
     """
-    job: ImportJob[Enterprise] = ImportJob(
-        Enterprise, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
-    )
+    actor, rows = job.actor, job.rows
     industries = _industry_lookup()
     regions = RegionResolver()
     parks = ParkResolver.for_user(actor)
@@ -245,19 +236,10 @@ def _registry_changed(enterprise_ids: list[int], actor: Any) -> None:
     hooks.registry_changed.send(sender=Enterprise, enterprise_ids=enterprise_ids, actor=actor)
 
 
-@transaction.atomic
-def figures_import(
-    *,
-    actor: Any,
-    rows: list[ParsedRow],
-    filename: str = "",
-    sheet: str = "数据",
-    run: ImportRun | None = None,
-) -> ImportPlan:
+@import_service(YearFigure)
+def figures_import(job: ImportJob[YearFigure]) -> ImportPlan:
     """Import yearly figures (年度经营数据) keyed by credit code and year; all-or-nothing; confidential: audited."""
-    job: ImportJob[YearFigure] = ImportJob(
-        YearFigure, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
-    )
+    actor, rows = job.actor, job.rows
     if not _can_write_figures(actor):
         job.error(None, "", "", _("Your role may not write confidential figures."))
         job.check()

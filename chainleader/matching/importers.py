@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chainleader.accounts.policy import firm_of
 from chainleader.chains.lookups import ChainResolver, SegmentResolver
 from chainleader.chains.models import Segment
-from chainleader.core.excel import ExcelColumn, ParsedRow
+from chainleader.core.excel import ExcelColumn
 from chainleader.core.exceptions import ServiceError, WorkflowForbidden
-from chainleader.core.imports import Existing, ImportJob, ImportPlan, ImportRun, ScopeCheck
+from chainleader.core.imports import Existing, ImportJob, ImportPlan, ScopeCheck, import_service
 from chainleader.enterprises.lookups import FirmResolver
 from chainleader.enterprises.models import Enterprise
 
@@ -137,26 +136,15 @@ UNKNOWN_NUMBER = gettext_lazy(
 )
 
 
-@transaction.atomic
 def _listing_import(
-    model: type[Need] | type[Offer],
-    columns: list[ExcelColumn],
-    extra: tuple[str, ...],
-    *,
-    actor: Any,
-    rows: list[ParsedRow],
-    filename: str,
-    sheet: str,
-    run: ImportRun | None,
+    job: ImportJob[Any], columns: list[ExcelColumn], extra: tuple[str, ...]
 ) -> ImportPlan:
+    actor, rows, model = job.actor, job.rows, job.model
     if not services.may_import(actor):
         raise WorkflowForbidden(_("Your role may not import needs or offers."))
     own = firm_of(actor)  # a firm account: empty firm columns mean its own firm
     own_firm = (
         Enterprise.objects.for_user(actor).filter(pk=own).first() if own is not None else None
-    )
-    job: ImportJob[Any] = ImportJob(
-        model, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
     )
     number_header = columns[0].header
     headers = _headers(columns)
@@ -266,43 +254,13 @@ def _listing_import(
     return job.record()
 
 
-def need_import(
-    *,
-    actor: Any,
-    rows: list[ParsedRow],
-    filename: str = "",
-    sheet: str = "数据",
-    run: ImportRun | None = None,
-) -> ImportPlan:
+@import_service(Need)
+def need_import(job: ImportJob[Need]) -> ImportPlan:
     """Import needs (new ones published, numbered ones updated); all-or-nothing."""
-    return _listing_import(
-        Need,
-        NEED_COLUMNS,
-        ("volume", "needed_by"),
-        actor=actor,
-        rows=rows,
-        filename=filename,
-        sheet=sheet,
-        run=run,
-    )
+    return _listing_import(job, NEED_COLUMNS, ("volume", "needed_by"))
 
 
-def offer_import(
-    *,
-    actor: Any,
-    rows: list[ParsedRow],
-    filename: str = "",
-    sheet: str = "数据",
-    run: ImportRun | None = None,
-) -> ImportPlan:
+@import_service(Offer)
+def offer_import(job: ImportJob[Offer]) -> ImportPlan:
     """Import offers (new ones published, numbered ones updated); all-or-nothing."""
-    return _listing_import(
-        Offer,
-        OFFER_COLUMNS,
-        ("capacity",),
-        actor=actor,
-        rows=rows,
-        filename=filename,
-        sheet=sheet,
-        run=run,
-    )
+    return _listing_import(job, OFFER_COLUMNS, ("capacity",))

@@ -26,9 +26,8 @@ from chainleader.accounts.policy import can_write, is_editor, is_office
 from chainleader.chains.lookups import ChainResolver
 from chainleader.core import audit
 from chainleader.core import services as core_services
-from chainleader.core.excel import ParsedRow
 from chainleader.core.exceptions import ServiceError, StaleEdit, WorkflowConflict, WorkflowForbidden
-from chainleader.core.imports import ImportJob, ImportPlan, ImportRun, ScopeCheck
+from chainleader.core.imports import ImportJob, ImportPlan, ScopeCheck, import_service
 from chainleader.investment.models import Lead
 from chainleader.projects.lookups import ProjectResolver
 from chainleader.projects.models import Project
@@ -305,21 +304,12 @@ LINK_HEADERS = {
 }
 
 
-@transaction.atomic
-def item_import(
-    *,
-    actor: Any,
-    rows: list[ParsedRow],
-    filename: str = "",
-    sheet: str = "数据",
-    run: ImportRun | None = None,
-) -> ImportPlan:
+@import_service(WorkItem)
+def item_import(job: ImportJob[WorkItem]) -> ImportPlan:
     """Import list items (new ones only; they are then worked through the pages); all-or-nothing."""
+    actor, rows = job.actor, job.rows
     if not is_editor(actor):
         raise WorkflowForbidden(_("Your role may not change the lists."))
-    job: ImportJob[WorkItem] = ImportJob(
-        WorkItem, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
-    )
     chains = ChainResolver.for_user(actor)
     units = UnitResolver()
     projects = ProjectResolver.for_user(actor, [r.values.get("project") for r in rows])

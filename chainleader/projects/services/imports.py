@@ -7,14 +7,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chainleader.chains.lookups import ChainResolver
 from chainleader.chains.models import Chain
 from chainleader.core.excel import ParsedRow
-from chainleader.core.imports import Existing, ImportJob, ImportPlan, ImportRun, ScopeCheck
+from chainleader.core.imports import Existing, ImportJob, ImportPlan, ScopeCheck, import_service
 from chainleader.enterprises.lookups import FirmResolver
 from chainleader.enterprises.models import Enterprise
 from chainleader.parks.lookups import ParkResolver
@@ -66,21 +65,12 @@ PROJECT_HEADERS = {
 }
 
 
-@transaction.atomic
-def project_import(
-    *,
-    actor: Any,
-    rows: list[ParsedRow],
-    filename: str = "",
-    sheet: str = "数据",
-    run: ImportRun | None = None,
-) -> ImportPlan:
+@import_service(Project)
+def project_import(job: ImportJob[Project]) -> ImportPlan:
     """Import projects, upserting by project code; new ones may start in any stage, existing ones keep theirs.
 
     Returns the plan; a project whose row changes nothing is not written."""
-    job: ImportJob[Project] = ImportJob(
-        Project, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
-    )
+    actor, rows = job.actor, job.rows
     # The name as pages and exports show it (智能家电, 智能家电（西海岸新区）), region code:name, or the bare name.
     chains = ChainResolver.for_user(actor)
     districts = RegionResolver(counties_only=True)
@@ -160,19 +150,10 @@ def project_import(
     return job.record()
 
 
-@transaction.atomic
-def report_import(
-    *,
-    actor: Any,
-    rows: list[ParsedRow],
-    filename: str = "",
-    sheet: str = "数据",
-    run: ImportRun | None = None,
-) -> ImportPlan:
+@import_service(MonthlyReport)
+def report_import(job: ImportJob[MonthlyReport]) -> ImportPlan:
     """Import monthly reports (the office's template), upserting by project code and month."""
-    job: ImportJob[MonthlyReport] = ImportJob(
-        MonthlyReport, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
-    )
+    actor, rows = job.actor, job.rows
     projects = ProjectResolver.for_user(actor, [r.values["code"] for r in rows], write=True)
     prepared: list[tuple[ParsedRow, Project, date, dict[str, Any]]] = []
     for row in rows:
