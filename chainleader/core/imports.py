@@ -411,18 +411,9 @@ def import_service(
     def wrap(body: Callable[[ImportJob[Any]], ImportPlan]) -> ImportService:
         @functools.wraps(body)
         @transaction.atomic
-        def service(
-            *,
-            actor: Any,
-            rows: Any,
-            filename: str = "",
-            sheet: str = "数据",
-            run: ImportRun | None = None,
-        ) -> ImportPlan:
-            job: ImportJob[Any] = ImportJob(
-                model, actor=actor, rows=rows, filename=filename, sheet=sheet, run=run
-            )
-            return body(job)
+        def service(*, actor: Any, rows: Any, **options: Any) -> ImportPlan:
+            # options: filename, sheet and run, as ImportJob takes them (ImportService names them)
+            return body(ImportJob(model, actor=actor, rows=rows, **options))
 
         return service
 
