@@ -124,7 +124,8 @@ def project_import(job: ImportJob[Project]) -> ImportPlan:
         }
         stage = v.get("stage")
         if project is None:
-            label = f"{code or _('(new code)')} {data['name']}"
+            shown = code or _("(new code)")  # outside the f-string, where makemessages finds it
+            label = f"{shown} {data['name']}"
             job.create(row, Project(code=code, stage=stage or Stage.SIGNED, **data), label)
         elif stage and stage != project.stage:
             job.error(
