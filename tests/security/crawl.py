@@ -1,6 +1,6 @@
 """A crawler over the whole URLconf, for the sentinel tests (SECURITY.md AC3, DP4).
 
-Every named URL pattern is found in get_resolver() (as tests/core/test_scope_matrix.py does), not listed
+Every named URL pattern is found in get_resolver() by tests/scope_harness.py's route discovery, not listed
 by hand, so a route added tomorrow is crawled tomorrow. Object ids are filled from the database: every
 object of the view's model (`model`, or `admin_model` on the security-admin pages, or the DRF viewset's
 queryset model); a route whose model cannot be told gets every id of the world's business objects. Each
@@ -19,7 +19,9 @@ from typing import Any
 import openpyxl
 from django.apps import apps
 from django.db import models
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, reverse
+
+from tests.scope_harness import Route, routes
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_MODEL = 40  # reference tables (3,000 regions) are sampled; the test world is far smaller
@@ -36,60 +38,6 @@ POOL_APPS = (
 )
 # Headers that carry fresh random text (could only ever match the sentinel by accident).
 SKIP_HEADERS = {"x-request-id", "set-cookie", "vary"}
-
-
-@dataclass(frozen=True)
-class Route:
-    name: str
-    keys: tuple[str, ...]
-    callback: Any
-
-    @property
-    def is_api(self) -> bool:
-        return self.name.startswith("api:") or self.name in ("api-schema", "api-docs")
-
-    @property
-    def is_list(self) -> bool:
-        """A list page: it may answer ?export=xlsx and an htmx partial from the same queryset."""
-        return hasattr(self.view, "export") or self.name.endswith(("_list", ":audit_log"))
-
-    @property
-    def view(self) -> Any:
-        return getattr(self.callback, "view_class", None) or getattr(self.callback, "cls", None)
-
-    @property
-    def model(self) -> type[models.Model] | None:
-        view = self.view
-        if view is None:
-            return None
-        found = getattr(view, "model", None) or getattr(view, "admin_model", None)
-        if found is None:
-            queryset = getattr(view, "queryset", None)
-            found = getattr(queryset, "model", None)
-        return found if isinstance(found, type) and issubclass(found, models.Model) else None
-
-
-def routes() -> tuple[list[Route], list[str]]:
-    """(every named URL pattern, the patterns without a name, which cannot be crawled by name)."""
-    found: list[Route] = []
-    unnamed: list[str] = []
-
-    def walk(patterns: Any, namespace: str) -> None:
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                inner = (
-                    ":".join(x for x in (namespace, p.namespace) if x) if p.namespace else namespace
-                )
-                walk(p.url_patterns, inner)
-            elif isinstance(p, URLPattern):
-                if not p.name:
-                    unnamed.append(str(p.pattern))
-                    continue
-                name = f"{namespace}:{p.name}" if namespace else p.name
-                found.append(Route(name, tuple(p.pattern.regex.groupindex), p.callback))
-
-    walk(get_resolver().url_patterns, "")
-    return found, unnamed
 
 
 def _ids(model: type[models.Model]) -> list[int]:

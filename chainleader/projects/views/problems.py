@@ -126,10 +126,12 @@ class ProjectProblemRaiseView(ProblemRaiseView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        # The role decides before any lookup: a read-only role gets 403 whatever the id (TP2), so the answer
+        # never tells which projects exist (AC1).
+        self.require_editor()
         self.project = get_object_or_404(
             Project.objects.for_user(request.user, write=True), pk=kwargs["parent_pk"]
         )
-        self.require_editor()
         return View.dispatch(self, request, *args, **kwargs)
 
 
