@@ -251,6 +251,21 @@ def page_routes() -> tuple[PageRoute, ...]:
     return tuple(out)
 
 
+@cache
+def list_pages() -> tuple[Route, ...]:
+    """The list pages built on core's ObjectListView (search, filters, htmx partial, ?export=xlsx) without an id."""
+    from chainleader.core.views import ObjectListView
+
+    return tuple(
+        r
+        for r in routes()[0]
+        if not r.is_api
+        and not r.keys
+        and isinstance(r.view, type)
+        and issubclass(r.view, ObjectListView)
+    )
+
+
 @dataclass(frozen=True)
 class ApiEndpoint:
     """One viewset of the router: its list and detail names and its extra actions."""

@@ -19,6 +19,7 @@ from tests.scope_harness import (
     ROLES,
     expect_in_scope_get,
     hidden_object,
+    list_pages,
     out_of_scope_get_ok,
     out_of_scope_post_ok,
     page_routes,
@@ -26,6 +27,7 @@ from tests.scope_harness import (
     route_gaps,
     state,
     visible_object,
+    visible_pks,
     world,  # noqa: F401 - the module-scoped world fixture
 )
 
@@ -150,6 +152,38 @@ def test_in_scope_objects_answer_on_read_routes_and_write_routes_follow_the_role
         assert status == expect_in_scope_get(user, route), (role, route.name, status)
         checked += 1
     assert checked >= MIN_IN[role], f"{role}: only {checked} in-scope cases"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_list_pages_their_partials_and_exports_hold_only_the_roles_rows(
+    client,
+    world,  # noqa: F811
+    role,
+):
+    """A list, the htmx partial of the same URL and its Excel export come from one scoped queryset: no row
+    outside the role's scope, on any of the three (NetBox's ObjectListView test)."""
+    user = world.users[role]
+    client.force_login(user)
+    shown = 0
+    for route in list_pages():
+        url = reverse(route.name)
+        visible = visible_pks(route.model, user)
+        page = client.get(url)
+        if role == "office":
+            assert page.status_code == 200, route.name
+        if page.status_code != 200:
+            assert page.status_code == 403, (role, route.name, page.status_code)
+            continue
+        partial = client.get(url, headers={"HX-Request": "true"})
+        assert partial.status_code == 200 and b"<html" not in partial.content, (role, route.name)
+        for resp in (page, partial):
+            rows = {obj.pk for obj, _cells in resp.context["rows"]}
+            assert rows <= visible, (role, route.name, rows - visible)
+        assert client.get(url, {"export": "xlsx"}).status_code == 200, (role, route.name)
+        exported = AuditEvent.objects.filter(event_type="export").latest("id").detail["rows"]
+        assert exported <= len(visible), (role, route.name, exported, len(visible))
+        shown += 1
+    assert shown >= (20 if role != "system_admin" else 0), f"{role}: {shown} list pages"
 
 
 # --- what a persona sees on the pages, by example -------------------------------------------------------------
