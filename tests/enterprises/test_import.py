@@ -58,7 +58,8 @@ def test_one_bad_credit_code_among_1000_rows_writes_nothing_and_names_the_row(cl
     assert errors[0]["row"] == 999  # header is row 1, so the 998th data row is Excel row 999
     assert errors[0]["column"] == "统一社会信用代码"
     assert Enterprise.objects.count() == 0
-    assert not AuditEvent.objects.filter(event_type="import").exists()
+    # the refusal is audited (outcome failure); no import was recorded as done
+    assert not AuditEvent.objects.filter(event_type="import", outcome="success").exists()
 
 
 def test_a_clean_file_writes_every_row_and_one_audit_row(client, office_user):

@@ -120,7 +120,8 @@ def test_another_firm_in_a_row_is_an_error_and_nothing_is_written(client, firm, 
     assert set(errors) == {(3, "统一社会信用代码"), (4, "企业名称")}
     assert all(said(m, UNKNOWN_FIRM) for m in errors.values())
     assert not Need.objects.exists()
-    assert not AuditEvent.objects.filter(event_type="import").exists()
+    # the refusal is audited (outcome failure); no import was recorded as done
+    assert not AuditEvent.objects.filter(event_type="import", outcome="success").exists()
 
 
 def test_another_firms_listing_number_is_unknown(client, firm_user, office_user, other):

@@ -121,7 +121,8 @@ def test_a_monthly_import_with_a_bad_row_writes_nothing_and_names_the_row(
     assert errors == {(8, "完成投资（亿元）"), (12, "月份"), (13, "月份")}
     assert MonthlyReport.objects.count() == 1
     assert MonthlyReport.objects.get().completed_yi == Decimal("1")
-    assert not AuditEvent.objects.filter(event_type="import").exists()
+    # the refusal is audited (outcome failure); no import was recorded as done
+    assert not AuditEvent.objects.filter(event_type="import", outcome="success").exists()
 
 
 def test_a_monthly_import_with_an_unknown_project_or_a_repeated_month_writes_nothing(
