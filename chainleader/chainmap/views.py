@@ -87,7 +87,9 @@ class SegmentPanelView(ScopedMixin, View):
             )
         if row.get("output_share") is not None:
             row["output_share_pct"] = round(100 * row["output_share"], 1)
-        names = dict(Segment.objects.filter(chain=chain).values_list("pk", "name"))
+        names = dict(
+            Segment.objects.for_user(request.user).filter(chain=chain).values_list("pk", "name")
+        )
         links_in = [
             {**e, "name": names.get(e["source"], "")}
             for e in (snapshot.edges if snapshot else [])
@@ -330,7 +332,7 @@ class GraphImportView(ScopedMixin, View):
             request,
             "chainmap/graph_import.html",
             {
-                "imports": GraphImport.objects.all()[:20],
+                "imports": GraphImport.objects.for_user(request.user)[:20],
                 "default_path": settings.SHARED_DATA_DIR / "chainkg",
                 "job_id": request.GET.get("job"),
             },
