@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 # A date as <input type="date"> (the browser's picker; ISO in and out).
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
@@ -26,13 +27,25 @@ def style(form: forms.Form) -> None:
 class VersionedModelForm(forms.ModelForm):
     """ModelForm with a hidden `version` field; ModelForms list their fields explicitly (AC4)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={
+            "required": gettext_lazy(
+                "This form was sent without the record's version. Reload the page and save again."
+            )
+        },
+    )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+        if self.instance.pk:
+            # An edit must say which version it read (the API requires it too): without it the save would
+            # overwrite whatever a colleague saved since (SECURITY.md RL1; issue 13 item 7).
+            self.fields["version"].required = True
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
