@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
 # A date as <input type="date"> (the browser's picker; ISO in and out).
@@ -54,6 +55,19 @@ class VersionedModelForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "form-select")
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
+
+    def validate_unique(self) -> None:
+        """Django's check, but a clash with a record outside the user's scope is not reported here: the
+        service refuses it as it refuses any write outside the scope, so the form does not tell that the
+        value is taken in another district (issue 13 item 7)."""
+        from .services import without_hidden_clashes
+
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+        except ValidationError as exc:
+            rest, _hidden = without_hidden_clashes(exc, self.instance, self.user)
+            if rest is not None:
+                self._update_errors(rest)
 
     def scope_choices(self, **fields: Any) -> None:
         """Limit related choices to what the user may see: name=Model pairs (NetBox's restrict_form_fields)."""

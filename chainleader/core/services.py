@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
@@ -15,6 +16,10 @@ from .exceptions import ServiceError, StaleEdit
 M = TypeVar("M", bound=models.Model)
 
 
+def outside_scope_message() -> str:
+    return _("This record would be outside your data scope.")
+
+
 def ensure_in_scope(obj: models.Model, actor: Any) -> None:
     """A write may not leave the record outside the writer's own scope (no creating in another district)."""
     manager = type(obj)._default_manager
@@ -22,7 +27,56 @@ def ensure_in_scope(obj: models.Model, actor: Any) -> None:
         hasattr(manager, "for_user")
         and not manager.for_user(actor, write=True).filter(pk=obj.pk).exists()
     ):
-        raise ServiceError(_("This record would be outside your data scope."))
+        raise ServiceError(outside_scope_message())
+
+
+def _clash_hidden(error: ValidationError, obj: models.Model, actor: Any) -> bool:
+    """Is ``error`` a uniqueness clash with a record ``actor`` may not see?"""
+    params = getattr(error, "params", None) or {}
+    fields = params.get("unique_check") if error.code in ("unique", "unique_together") else None
+    manager = type(obj)._default_manager
+    if not fields or not hasattr(manager, "for_user"):
+        return False
+    lookup = {f: getattr(obj, type(obj)._meta.get_field(f).attname) for f in fields}
+    clashing = manager.for_user(actor).filter(**lookup)
+    if obj.pk is not None:
+        clashing = clashing.exclude(pk=obj.pk)
+    return not clashing.exists()
+
+
+def without_hidden_clashes(
+    exc: ValidationError, obj: models.Model, actor: Any
+) -> tuple[ValidationError | None, bool]:
+    """``exc`` without its uniqueness errors against records outside ``actor``'s scope, and whether there were
+    any. "A firm with this credit code already exists" would tell a district that the code is registered in
+    another district (issue 13 item 7): such a clash gets the refusal a record outside the scope gets, and
+    a clash with a record the user sees still says it exists."""
+    if not hasattr(exc, "error_dict"):
+        return exc, False
+    kept: dict[str, list[ValidationError]] = {}
+    hidden = False
+    for field, errors in exc.error_dict.items():
+        for error in errors:
+            if _clash_hidden(error, obj, actor):
+                hidden = True
+            else:
+                kept.setdefault(field, []).append(error)
+    if not hidden:
+        return exc, False
+    return (ValidationError(kept) if kept else None), True
+
+
+def full_clean_in_scope(obj: models.Model, actor: Any) -> None:
+    """``obj.full_clean()``, a clash with an unseen record refused as a write outside the scope is."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        rest, hidden = without_hidden_clashes(exc, obj, actor)
+        if rest is not None:
+            raise rest from None
+        if hidden:
+            raise ServiceError(outside_scope_message()) from None
+        raise
 
 
 # Values the audit row must not carry (SECURITY.md AC3, DP4): the audit administrator reads the log but is not
@@ -47,7 +101,7 @@ def object_create(
 ) -> M:
     """Create one record from cleaned data; the audit row is written in the same transaction."""
     obj = model(**data)
-    obj.full_clean()
+    full_clean_in_scope(obj, actor)
     try:
         obj.save()
     except IntegrityError as exc:
@@ -80,7 +134,7 @@ def object_update(
     for key, value in data.items():
         setattr(locked, key, value)
     locked.version = current + 1
-    locked.full_clean()
+    full_clean_in_scope(locked, actor)
     try:
         locked.save()
     except IntegrityError as exc:

@@ -86,7 +86,9 @@ def _industry_lookup() -> dict[str, int]:
 USCC = "统一社会信用代码"
 # Lazy: they are needed only when a row is refused, and a roster has 50,000 rows.
 DUPLICATE_CODE = gettext_lazy("Duplicate credit code: also in row %(row)s.")
-OUTSIDE_FIRM = gettext_lazy("This enterprise is outside your data scope.")
+# One refusal for a firm stored outside the writable scope and for a new firm placed outside it: a district
+# must not learn that a credit code is registered in another district (issue 13 item 7).
+OUTSIDE_FIRM = gettext_lazy("This record would be outside your data scope.")
 
 
 @import_service(Enterprise)
@@ -102,13 +104,14 @@ def enterprise_import(job: ImportJob[Enterprise]) -> ImportPlan:
     existing = Existing.by(
         Enterprise.objects.all(), actor, "uscc", [r.values.get("uscc") for r in rows]
     )
+    # Codes stored outside the writable scope: checked like new firms and refused where a new firm outside the
+    # scope is (below), with the same error, so the answer does not tell that the code exists.
+    hidden = {code for code in existing.records if code not in existing.writable}
     prepared: list[tuple[ParsedRow, dict[str, Any]]] = []
     for row in rows:
         v = row.values
         uscc = v["uscc"]
         if not job.first(row, uscc, column=USCC, value=uscc, message=DUPLICATE_CODE):
-            continue
-        if not job.writable(row, existing, uscc, column=USCC, value=uscc, message=OUTSIDE_FIRM):
             continue
         region_id = job.resolve(regions, row, "所在区域", v["region"])
         industry_id = None
@@ -142,7 +145,7 @@ def enterprise_import(job: ImportJob[Enterprise]) -> ImportPlan:
     )
     for row, d in prepared:
         label = f"{d['uscc']} {d['name']}"
-        firm = existing.records.get(d["uscc"])
+        firm = None if d["uscc"] in hidden else existing.records.get(d["uscc"])
         if firm is None:
             job.create(row, d, label)  # the instance is built only when written: a preview never is
         else:
@@ -150,15 +153,10 @@ def enterprise_import(job: ImportJob[Enterprise]) -> ImportPlan:
             job.update(row, firm, given, label=label, headers=IMPORT_HEADERS, names=names)
     # A district may only import firms on its own territory: every row written must be in its scope,
     # judged before writing (a 100,000-row preview writes nothing).
-    outside = _outside_write_scope(actor, prepared, regions)
+    outside = _outside_write_scope(actor, prepared, regions) | hidden
     for row, d in prepared:
         if d["uscc"] in outside:
-            job.error(
-                row.row,
-                "所在区域",
-                row.values["region"],
-                _("This region is outside your data scope."),
-            )
+            job.error(row.row, USCC, d["uscc"], OUTSIDE_FIRM)
     job.commit()
     written_ids = job.written_ids()
     # The chain maps follow the registry: link the firms and derive again once this import is committed.
