@@ -56,6 +56,13 @@ class VersionedModelForm(forms.ModelForm):
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
 
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        # The version is a hidden field: its error goes where the page shows it, above the form.
+        if "version" in self._errors:
+            self.add_error(None, self._errors.pop("version"))
+        return cleaned
+
     def validate_unique(self) -> None:
         """Django's check, but a clash with a record outside the user's scope is not reported here: the
         service refuses it as it refuses any write outside the scope, so the form does not tell that the

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import reverse
+from django.utils.html import escape
 
 from chainleader.core.forms import VersionedModelForm
 from chainleader.enterprises.forms import EnterpriseForm
@@ -36,7 +37,12 @@ def test_an_edit_form_without_the_version_is_an_error_and_saves_nothing(client, 
     url = reverse("enterprises:enterprise_edit", args=[firm.pk])
     resp = client.post(url, _post_data(firm, name="覆盖的名字有限公司"))
     assert resp.status_code == 200
-    assert "version" in resp.context["form"].errors
+    form = resp.context["form"]
+    assert not form.is_valid()
+    assert [str(e) for e in form.non_field_errors()] == [
+        str(EnterpriseForm.base_fields["version"].error_messages["required"])
+    ]
+    assert escape(form.non_field_errors()[0]) in resp.content.decode()  # shown above the form
     firm.refresh_from_db()
     assert (firm.name, firm.version) == ("同事改过的名字有限公司", 2)
 
