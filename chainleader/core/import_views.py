@@ -163,6 +163,7 @@ class ObjectImportView(ScopedMixin, View):
                 request, self.template_name, self.context(error=_("Choose a file to upload."))
             )
         purge_pending()
+        excel.purge_stale()  # what a killed process left (DP3)
         try:
             path = excel.check_upload(upload)
         except ImportRejected as exc:

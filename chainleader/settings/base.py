@@ -141,6 +141,16 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
+# Upload temp files (SECURITY.md DP3): this instance's own directory, created and swept of what a killed
+# process left at start (core.apps), never the machine's shared temp directory. Django's own temp files for
+# request bodies over FILE_UPLOAD_MAX_MEMORY_SIZE go to a directory inside it.
+CHAINLEADER_UPLOAD_DIR = Path(
+    os.environ.get("CHAINLEADER_UPLOAD_DIR", BASE_DIR / "var" / "uploads")
+)
+FILE_UPLOAD_TEMP_DIR = str(CHAINLEADER_UPLOAD_DIR / "incoming")
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+FILE_UPLOAD_PERMISSIONS = 0o600
+
 # Request limits (SECURITY.md CF4, IN1).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

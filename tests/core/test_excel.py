@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 import zipfile
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -14,6 +13,7 @@ from typing import Any
 import openpyxl
 import openpyxl.xml
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
@@ -105,7 +105,7 @@ def test_defusedxml_is_on() -> None:
 def test_upload_dir_default_location(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.undo()
     path = excel.upload_dir()
-    assert path == Path(tempfile.gettempdir()) / "chainleader-uploads"
+    assert path == Path(settings.CHAINLEADER_UPLOAD_DIR)  # this instance's var/uploads
     assert path.is_dir()
     assert path.stat().st_mode & 0o077 == 0
 

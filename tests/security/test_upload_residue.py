@@ -5,11 +5,14 @@ is written for them at all."""
 from __future__ import annotations
 
 import io
+import os
 import tempfile
+import time
 from pathlib import Path
 
 import openpyxl
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -23,9 +26,10 @@ from tests.imports import import_file
 
 
 @pytest.fixture
-def uploads(monkeypatch, tmp_path) -> dict:
-    """A private temp root for this test, and a record of every temp file the import wrote."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+def uploads(monkeypatch, settings, tmp_path) -> dict:
+    """A private upload directory for this test, and a record of every temp file the import wrote."""
+    settings.CHAINLEADER_UPLOAD_DIR = tmp_path / "uploads"
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads" / "incoming")
     seen: dict = {"paths": []}
     real = excel.check_upload
 
@@ -57,7 +61,7 @@ def row(n: int, uscc: str | None = None) -> list[object]:
 
 
 def leftovers(uploads: dict) -> list[Path]:
-    return list(Path(uploads["dir"]).iterdir())
+    return [p for p in Path(uploads["dir"]).iterdir() if p.is_file()]
 
 
 def post(client: Client, upload: SimpleUploadedFile):
@@ -99,3 +103,40 @@ def test_no_file_remains_when_the_import_crashes(office_user, uploads, monkeypat
     client.force_login(office_user)
     assert post(client, workbook([row(1)])).status_code == 500
     assert len(uploads["paths"]) == 1 and leftovers(uploads) == []
+
+
+# --- this instance's own directory, swept at start (issue 13 item 7) ---------------------------------------
+
+
+def test_uploads_wait_in_this_instances_own_directory_not_the_shared_temp(settings):
+    """A temp file left by a crash stayed in <tmp>/chainleader-uploads, shared by every instance and user of
+    the machine: uploads now wait under this instance's var/ (and Django's own temp files inside it)."""
+    directory = excel.upload_dir()
+    assert directory == Path(settings.CHAINLEADER_UPLOAD_DIR)
+    assert Path(tempfile.gettempdir()) not in directory.parents
+    assert directory.stat().st_mode & 0o077 == 0
+    assert Path(settings.FILE_UPLOAD_TEMP_DIR).parent == directory
+
+
+def test_the_start_creates_the_directories_and_deletes_what_a_killed_process_left(
+    settings, tmp_path
+):
+    settings.CHAINLEADER_UPLOAD_DIR = tmp_path / "instance" / "uploads"
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "instance" / "uploads" / "incoming")
+    apps.get_app_config("core").ready()  # what every process start runs
+    directory, incoming = excel.upload_dir(), Path(settings.FILE_UPLOAD_TEMP_DIR)
+    assert incoming.is_dir() and incoming.stat().st_mode & 0o077 == 0
+    crashed = [
+        directory / "upload-dead.xlsx",
+        directory / "pending-old.xlsx",
+        incoming / "x.upload",
+    ]
+    running = directory / "upload-live.xlsx"
+    old = time.time() - excel.STALE_SECONDS - 60
+    for path in crashed:
+        path.write_bytes(b"PK\x03\x04 left by a killed worker")
+        os.utime(path, (old, old))
+    running.write_bytes(b"PK\x03\x04 a request in progress")
+    apps.get_app_config("core").ready()
+    assert [p for p in crashed if p.exists()] == []
+    assert running.exists()

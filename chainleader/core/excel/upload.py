@@ -6,11 +6,13 @@ import contextlib
 import os
 import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
@@ -28,10 +30,14 @@ from .common import (
     _reject,
 )
 
+# An upload temp file older than this belongs to no running request: a crashed process left it (DP3).
+STALE_SECONDS = 3600
+
 
 def upload_dir() -> Path:
-    """Private directory (0700) for upload temp files: <tempdir>/chainleader-uploads."""
-    path = Path(tempfile.gettempdir()) / "chainleader-uploads"
+    """This instance's private directory (0700) for upload temp files: settings.CHAINLEADER_UPLOAD_DIR
+    (var/uploads), not a directory in the machine's shared temp space that every instance and user shares."""
+    path = Path(settings.CHAINLEADER_UPLOAD_DIR)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     info = path.lstat()
     getuid = getattr(os, "getuid", None)
@@ -42,6 +48,41 @@ def upload_dir() -> Path:
     if info.st_mode & 0o077:
         path.chmod(0o700)
     return path
+
+
+def _private_dir(path: Path) -> Path:
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+def prepare_upload_dirs() -> list[Path]:
+    """Create the upload directory and Django's own temp directory for large request bodies
+    (settings.FILE_UPLOAD_TEMP_DIR, inside it); the process start calls this (core.apps)."""
+    dirs = [upload_dir()]
+    incoming = getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)
+    if incoming:
+        dirs.append(_private_dir(Path(incoming)))
+    return dirs
+
+
+def purge_stale(max_age: float = STALE_SECONDS) -> int:
+    """Delete upload temp files older than ``max_age`` seconds, in the upload directory and Django's temp
+    directory: what a killed process left behind (DP3). Files of running requests are younger. Returns how
+    many were deleted."""
+    cutoff = time.time() - max_age
+    removed = 0
+    for directory in prepare_upload_dirs():
+        for path in directory.iterdir():
+            try:
+                info = path.lstat()
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+            except OSError:
+                continue
+    return removed
 
 
 def cleanup(path: Path | str | None) -> None:
