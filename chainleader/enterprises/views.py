@@ -16,6 +16,7 @@ from chainleader.core import audit
 from chainleader.core.exceptions import ServiceError
 from chainleader.core.import_views import ObjectImportView
 from chainleader.core.querysets import scope_for
+from chainleader.core.throttles import confidential_limit_message, confidential_read
 from chainleader.core.views import (
     ChildDeleteView,
     ChildEditView,
@@ -63,6 +64,10 @@ class EnterpriseDetailView(ObjectDetailView):
         user = self.request.user
         ent = self.object
         figures = list(YearFigure.objects.for_user(user).filter(enterprise=ent).order_by("-year"))
+        limited = False
+        if figures and confidential_read(self.request) is not None:
+            # Over the hourly limit of confidential reads, pages and API together (SECURITY.md IN5).
+            figures, limited = [], True
         if figures:
             # Every view of confidential figures is audited (SECURITY.md AU1).
             audit.record(
@@ -74,6 +79,7 @@ class EnterpriseDetailView(ObjectDetailView):
         scope = scope_for(user)
         return {
             "figures": figures,
+            "figures_limited": confidential_limit_message() if limited else "",
             "can_see_figures": scope.confidential,
             "show_phone": scope.confidential,
             "tiers": EnterpriseTier.objects.for_user(user).filter(enterprise=ent),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from chainleader.core import excel
+from chainleader.core.throttles import confidential_refusal
 from chainleader.core.views import (
     ObjectDetailView,
     ObjectListView,
@@ -52,10 +53,14 @@ class ResultListView(ObjectListView):
         self.run = get_object_or_404(
             EvaluationRun.objects.for_user(request.user), pk=kwargs["parent_pk"]
         )
-        if request.GET.get("export") == "xlsx":
-            refused = throttled(request)
-            if refused is not None:
-                return refused
+        # An export counts against the export limit, a page against the confidential reads (IN5).
+        refused = (
+            throttled(request)
+            if request.GET.get("export") == "xlsx"
+            else confidential_refusal(request)
+        )
+        if refused is not None:
+            return refused
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
@@ -65,7 +70,15 @@ class ResultListView(ObjectListView):
         return {"run": self.run}
 
 
-class ResultDetailView(ObjectDetailView):
+class ConfidentialDetailView(ObjectDetailView):
+    """A page of one firm's confidential figures: counted against the hourly limit of confidential reads,
+    pages and API together; over it, 429 (SECURITY.md IN5)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return confidential_refusal(request) or super().get(request, *args, **kwargs)
+
+
+class ResultDetailView(ConfidentialDetailView):
     model = EvaluationResult
     template_name = "evaluation/result_detail.html"
 
@@ -146,7 +159,7 @@ class AppealListView(ObjectListView):
         return super().get(request, *args, **kwargs)
 
 
-class AppealDetailView(ObjectDetailView):
+class AppealDetailView(ConfidentialDetailView):
     model = Appeal
     template_name = "evaluation/appeal_detail.html"
 
