@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from chainleader.core.exceptions import ImportRejected
@@ -14,6 +16,22 @@ from .importer import format_error, graph_import
 from .models import GraphImport
 
 MAX_MESSAGE_LINES = 200
+
+
+def _audit_failure(actor: Any, path: str, **detail: Any) -> None:
+    """A graph import that wrote nothing is audited too (AU1; issue 13 item 7)."""
+    from chainleader.core import audit
+    from chainleader.core.models import AuditEvent
+
+    from .importer import shown_folder
+
+    audit.record(
+        actor=actor,
+        event_type="import",
+        object_type="chainmap.graphimport",
+        outcome=AuditEvent.Outcome.FAILURE,
+        detail={"folder": shown_folder(path), **detail},
+    )
 
 
 @task()
@@ -29,6 +47,7 @@ def graph_import_task(path: str, actor_id: int | None) -> int:
         return graph_import(path=Path(path), actor=actor).pk
     except ImportRejected as exc:
         lines = [format_error(e) for e in exc.errors[:MAX_MESSAGE_LINES]]
+        _audit_failure(actor, path, errors=len(exc.errors))
         if len(exc.errors) > MAX_MESSAGE_LINES:
             lines.append(f"……另有 {len(exc.errors) - MAX_MESSAGE_LINES} 处错误")
         record = GraphImport.objects.create(
@@ -79,11 +98,16 @@ def graph_import_job_task(path: str, actor_id: int | None, job_id: int | None) -
     """Import the graph from the admin page, then re-derive every map; progress in the Job row."""
     from chainleader.core.jobs import job_finish, job_reporter
 
+    from .importer import import_folder
     from .linking import link_companies, link_products
     from .services import map_derive
 
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
     report = job_reporter(job_id)
+    if import_folder(path) is None:  # checked by the page; again here, where the files are read
+        _audit_failure(actor, path, reason="not a folder in the import directory")
+        job_finish(job_id, ok=False, message=_("Give the name of a folder in the import directory."))
+        return 0
     try:
         record = graph_import(
             path=Path(path), actor=actor, progress=lambda pct, msg: report(int(pct * 0.6), msg)
@@ -94,9 +118,11 @@ def graph_import_job_task(path: str, actor_id: int | None, job_id: int | None) -
         map_derive(actor=actor, progress=lambda pct, msg: report(65 + int(pct * 0.35), msg))
     except ImportRejected as exc:
         lines = [format_error(e) for e in exc.errors[:MAX_MESSAGE_LINES]]
+        _audit_failure(actor, path, errors=len(exc.errors))
         job_finish(job_id, ok=False, message="\n".join([str(exc), *lines]))
         return 0
     except Exception as exc:
+        _audit_failure(actor, path, error=type(exc).__name__)
         job_finish(job_id, ok=False, message=str(exc))
         raise
     job_finish(job_id, ok=True, message=str(record))

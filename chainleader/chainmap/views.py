@@ -315,7 +315,10 @@ class LinkReviewView(ScopedMixin, View):
 
 
 class GraphImportView(ScopedMixin, View):
-    """The admin page of the product graph: import from a folder in the background, then re-derive all maps."""
+    """The admin page of the product graph: import from a folder in the background, then re-derive all maps.
+
+    The folder lies inside settings.CHAINLEADER_GRAPH_IMPORT_ROOT: a path elsewhere is refused with one
+    message whether or not it exists, and every refused or failed import is audited (issue 13 item 7)."""
 
     model = GraphImport
     roles = ("system_admin", "office")
@@ -325,27 +328,43 @@ class GraphImportView(ScopedMixin, View):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        from django.conf import settings
+    def page(self, request: HttpRequest, *, folder: str = "", error: str = "") -> HttpResponse:
+        from .importer import files
 
         return render(
             request,
             "chainmap/graph_import.html",
             {
                 "imports": GraphImport.objects.for_user(request.user)[:20],
-                "default_path": settings.SHARED_DATA_DIR / "chainkg",
+                "import_root": files.import_root(),
+                "default_path": folder or files.DEFAULT_FOLDER,
                 "job_id": request.GET.get("job"),
+                "error": error,
             },
         )
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        from django.conf import settings
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.page(request)
 
+    def post(self, request: HttpRequest) -> HttpResponse:
         from chainleader.core.jobs import job_create
+        from chainleader.core.models import AuditEvent
 
         from . import tasks
+        from .importer import import_folder
 
-        path = (request.POST.get("path") or "").strip() or str(settings.SHARED_DATA_DIR / "chainkg")
+        given = (request.POST.get("path") or "").strip()
+        folder = import_folder(given)
+        if folder is None:
+            audit.record(
+                actor=request.user,
+                event_type="import",
+                object_type="chainmap.graphimport",
+                outcome=AuditEvent.Outcome.FAILURE,
+                detail={"folder": given[:200], "reason": "not a folder in the import directory"},
+            )
+            error = _("Give the name of a folder in the import directory.")
+            return self.page(request, folder=given[:200], error=error)
         job = job_create(kind="graph_import", actor=request.user)
-        tasks.graph_import_job_task.enqueue(path, request.user.pk, job.pk)
+        tasks.graph_import_job_task.enqueue(str(folder), request.user.pk, job.pk)
         return redirect(f"{reverse('chainmap:graph_import')}?job={job.pk}")

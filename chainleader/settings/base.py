@@ -15,6 +15,12 @@ SHARED_DATA_DIR = Path(
     os.environ.get("CHAINLEADER_SHARED_DATA", BASE_DIR.parent / "shared" / "data")
 )
 
+# The graph import page (system admin, office) reads folders under this directory only, never any server path
+# (issue 13 item 7); the import_chain_graph command, run by the operator, takes any folder.
+CHAINLEADER_GRAPH_IMPORT_ROOT = Path(
+    os.environ.get("CHAINLEADER_GRAPH_IMPORT_ROOT", SHARED_DATA_DIR)
+)
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS: list[str] = ["127.0.0.1", "localhost"]

@@ -305,8 +305,9 @@ def test_recompute_runs_as_a_job_with_progress(
 
 
 def test_graph_import_from_the_admin_page_runs_in_the_background(
-    client, db, tmp_path, office_user, department_user
+    client, db, tmp_path, office_user, department_user, settings
 ):
+    settings.CHAINLEADER_GRAPH_IMPORT_ROOT = tmp_path  # the page reads folders under it only
     folder = write_graph(tmp_path / "chainkg", CHANGES)
     client.force_login(department_user)
     assert client.post(reverse("chainmap:graph_import"), {"path": str(folder)}).status_code == 403
@@ -316,7 +317,10 @@ def test_graph_import_from_the_admin_page_runs_in_the_background(
     assert Job.objects.get(kind="graph_import").status == Job.Status.DONE
 
 
-def test_a_bad_graph_folder_fails_the_job_and_writes_nothing(client, db, tmp_path, office_user):
+def test_a_bad_graph_folder_fails_the_job_and_writes_nothing(
+    client, db, tmp_path, office_user, settings
+):
+    settings.CHAINLEADER_GRAPH_IMPORT_ROOT = tmp_path
     folder = write_graph(
         tmp_path / "bad", {"company_product.csv": [["600690.SH", "海尔智家", "空调", "lots"]]}
     )

@@ -36,7 +36,17 @@ Rules worth knowing:
 """
 
 from .check import check_graph_folder
-from .files import FILES, HEADERS, MAX_ERRORS, Progress, format_error, normalise_product_name
+from .files import (
+    FILES,
+    HEADERS,
+    MAX_ERRORS,
+    Progress,
+    format_error,
+    import_folder,
+    import_root,
+    normalise_product_name,
+    shown_folder,
+)
 from .write import graph_import
 
 __all__ = [
@@ -47,5 +57,8 @@ __all__ = [
     "check_graph_folder",
     "format_error",
     "graph_import",
+    "import_folder",
+    "import_root",
     "normalise_product_name",
+    "shown_folder",
 ]

@@ -8,11 +8,48 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from chainleader.engines.chain_map.text import normalise_product_name as _normalise_product_name
 
 Progress = Callable[[int, str], None]
+
+DEFAULT_FOLDER = "chainkg"
+
+
+def import_root() -> Path:
+    """The directory the graph import page may read from (settings.CHAINLEADER_GRAPH_IMPORT_ROOT)."""
+    return Path(settings.CHAINLEADER_GRAPH_IMPORT_ROOT).resolve()
+
+
+def import_folder(text: str) -> Path | None:
+    """The existing folder ``text`` names inside the import root (a name relative to it, or a full path inside
+    it; links are followed first), else None.
+
+    One answer, None, for a path outside the root whether or not it exists, so the page never tells which
+    server directories exist (issue 13 item 7)."""
+    raw = (text or "").strip() or DEFAULT_FOLDER
+    if "\x00" in raw or len(raw) > 500:
+        return None
+    root = import_root()
+    given = Path(raw)
+    try:
+        folder = (given if given.is_absolute() else root / given).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if folder != root and root not in folder.parents:
+        return None
+    return folder if folder.is_dir() else None
+
+
+def shown_folder(path: Path | str) -> str:
+    """A folder as the page shows it: relative to the import root."""
+    try:
+        return str(Path(path).resolve().relative_to(import_root())) or "."
+    except (OSError, ValueError):
+        return Path(path).name
+
 
 MAX_ERRORS = 1000
 VALUE_PREVIEW_CHARS = 100
