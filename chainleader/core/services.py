@@ -30,6 +30,12 @@ def ensure_in_scope(obj: models.Model, actor: Any) -> None:
         raise ServiceError(outside_scope_message())
 
 
+def _attname(model: type[models.Model], name: str) -> str:
+    """The column attribute of a field named in a uniqueness check (``chain`` → ``chain_id``)."""
+    field = model._meta.get_field(name)
+    return str(getattr(field, "attname", name))
+
+
 def _clash_hidden(error: ValidationError, obj: models.Model, actor: Any) -> bool:
     """Is ``error`` a uniqueness clash with a record ``actor`` may not see?"""
     params = getattr(error, "params", None) or {}
@@ -37,7 +43,7 @@ def _clash_hidden(error: ValidationError, obj: models.Model, actor: Any) -> bool
     manager = type(obj)._default_manager
     if not fields or not hasattr(manager, "for_user"):
         return False
-    lookup = {f: getattr(obj, type(obj)._meta.get_field(f).attname) for f in fields}
+    lookup = {f: getattr(obj, _attname(type(obj), f)) for f in fields}
     clashing = manager.for_user(actor).filter(**lookup)
     if obj.pk is not None:
         clashing = clashing.exclude(pk=obj.pk)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,7 @@ from chainleader.engines import mu_yield
 from chainleader.enterprises.models import Enterprise, YearFigure
 
 from .models import EvaluationResult, EvaluationRun, Grade
+from .querysets import EvaluationResultQuerySet
 
 FIGURES = mu_yield.FIGURE_COLUMNS
 GRADES = tuple(Grade.values)  # "A" … "D"
@@ -114,9 +115,10 @@ def runs_with_counts(runs: QuerySet[EvaluationRun], user: Any) -> QuerySet[Evalu
     A run's stored counts are the city's; a district or firm account sees how many of its own firms were
     scored and graded, never the city-wide numbers (issue 13, item 7).
     """
-    results = EvaluationResult.objects.for_user(user)
+    results = cast("EvaluationResultQuerySet[Any, Any]", EvaluationResult.objects.for_user(user))
     return runs.annotate(
-        shown_firms=_count_in_scope(results), shown_graded=_count_in_scope(results.graded())
+        shown_firms=_count_in_scope(results),
+        shown_graded=_count_in_scope(results.graded()),
     )
 
 
