@@ -48,7 +48,7 @@ class TargetListView(ObjectListView):
     filterset_class = TargetFilter
     columns = TARGET_COLUMNS
     export_columns = TARGET_EXPORT_COLUMNS
-    select_related = ("chain", "segment", "company")
+    select_related = ("chain__region", "segment", "company")
     default_sort = "chain__name_sort"
     secondary_sort = ("priority", "segment__order", "segment_id", "rank")
 
@@ -140,7 +140,7 @@ class LeadListView(ObjectListView):
     model = Lead
     filterset_class = LeadFilter
     columns = LEAD_COLUMNS
-    select_related = ("chain", "segment", "district", "owner", "project")
+    select_related = ("chain__region", "segment", "district", "owner", "project")
     add_url_name = "investment:lead_add"
     template_name = "investment/lead_list.html"
 

@@ -72,7 +72,7 @@ def components(match: Match) -> list[dict[str, Any]]:
 
 
 class _ListingListView(ObjectListView):
-    select_related = ("enterprise", "chain", "segment")
+    select_related = ("enterprise", "chain__region", "segment")
     default_sort = "-created_at"
     tab = ""
 
@@ -128,7 +128,7 @@ class MatchListView(ObjectListView):
     filterset_class = MatchFilter
     columns = MATCH_COLUMNS
     export_columns = MATCH_EXPORT_COLUMNS
-    select_related = ("need__enterprise", "need__chain", "offer__enterprise")
+    select_related = ("need__enterprise", "need__chain__region", "offer__enterprise")
     default_sort = "-score"
 
     def extra_context_data(self) -> dict[str, Any]:

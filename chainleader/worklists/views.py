@@ -40,7 +40,7 @@ class ItemListView(ObjectListView):
     filterset_class = WorkItemFilter
     columns = ITEM_COLUMNS
     export_columns = ITEM_EXPORT_COLUMNS
-    select_related = ("chain", "owner_unit", "owner_user", "project")
+    select_related = ("chain__region", "owner_unit", "owner_user", "project")
     add_url_name = "worklists:item_add"
     import_url_name = "worklists:item_import"
 

@@ -63,17 +63,6 @@ def test_the_list_totals_follow_the_filters(client, office_user, team_chain):
     assert "<html" not in partial.content.decode() and partial.context["totals"]["count"] == 1
 
 
-def test_the_project_list_query_count_does_not_grow_with_rows(
-    client, office_user, team_chain, django_assert_max_num_queries
-):
-    for i in range(60):
-        p = ProjectFactory(chain=team_chain, total_investment_yi=Decimal(i))
-        ReportFactory(project=p)
-    client.force_login(office_user)
-    with django_assert_max_num_queries(14):
-        assert client.get(reverse("projects:project_list")).status_code == 200
-
-
 def test_the_summary_groups_by_stage_band_district_and_chain(client, office_user, team_chain):
     other = ChainFactory(name="新一代半导体")
     ProjectFactory(chain=team_chain, stage="started", total_investment_yi=Decimal("25"))

@@ -53,6 +53,10 @@ class LeadViewSet(ScopedModelViewSet):
     select_related = ("chain", "segment", "district", "project")
     ordering_fields = ("stage_on", "expected_investment_yi", "firm_name_sort")
 
+    def get_queryset(self) -> Any:
+        # The steps ride along: one query for the page, not one per lead (a step is seen with its lead).
+        return super().get_queryset().prefetch_related("steps")
+
     def create_object(self, *, data: dict[str, Any], m2m: dict[str, Any]) -> Lead:
         return services.lead_create(actor=self.request.user, data=data)
 

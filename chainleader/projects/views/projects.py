@@ -45,7 +45,7 @@ class ProjectListView(ObjectListView):
     filterset_class = ProjectFilter
     columns = PROJECT_COLUMNS
     export_columns = PROJECT_EXPORT_COLUMNS
-    select_related = ("chain", "district")
+    select_related = ("chain__region", "district")
     add_url_name = "projects:project_add"
     import_url_name = "projects:project_import"
 
@@ -218,7 +218,7 @@ class ReportListView(ObjectListView):
     filterset_class = MonthlyReportFilter
     columns = REPORT_COLUMNS
     export_columns = REPORT_EXPORT_COLUMNS
-    select_related = ("project", "project__chain")
+    select_related = ("project", "project__chain__region")
     default_sort = "-month"
     import_url_name = "projects:report_import"
 
