@@ -106,7 +106,9 @@ def graph_import_job_task(path: str, actor_id: int | None, job_id: int | None) -
     report = job_reporter(job_id)
     if import_folder(path) is None:  # checked by the page; again here, where the files are read
         _audit_failure(actor, path, reason="not a folder in the import directory")
-        job_finish(job_id, ok=False, message=_("Give the name of a folder in the import directory."))
+        job_finish(
+            job_id, ok=False, message=_("Give the name of a folder in the import directory.")
+        )
         return 0
     try:
         record = graph_import(

@@ -58,7 +58,9 @@ def test_paths_outside_the_import_directory_get_one_answer_and_are_audited(
     assert [e.detail["folder"] for e in failures().order_by("id")] == outside
     assert all(e.user == system_admin for e in failures())
     _error, body = refusal(client, "/etc")
-    assert "/etc" not in body.replace('value="/etc"', "")  # echoed in the field only, never in a message
+    assert "/etc" not in body.replace(
+        'value="/etc"', ""
+    )  # echoed in the field only, never in a message
 
 
 def test_a_folder_in_the_import_directory_is_imported_by_name(client, root, office_user):
