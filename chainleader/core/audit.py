@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import hmac
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .middleware import current_request
-from .models import AuditCheckpoint, AuditEvent, AuditPurgeToken
+from .models import AuditCheckpoint, AuditEvent, AuditPurgeToken, AuditSeal
 
 GENESIS = "0" * 64
 MIN_RETENTION_DAYS = 180  # Cybersecurity Law Art. 21(3): at least six months online
@@ -41,6 +44,58 @@ def _canonical(ev: AuditEvent) -> str:
 
 def compute_hash(ev: AuditEvent) -> str:
     return hashlib.sha256(_canonical(ev).encode("utf-8")).hexdigest()
+
+
+# --- signatures: HMAC-SHA256 with a key from settings, never stored in the database ---------------------
+
+
+def _keys() -> Iterator[str]:
+    """The signing key first, then older ones a verify still accepts (Django's SECRET_KEY_FALLBACKS)."""
+    own = getattr(settings, "CHAINLEADER_AUDIT_KEY", "")
+    if own:
+        yield own
+        return
+    yield settings.SECRET_KEY
+    yield from getattr(settings, "SECRET_KEY_FALLBACKS", [])
+
+
+def _mac_with(key: str, kind: str, parts: tuple[Any, ...]) -> str:
+    message = "|".join([kind, *(str(p) for p in parts)])
+    secret = hashlib.sha256(f"chainleader.audit:{key}".encode()).digest()
+    return hmac.new(secret, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def sign(kind: str, *parts: Any) -> str:
+    return _mac_with(next(_keys()), kind, parts)
+
+
+def signed(mac: str, kind: str, *parts: Any) -> bool:
+    return any(hmac.compare_digest(mac or "", _mac_with(k, kind, parts)) for k in _keys())
+
+
+def _seal_parts(seal: AuditSeal) -> tuple[Any, ...]:
+    return (seal.last_id, seal.last_hash, seal.rows)
+
+
+def _checkpoint_parts(cp: AuditCheckpoint) -> tuple[Any, ...]:
+    return (cp.last_purged_id, cp.last_hash, cp.rows, cp.archive_sha256)
+
+
+def _advance_seal(ev: AuditEvent) -> None:
+    """Move the signed head to ``ev`` (the caller holds the chain's write lock, inside its transaction).
+
+    Without a seal it is created only for a log that starts with ``ev``: a seal missing beside older rows was
+    removed, and stays missing (audit_verify reports it) until ``reseal`` is run after a look."""
+    seal = AuditSeal.objects.select_for_update().filter(pk=1).first()
+    if seal is None:
+        if AuditEvent.objects.filter(id__lt=ev.id).exists():
+            return
+        seal = AuditSeal(pk=1, rows=sum(AuditCheckpoint.objects.values_list("rows", flat=True)) + 1)
+    else:
+        seal.rows += 1
+    seal.last_id, seal.last_hash = ev.id, ev.row_hash
+    seal.mac = sign("seal", *_seal_parts(seal))
+    seal.save()
 
 
 def _clean(text: str) -> str:
@@ -94,20 +149,127 @@ def record(
     )
     ev.row_hash = compute_hash(ev)
     ev.save(force_insert=True)
+    _advance_seal(ev)
     return ev
 
 
-def verify_chain() -> int | None:
-    """The id of the first row whose hash or link is wrong, or None when the chain is intact."""
-    checkpoint = AuditCheckpoint.objects.order_by("-last_purged_id").first()
+@dataclass(frozen=True)
+class Problem:
+    """Why the audit log fails its check, and the row id it concerns (0: no one row)."""
+
+    row_id: int
+    reason: str
+
+
+def verify() -> Problem | None:
+    """Check the audit log against what plain SQL cannot rewrite: None when intact.
+
+    * no purge token outside a purge (a token lets the triggers pass DELETE);
+    * every checkpoint signed, and the latest one equal to its file in the archive directory when there is one;
+    * the hash chain from the latest checkpoint (or the genesis) to the end, row by row;
+    * the end of the chain and the number of rows ever written equal the signed seal: rows deleted from the
+      end or the start of the log show here, where the chain alone says nothing.
+    """
+    token = AuditPurgeToken.objects.order_by("id").first()
+    if token is not None:
+        forged = "" if signed(token.mac, "purge", token.up_to_id) else " (forged: bad signature)"
+        return Problem(int(token.up_to_id or 0), f"a purge token exists outside a purge{forged}")
+    checkpoints = list(AuditCheckpoint.objects.order_by("-last_purged_id"))
+    for cp in checkpoints:
+        if not signed(cp.mac, "checkpoint", *_checkpoint_parts(cp)):
+            return Problem(int(cp.last_purged_id), "an audit checkpoint has a bad signature")
+    checkpoint = checkpoints[0] if checkpoints else None
+    if checkpoint is not None:
+        problem = _checkpoint_file_problem(checkpoint)
+        if problem is not None:
+            return problem
     prev = checkpoint.last_hash if checkpoint else GENESIS
+    last_id = checkpoint.last_purged_id if checkpoint else 0
     rows = AuditEvent.objects.order_by("id")
     if checkpoint:
         rows = rows.filter(id__gt=checkpoint.last_purged_id)
+    count = 0
     for ev in rows.iterator(chunk_size=2000):
         if ev.prev_hash != prev or compute_hash(ev) != ev.row_hash:
-            return ev.id
-        prev = ev.row_hash
+            return Problem(ev.id, "hash or link wrong")
+        prev, last_id = ev.row_hash, ev.id
+        count += 1
+    seal = AuditSeal.objects.filter(pk=1).first()
+    if seal is None:
+        if count or checkpoint is not None:
+            return Problem(last_id, "the audit seal is missing")
+        return None
+    if not signed(seal.mac, "seal", *_seal_parts(seal)):
+        return Problem(int(seal.last_id), "the audit seal has a bad signature")
+    written = count + sum(cp.rows for cp in checkpoints)
+    if (seal.last_id, seal.last_hash) != (last_id, prev) or seal.rows != written:
+        return Problem(
+            int(seal.last_id),
+            f"rows missing: the log ends at row {last_id} with {written} rows written, "
+            f"the seal at row {seal.last_id} with {seal.rows}",
+        )
+    return None
+
+
+def verify_chain() -> int | None:
+    """The id of the row where the audit log fails its check (verify()), or None when it is intact."""
+    problem = verify()
+    return None if problem is None else problem.row_id
+
+
+def reseal(*, actor: Any = None) -> AuditSeal:
+    """Sign the log's present end as its seal (after a missing or broken seal was looked into); audited."""
+    with transaction.atomic():
+        record(
+            actor=actor,
+            event_type="update",
+            object_type="core.auditseal",
+            detail={"reseal": True, "previous": _seal_state()},
+        )
+        last = AuditEvent.objects.order_by("-id").first()
+        checkpoints = sum(AuditCheckpoint.objects.values_list("rows", flat=True))
+        seal = AuditSeal(pk=1, rows=AuditEvent.objects.count() + checkpoints)
+        seal.last_id, seal.last_hash = (last.id, last.row_hash) if last else (0, GENESIS)
+        seal.mac = sign("seal", *_seal_parts(seal))
+        seal.save()
+    return seal
+
+
+def _seal_state() -> dict[str, Any] | None:
+    seal = AuditSeal.objects.filter(pk=1).first()
+    return None if seal is None else {"last_id": seal.last_id, "rows": seal.rows}
+
+
+def _checkpoint_file(cp: AuditCheckpoint) -> Path:
+    return Path(cp.archive).with_name(
+        Path(cp.archive).name.removesuffix(".jsonl.gz") + ".checkpoint.json"
+    )
+
+
+def _checkpoint_record(cp: AuditCheckpoint) -> dict[str, Any]:
+    return {
+        "last_purged_id": cp.last_purged_id,
+        "last_hash": cp.last_hash,
+        "rows": cp.rows,
+        "archive": Path(cp.archive).name,
+        "archive_sha256": cp.archive_sha256,
+        "mac": cp.mac,
+    }
+
+
+def _checkpoint_file_problem(cp: AuditCheckpoint) -> Problem | None:
+    """The checkpoint as the purge wrote it beside its archive, outside the database: they must agree."""
+    candidates = [_checkpoint_file(cp)]
+    candidates.append(Path(settings.CHAINLEADER_AUDIT_ARCHIVE_DIR) / candidates[0].name)
+    found = next((p for p in candidates if p.is_file()), None)
+    if found is None:
+        return None  # an archive moved away (or not restored yet): the signature above still holds
+    try:
+        on_disk = json.loads(found.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Problem(int(cp.last_purged_id), f"the checkpoint file {found.name} is unreadable")
+    if on_disk != _checkpoint_record(cp):
+        return Problem(int(cp.last_purged_id), f"the checkpoint differs from {found.name}")
     return None
 
 
@@ -163,18 +325,25 @@ def purge(
         if archived != [ev.row_hash for ev in old]:
             path.unlink(missing_ok=True)
             raise RuntimeError("audit archive verification failed")
-        token = AuditPurgeToken.objects.create()
+        token = AuditPurgeToken.objects.create(up_to_id=last.id, mac=sign("purge", last.id))
         with connection.cursor() as cur:
             table = connection.ops.quote_name(AuditEvent._meta.db_table)
             # Safe (bandit B608): the table name is the model's own, quoted by Django; the id is a parameter.
             cur.execute(f"DELETE FROM {table} WHERE id <= %s", [last.id])  # noqa: S608  # nosec B608
         AuditPurgeToken.objects.filter(pk=token.pk).delete()
-        checkpoint = AuditCheckpoint.objects.create(
+        checkpoint = AuditCheckpoint(
             last_purged_id=last.id,
             last_hash=last.row_hash,
             archive=str(path),
             archive_sha256=digest,
             rows=len(old),
+        )
+        checkpoint.mac = sign("checkpoint", *_checkpoint_parts(checkpoint))
+        checkpoint.save()
+        # The checkpoint also goes beside the archive, on disk, out of the database's reach.
+        _checkpoint_file(checkpoint).write_text(
+            json.dumps(_checkpoint_record(checkpoint), ensure_ascii=False, indent=1),
+            encoding="utf-8",
         )
         record(
             actor=actor,

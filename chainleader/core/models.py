@@ -87,6 +87,8 @@ class AuditCheckpoint(models.Model):
     archive = models.CharField(_("archive file"), max_length=300)
     archive_sha256 = models.CharField(_("archive SHA-256"), max_length=64)
     rows = models.PositiveIntegerField(_("rows archived"))
+    # HMAC (key from settings, never in the database) over the fields above: plain SQL cannot forge one.
+    mac = models.CharField(_("signature"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit checkpoint")
@@ -98,9 +100,15 @@ class AuditCheckpoint(models.Model):
 
 
 class AuditPurgeToken(models.Model):
-    """Present only inside the purge transaction: the database triggers let DELETE through while it exists."""
+    """Present only inside the purge transaction: the database triggers let DELETE through while it exists.
+
+    The purge signs it (``mac``: HMAC over the rows it may delete, key from settings); a token found outside a
+    purge, signed or not, is reported by audit_verify. Whatever a forged token lets through, the seal below
+    tells (issue 13 item 7)."""
 
     created_at = models.DateTimeField(auto_now_add=True)
+    up_to_id = models.BigIntegerField(null=True, blank=True)
+    mac = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("audit purge token")
@@ -108,6 +116,29 @@ class AuditPurgeToken(models.Model):
 
     def __str__(self) -> str:
         return str(self.pk)
+
+
+class AuditSeal(models.Model):
+    """The audit log's signed head (one row): the last row's id and hash and how many rows were ever written.
+
+    audit.record() moves it in the same transaction as the row it writes; its HMAC key comes from settings,
+    never from the database. Rows deleted from the end of the log (where the hash chain alone cannot tell)
+    or from its start leave the chain disagreeing with the seal, and a seal rewritten by plain SQL fails its
+    signature (SECURITY.md AU3; issue 13 item 7)."""
+
+    key = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_id = models.BigIntegerField(_("last row id"))
+    last_hash = models.CharField(_("hash of the last row"), max_length=64)
+    rows = models.BigIntegerField(_("rows written"))
+    mac = models.CharField(_("signature"), max_length=64)
+    updated_at = models.DateTimeField(_("time"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+
+    def __str__(self) -> str:
+        return f"{self.last_id} {self.rows}"
 
 
 class JobQuerySet(models.QuerySet):

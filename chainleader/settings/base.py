@@ -259,6 +259,10 @@ CHAINLEADER_HOME_SELECTOR = "chainleader.chains.selectors.home_summary"
 # Audit log retention (SECURITY.md AU4): at least 180 days online; older rows are archived, verified, then purged.
 CHAINLEADER_AUDIT_RETENTION_DAYS = 365
 CHAINLEADER_AUDIT_ARCHIVE_DIR = BASE_DIR / "var" / "audit-archive"
+# The key that signs the audit log's seal, checkpoints and purge tokens (HMAC; core.audit): never stored in
+# the database, so plain SQL cannot forge them. Empty: derived from SECRET_KEY (and its fallbacks). Keep it
+# with the backups' keys: a database restored under another key fails audit_verify.
+CHAINLEADER_AUDIT_KEY = os.environ.get("CHAINLEADER_AUDIT_KEY", "")
 # The one role that reads the audit log (三权分立: the audit administrator).
 CHAINLEADER_AUDIT_ROLE = "audit_admin"
 

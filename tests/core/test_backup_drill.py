@@ -185,7 +185,8 @@ def test_restore_drill(vendor, places):
     assert manifest["database"]["vendor"] == vendor
     assert manifest["site_id"] == backup.site_id()
     assert manifest["migrations"]["core"] >= "0005"
-    assert manifest["media_files"] == len(MEDIA) and manifest["audit_archive_files"] == 1
+    # the purge's archive and its signed checkpoint beside it
+    assert manifest["media_files"] == len(MEDIA) and manifest["audit_archive_files"] == 2
     assert manifest["tables"]["enterprises_enterprise"] == Enterprise.objects.count()
     assert manifest["tables"]["chains_chain"] == 3
     assert manifest["tables"]["core_auditcheckpoint"] == 1
