@@ -19,6 +19,7 @@ from chainleader.core.imports import (
 )
 from chainleader.reference.lookups import RegionResolver
 
+from . import hooks
 from .importers import CHAIN_COLUMNS, SEGMENT_COLUMNS
 from .lookups import ChainResolver
 from .models import Chain, Placement, Segment
@@ -49,6 +50,10 @@ def segment_save(
     *, segment: Segment, actor: Any, data: dict[str, Any], expected_version: int | None
 ) -> Segment:
     """Create or change a segment; its parent must belong to the same chain and not be itself or below it."""
+    # The team's status shows on the map with its reason (专班设定：...); the page and the API both come here.
+    status = data.get("status_override", segment.status_override)
+    if status and not (data.get("override_reason", segment.override_reason) or "").strip():
+        raise ServiceError(_("Give the reason for the team's status."), field="override_reason")
     parent = data.get("parent")
     if parent is not None:
         if parent.chain_id != segment.chain_id:
@@ -61,12 +66,17 @@ def segment_save(
                 raise ServiceError(_("A segment cannot be placed under itself."), field="parent")
             node = node.parent
     if segment.pk:
-        return core_services.object_update(
+        saved = core_services.object_update(
             instance=segment, actor=actor, data=data, expected_version=expected_version
         )
-    return core_services.object_create(
-        model=Segment, actor=actor, data={"chain": segment.chain, **data}
-    )
+    else:
+        saved = core_services.object_create(
+            model=Segment, actor=actor, data={"chain": segment.chain, **data}
+        )
+    # The map follows the tree, whether the page or the API changed it: the chain map derives this chain's map
+    # again once the change is committed (chains.hooks).
+    hooks.tree_changed.send(sender=Segment, chains=[saved.chain], actor=actor)
+    return saved
 
 
 @import_service(Chain)

@@ -185,15 +185,13 @@ class SegmentEditView(ChildEditView):
 
     def save(self, form: Any) -> Any:
         data, _m2m = form.data_for_service()
-        seg = services.segment_save(
+        # segment_save tells the chain map (chains.hooks.tree_changed) that the tree changed.
+        return services.segment_save(
             segment=self.object,
             actor=self.request.user,
             data=data,
             expected_version=form.cleaned_data.get("version"),
         )
-        # The map follows the tree: the chain map derives this chain's map again once the edit is committed.
-        hooks.tree_changed.send(sender=Segment, chains=[seg.chain], actor=self.request.user)
-        return seg
 
 
 class SegmentDeleteView(ChildDeleteView):
