@@ -30,7 +30,7 @@ from .common import (
     _preview,
     _reject,
 )
-from .sheets import SheetScan, _open_table, _row_limit
+from .sheets import SheetScan, _open_table, _row_limit, _rows_cap, stream_cap
 from .values import (
     SAMPLE_ROWS,
     TOTAL_WORDS,
@@ -192,7 +192,12 @@ def _parse_table(
     notes = CellNotes()
     filler = _MergeFiller(scan.merges, width)
     data_rows = 0
+    # Rows of any kind read after the header (blank ones too): the streaming stops at the cap instead of
+    # reading a sheet of empty or formula-only rows to its end (issue 13 item 7).
+    last_row = header_row + stream_cap(max_rows)
     for number, cells in enumerate(body(header_row + 1, width), start=header_row + 1):
+        if number > last_row:
+            raise _rows_cap(max_rows, sheet)
         cells = filler.fill(number, cells)
         raw = [cells[i] if i is not None and i < len(cells) else None for _col, i in located]
         if all(_is_blank(v) for v in raw):

@@ -54,6 +54,10 @@ class SheetScan:
     # The last row number and the widest column seen (0 when unknown): bound the dense grid calamine builds.
     max_row: int = 0
     max_col: int = 0
+    # Rows with at least one cell, values or not (styled or formula-only cells too): bound the streaming.
+    cell_rows: int = 0
+    # The sheet's XML names its elements with a namespace prefix (<x:row>): calamine is not used for it.
+    prefixed: bool = False
 
     @property
     def dense_cells(self) -> int | None:
@@ -71,33 +75,97 @@ def _row_limit(max_rows: int, sheet: str) -> ImportRejected:
     )
 
 
-_ROW_TAG = b"<row"
-# A non-blank value: <v>42</v> (numbers, shared-string indexes, formula results) or <t>text</t>.
-_VALUE_RE = re.compile(rb"<v>[^<\s]|<t(?:\s[^>]*)?>\s*[^<\s]")
+def stream_cap(max_rows: int) -> int:
+    """Rows of any kind (blank, styled, formula-only) read after the header before a sheet is refused: the
+    streaming stops there instead of reading a sheet of a million empty rows to its end (issue 13 item 7).
+    Twice the data rows, and room for a thousand blank ones in a small file."""
+    return 2 * max_rows + 1000
+
+
+def _rows_cap(max_rows: int, sheet: str) -> ImportRejected:
+    return _reject(
+        _(
+            "The sheet has more than %(max)s rows, empty ones included: delete the empty rows at its end "
+            "or split the file."
+        )
+        % {"max": f"{stream_cap(max_rows):,}"},
+        sheet=sheet,
+    )
+
+
+def _too_big_part(sheet: str) -> ImportRejected:
+    return _reject(
+        _("A row or cell of the sheet is larger than %(size)s MB: the file cannot be read.")
+        % {"size": _PRESCAN_MAX_ROW_BYTES // (1024 * 1024)},
+        sheet=sheet,
+    )
+
+
 _ROW_NUMBER_RE = re.compile(rb'^[^>]*?\br="(\d+)"')
-_FORMULA_RE = re.compile(rb"<f[\s>/]")
-_MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 _CELL_COLUMN_RE = re.compile(rb'\sr="([A-Z]{1,3})\d')
+# The root element and its namespace prefix, if any (<x:worksheet xmlns:x="...">, as some generators write).
+_ROOT_RE = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?(?:worksheet|sst)[\s>]")
+# Largest single row (or shared string) read: a sheet row beyond it is refused before any parser sees it.
 _PRESCAN_MAX_ROW_BYTES = 8 * 1024 * 1024
 MAX_MERGES = 10_000
 
 
-def _scan_sheet(path: Path, member: str, *, stop_after: int) -> SheetScan:
-    """A byte scan of the sheet XML (no XML parsing): an upper bound of the rows holding a value, the rows
-    holding a formula and the merged ranges.
+@dataclass(frozen=True)
+class _Tags:
+    """The byte patterns of one sheet's XML, with its namespace prefix (b"" or b"x:")."""
 
-    Lets a far-too-long sheet be refused in well under a second (IN1) instead of after streaming
-    50,000 rows through openpyxl. It may over-count (values only in unmapped columns), so read_rows
-    allows some slack and the exact count happens while streaming. Sheets written with namespace
-    prefixes (<x:row>) or with a single enormous row give 0 here and rely on the streaming count.
+    prefix: bytes
+    row: bytes
+    cell: bytes
+    value: re.Pattern[bytes]
+    formula: re.Pattern[bytes]
+    merge: re.Pattern[bytes]
+
+    @classmethod
+    def for_prefix(cls, prefix: bytes) -> _Tags:
+        p = re.escape(prefix)
+        return cls(
+            prefix=prefix,
+            row=b"<" + prefix + b"row",
+            cell=b"<" + prefix + b"c ",
+            # A non-blank value: <v>42</v> (numbers, shared-string indexes, formula results) or <t>text</t>.
+            value=re.compile(rb"<" + p + rb"v>[^<\s]|<" + p + rb"t(?:\s[^>]*)?>\s*[^<\s]"),
+            formula=re.compile(rb"<" + p + rb"f[\s>/]"),
+            merge=re.compile(rb"<" + p + rb'mergeCell\s+ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"'),
+        )
+
+
+def _prefix(head: bytes) -> bytes:
+    found = _ROOT_RE.search(head)
+    return (found[1] + b":") if found and found[1] else b""
+
+
+def _scan_sheet(
+    path: Path,
+    member: str,
+    *,
+    stop_after: int,
+    stop_cells_after: int | None = None,
+    sheet: str = "",
+) -> SheetScan:
+    """A byte scan of the sheet XML (no XML parsing): an upper bound of the rows holding a value, the rows
+    with any cell, the rows holding a formula and the merged ranges.
+
+    Lets a far-too-long sheet be refused in well under a second (IN1) instead of after streaming it through
+    openpyxl: the scan stops once more than ``stop_after`` rows hold a value or more than
+    ``stop_cells_after`` rows hold a cell. It may over-count (values only in unmapped columns), so read_rows
+    allows some slack and the exact count happens while streaming. Namespace prefixes (<x:row>) are read
+    too. A single row (or the part before the first) over 8 MB is refused here (ImportRejected), before any
+    parser holds it in memory (issue 13 item 7).
     """
-    count = 0
+    count = cells = 0
     formulas: set[int] = set()
     merges: list[tuple[int, int, int, int]] = []
     max_row = max_col = 0
     known = True  # every row and its last cell said where they are
     buffer = b""
     tail = b""
+    tags: _Tags | None = None
 
     def scan(merges: tuple[tuple[int, int, int, int], ...] = ()) -> SheetScan:
         return SheetScan(
@@ -106,28 +174,36 @@ def _scan_sheet(path: Path, member: str, *, stop_after: int) -> SheetScan:
             merges,
             max_row=max_row if known else 0,
             max_col=max_col if known else 0,
+            cell_rows=cells,
+            prefixed=bool(tags and tags.prefix),
         )
 
     with zipfile.ZipFile(path) as archive, archive.open(member) as source:
         while True:
             chunk = source.read(1024 * 1024)
             buffer += chunk
-            cut = buffer.rfind(_ROW_TAG) if chunk else len(buffer)
+            if tags is None:
+                tags = _Tags.for_prefix(_prefix(buffer[:65536]))
+            cut = buffer.rfind(tags.row) if chunk else len(buffer)
             if cut > 0:
                 complete, buffer = buffer[:cut], buffer[cut:]
                 # piece 0 is the sheet preamble or empty; every later piece is one <row ...> element
-                for piece in complete.split(_ROW_TAG)[1:]:
-                    if _VALUE_RE.search(piece):
+                for piece in complete.split(tags.row)[1:]:
+                    if len(piece) > _PRESCAN_MAX_ROW_BYTES:
+                        raise _too_big_part(sheet)
+                    if tags.value.search(piece):
                         count += 1
+                    last = piece.rfind(tags.cell)
+                    if last >= 0:
+                        cells += 1
                     number = _ROW_NUMBER_RE.match(piece)
                     if number:
                         row = int(number[1])
                         max_row = max(max_row, row)
-                        if _FORMULA_RE.search(piece):
+                        if tags.formula.search(piece):
                             formulas.add(row)
                     else:
                         known = False
-                    last = piece.rfind(b"<c ")
                     if last >= 0:
                         column = _CELL_COLUMN_RE.search(piece, last)
                         if column:
@@ -135,12 +211,15 @@ def _scan_sheet(path: Path, member: str, *, stop_after: int) -> SheetScan:
                         else:
                             known = False
                 tail = complete[-200_000:] if not chunk else b""
-                if count > stop_after:
+                if count > stop_after or (
+                    stop_cells_after is not None and cells > stop_cells_after
+                ):
                     return scan()
             elif len(buffer) > _PRESCAN_MAX_ROW_BYTES:
-                return SheetScan(0)
+                # No row ends within 8 MB: one row (or what comes before the first) is too large to read.
+                raise _too_big_part(sheet)
             if not chunk:
-                for match in itertools.islice(_MERGE_RE.finditer(tail + buffer), MAX_MERGES):
+                for match in itertools.islice(tags.merge.finditer(tail + buffer), MAX_MERGES):
                     merges.append(
                         (
                             int(match[2]),
@@ -150,6 +229,28 @@ def _scan_sheet(path: Path, member: str, *, stop_after: int) -> SheetScan:
                         )
                     )
                 return scan(merges=tuple(merges))
+
+
+def _check_shared_strings(path: Path) -> None:
+    """Refuse a shared string over 8 MB before openpyxl or calamine loads the table whole (issue 13 item 7);
+    a byte scan of xl/sharedStrings.xml in 1 MB chunks, keeping one string at a time."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("xl/sharedStrings.xml") as source:
+            buffer = b""
+            marker: bytes | None = None
+            while chunk := source.read(1024 * 1024):
+                buffer += chunk
+                if marker is None:
+                    marker = b"<" + _prefix(buffer[:65536]) + b"si"
+                cut = buffer.rfind(marker)
+                if cut > 0:
+                    pieces, buffer = buffer[:cut].split(marker), buffer[cut:]
+                    if any(len(piece) > _PRESCAN_MAX_ROW_BYTES for piece in pieces):
+                        raise _too_big_part("")
+                if len(buffer) > _PRESCAN_MAX_ROW_BYTES:
+                    raise _too_big_part("")
+    except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
+        return  # no shared strings, or a package the readers refuse themselves
 
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -246,6 +347,7 @@ def _open_xlsx(
     if problem:
         raise _reject(problem)
     limit = max_rows + max_rows // 50 + HEADER_SEARCH_ROWS
+    _check_shared_strings(path)
     parts = _worksheet_parts(path)
     part = None
     if sheet is not None:
@@ -254,14 +356,23 @@ def _open_xlsx(
         part = next((p for p in parts if p.visible), parts[0])
     if part is not None:
         try:
-            scan = _scan_sheet(path, part.member, stop_after=limit)
+            scan = _scan_sheet(
+                path,
+                part.member,
+                stop_after=limit,
+                stop_cells_after=stream_cap(max_rows),
+                sheet=part.name,
+            )
         except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
             scan = SheetScan()
         if scan.value_rows > limit:
             raise _row_limit(max_rows, part.name)
+        if scan.cell_rows > stream_cap(max_rows):
+            raise _rows_cap(max_rows, part.name)
         cells = scan.dense_cells
         if (
             scan.value_rows
+            and not scan.prefixed
             and cells is not None
             and cells <= CALAMINE_MAX_CELLS
             and _plain_xml(path)
@@ -314,9 +425,13 @@ def _open_xlsx_streaming(
         limit = max_rows + max_rows // 50 + HEADER_SEARCH_ROWS
         scan = SheetScan()
         if isinstance(member, str):
-            scan = _scan_sheet(path, member, stop_after=limit)
+            scan = _scan_sheet(
+                path, member, stop_after=limit, stop_cells_after=stream_cap(max_rows), sheet=title
+            )
             if scan.value_rows > limit:
                 raise _row_limit(max_rows, title)
+            if scan.cell_rows > stream_cap(max_rows):
+                raise _rows_cap(max_rows, title)
 
         head = [
             tuple(r)
