@@ -103,7 +103,7 @@ PROBLEM_COLUMNS = [
 
 REQUEST_COLUMNS = [
     Column("title", _("Subject"), order_by="title_sort", link=True),
-    Column("enterprise", _("enterprise"), order_by="enterprise__name"),
+    Column("enterprise", _("enterprise"), order_by="enterprise__name_sort"),
     Column("category", _("category"), order_by="category"),
     Column("status", _("status"), order_by="status"),
     Column("department", _("assigned department"), order_by="department__name_sort"),
