@@ -21,6 +21,7 @@ from chainleader.evaluation.api.views import (
     EvaluationResultViewSet,
     EvaluationRunViewSet,
 )
+from chainleader.growth.api.views import GrowthPlanViewSet, MeasureViewSet, PlanYearViewSet
 from chainleader.investment.api.views import LeadViewSet, TargetViewSet
 from chainleader.matching.api.views import MatchViewSet, NeedViewSet, OfferViewSet
 from chainleader.parks.api.views import LandZoneViewSet, ParkViewSet
@@ -62,6 +63,9 @@ router.register("leads", LeadViewSet)
 router.register("matching-needs", NeedViewSet)
 router.register("matching-offers", OfferViewSet)
 router.register("matches", MatchViewSet)
+router.register("growth-plans", GrowthPlanViewSet)
+router.register("growth-plan-years", PlanYearViewSet)
+router.register("growth-measures", MeasureViewSet)
 urlpatterns = [
     path("imports/<str:kind>/", ImportView.as_view(), name="import"),
     *router.urls,

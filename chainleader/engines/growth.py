@@ -101,7 +101,7 @@ def gap(actual: Decimal | None, expected: Decimal | None) -> Decimal | None:
 
 
 def progress(
-    path: Mapping[int, Decimal],
+    path: Mapping[int, Decimal | None],
     actuals: Mapping[int, Decimal | None],
     base_year: int,
     tolerance: Decimal = DEFAULT_TOLERANCE,
