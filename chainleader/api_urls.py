@@ -32,6 +32,7 @@ from chainleader.projects.api.views import (
     ProjectViewSet,
 )
 from chainleader.reference.api.views import IndustryViewSet, RegionViewSet
+from chainleader.tiers.api.views import TierCandidateViewSet, TierTargetViewSet
 from chainleader.worklists.api.views import WorkItemViewSet
 
 app_name = "api"
@@ -63,6 +64,8 @@ router.register("leads", LeadViewSet)
 router.register("matching-needs", NeedViewSet)
 router.register("matching-offers", OfferViewSet)
 router.register("matches", MatchViewSet)
+router.register("tier-candidates", TierCandidateViewSet)
+router.register("tier-targets", TierTargetViewSet)
 router.register("growth-plans", GrowthPlanViewSet)
 router.register("growth-plan-years", PlanYearViewSet)
 router.register("growth-measures", MeasureViewSet)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("worklists/", include("chainleader.worklists.urls")),
     path("investment/", include("chainleader.investment.urls")),
     path("matching/", include("chainleader.matching.urls")),
+    path("tiers/", include("chainleader.tiers.urls")),
     path("growth/", include("chainleader.growth.urls")),
     path("evaluation/", include("chainleader.evaluation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -55,6 +55,8 @@ EVENT_LABELS = {
     "targets_derive": gettext_lazy("target lists ranked"),
     "lead_advance": gettext_lazy("lead moved on"),
     "lead_close": gettext_lazy("lead closed"),
+    "tier_step": gettext_lazy("tier candidate moved on"),
+    "tier_recheck": gettext_lazy("tier criteria checked again"),
     "growth_measure_done": gettext_lazy("growth plan measure done"),
     "match_run": gettext_lazy("supply and demand matched"),
     "stage_advance": gettext_lazy("project stage advanced"),
