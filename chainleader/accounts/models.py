@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chainleader.core.fields import EncryptedCharField
 from chainleader.core.models import VersionedModel
 from chainleader.core.sorting import SortKeyField, SortKeyQuerySet
 
@@ -101,7 +102,7 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Chains a chain leader or special team member works on."),
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)  # sealed at rest (DP2)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     must_change_password = models.BooleanField(
         _("must change password at next login"), default=False

@@ -11,6 +11,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (deploy checks register themselves on import)
+
         # This instance's upload temp directories exist before the first request, and what a killed process
         # left in them is deleted (SECURITY.md DP3). A read-only install logs it; uploads then report it.
         from .excel import purge_stale

@@ -41,6 +41,7 @@ EVENT_LABELS = {
     "audit_purge": gettext_lazy("archived and purged the audit log"),
     "backup": gettext_lazy("backup made"),
     "restore": gettext_lazy("restored from a backup"),
+    "field_keys_rotate": gettext_lazy("encryption key rotated"),
     "link": gettext_lazy("linked to a listed company"),
     "company_link_confirm": gettext_lazy("listed-company match confirmed"),
     "company_link_reject": gettext_lazy("listed-company match rejected"),

@@ -123,15 +123,17 @@ def calibrate_claim(year: int, scheme: mu_yield.Scheme) -> int:
     r = CLAIM_RATIO
     target = s["tax_west"] * s["land_other"] / (r * s["tax_other"] + (r - 1) * s["tax_west"])
     factor = Decimal(str(target / s["land_west"]))
-    rows = list(
-        YearFigure.objects.filter(
+    rows = [  # land is sealed at rest (DP2): compared here, not in SQL
+        row
+        for row in YearFigure.objects.filter(
             year=year,
             is_synthetic=True,
             enterprise__region__code__startswith=CLAIM_REGION,
             enterprise__above_size=True,
-            land_mu__gt=0,
+            land_mu__isnull=False,
         )
-    )
+        if row.land_mu > 0
+    ]
     for row in rows:
         row.land_mu = max((row.land_mu * factor).quantize(Decimal("0.01")), Decimal("0.01"))
     # Demo data: a bulk update without history rows, as the loader's bulk inserts.

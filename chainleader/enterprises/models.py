@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chainleader.core.fields import EncryptedCharField, EncryptedDecimalField
 from chainleader.core.models import VersionedModel
 from chainleader.core.sorting import SortKeyField
 from chainleader.core.validators import validate_uscc
@@ -129,7 +130,11 @@ class EnterpriseTier(VersionedModel):
 
 
 class YearFigure(VersionedModel):
-    """Yearly figures of a firm (年度经营数据). Confidential: only scopes granted them see any of these."""
+    """Yearly figures of a firm (年度经营数据). Confidential: only scopes granted them see any of these.
+
+    The figures are sealed at rest (SECURITY.md DP2, docs/decisions/0021-encryption-at-rest.md): the database
+    cannot sum, compare or sort them; code reads them and computes in Python. `employees` stays a plain column.
+    """
 
     CONFIDENTIAL_FIELDS = (
         "revenue_wan",
@@ -146,29 +151,29 @@ class YearFigure(VersionedModel):
         Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="figures"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    revenue_wan = models.DecimalField(
+    revenue_wan = EncryptedDecimalField(
         _("revenue (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
-    tax_wan = models.DecimalField(
+    tax_wan = EncryptedDecimalField(
         _("tax paid (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
-    output_wan = models.DecimalField(
+    output_wan = EncryptedDecimalField(
         _("industrial output (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
-    value_added_wan = models.DecimalField(
+    value_added_wan = EncryptedDecimalField(
         _("value added (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    land_mu = models.DecimalField(
+    land_mu = EncryptedDecimalField(
         _("land (mu)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    energy_tce = models.DecimalField(
+    energy_tce = EncryptedDecimalField(
         _("energy use (tce)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    emissions_t = models.DecimalField(
+    emissions_t = EncryptedDecimalField(
         _("emissions (t)"), max_digits=14, decimal_places=3, null=True, blank=True
     )
-    rd_wan = models.DecimalField(
+    rd_wan = EncryptedDecimalField(
         _("R&D spending (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
@@ -251,7 +256,7 @@ class Contact(VersionedModel):
     )
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(_("title"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)  # sealed at rest (DP2)
     email = models.EmailField(_("email"), blank=True)
 
     objects = EnterpriseChildQuerySet.as_manager()

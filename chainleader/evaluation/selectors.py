@@ -15,8 +15,8 @@ from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Case, Count, FloatField, OuterRef, QuerySet, Subquery, Sum, When
-from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, Sum, When
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from chainleader.chains.models import Chain
@@ -61,12 +61,12 @@ def figure_columns(*, year: int) -> FigureColumns:
     Not scoped: this is the run's input (a run always covers the whole city; scope applies to reads).
     The production start year (投产年份) is not in the registry; the founding year stands in for it
     (docs/decisions/0009-mu-evaluation.md), so a firm founded last year counts as newly producing.
-    Decimal figures are cast to floats in SQL: 100,000 rows × 8 Decimal objects would cost seconds.
+    The figures are sealed at rest (SECURITY.md DP2): the database returns sealed text, each value is opened
+    in Python (docs/decisions/0021-encryption-at-rest.md gives the cost) and becomes a float here.
     """
-    casts = {f"f_{name}": Cast(name, FloatField()) for name in FIGURES}
     rows = list(
         YearFigure.objects.filter(year=year)
-        .annotate(**casts, start_year=ExtractYear("enterprise__founded_on"))
+        .annotate(start_year=ExtractYear("enterprise__founded_on"))
         .order_by("enterprise_id")
         .values_list(
             "enterprise_id",
@@ -74,7 +74,7 @@ def figure_columns(*, year: int) -> FigureColumns:
             "enterprise__above_size",
             "enterprise__industry__code",
             "start_year",
-            *casts,
+            *FIGURES,
         )
     )
     n = len(rows)
@@ -90,7 +90,10 @@ def figure_columns(*, year: int) -> FigureColumns:
         "production_start_year": np.array(start, dtype=np.float64),
     }
     for name, values in zip(FIGURES, parts[5:], strict=True):
-        columns[name] = np.array(values, dtype=np.float64)  # None → NaN: missing, not 0
+        # Decimal → float; None → NaN: missing, not 0
+        columns[name] = np.array(
+            [np.nan if v is None else float(v) for v in values], dtype=np.float64
+        )
     return FigureColumns(enterprise_ids=np.array(ids, dtype=np.int64), columns=columns)
 
 

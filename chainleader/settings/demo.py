@@ -2,6 +2,8 @@
 
 import os
 
+from chainleader.core.crypto import DEV_KEY, keys_from_environment
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-insecure-key-not-for-production")
@@ -15,3 +17,5 @@ STORAGES = {
 # The demo's accounts log in with a password only (a printed, shared demo password). Production refuses this
 # setting: the deploy check accounts.E… fails when CHAINLEADER_OTP_REQUIRED is False.
 CHAINLEADER_OTP_REQUIRED = False
+# The demo's data is synthetic: the fixed development key seals its confidential columns (SECURITY.md DP2).
+CHAINLEADER_FIELD_KEYS = keys_from_environment(default=[DEV_KEY])

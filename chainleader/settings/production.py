@@ -4,6 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from chainleader.core.crypto import keys_from_environment
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -13,6 +15,15 @@ if not SECRET_KEY and os.environ.get("DJANGO_SECRET_KEY_FILE"):
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set in production."
+    )
+# The keys that seal the confidential columns (SECURITY.md DP2; docs/decisions/0021-encryption-at-rest.md):
+# CHAINLEADER_FIELD_KEYS (comma list, the first seals) or CHAINLEADER_FIELD_KEY_FILE (one key a line). Never the
+# development key: the deploy check core.E021 refuses it.
+CHAINLEADER_FIELD_KEYS = keys_from_environment()
+if not CHAINLEADER_FIELD_KEYS:
+    raise ImproperlyConfigured(
+        "CHAINLEADER_FIELD_KEYS (or CHAINLEADER_FIELD_KEY_FILE) must be set in production: it seals the "
+        "confidential figures, phone numbers and TOTP seeds. `manage.py rotate_field_keys --new-key` prints one."
     )
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]

@@ -2,10 +2,14 @@
 
 import os
 
+from chainleader.core.crypto import DEV_KEY
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, database_from_env
 
 SECRET_KEY = "test-only-key"
+# The fixed development key seals the confidential columns (SECURITY.md DP2); tests of rotation override it.
+CHAINLEADER_FIELD_KEYS = [DEV_KEY]
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}

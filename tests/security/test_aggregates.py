@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db.models import Sum
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -39,9 +38,13 @@ def figures(db):
     return taxes
 
 
+def tax_total(rows) -> Decimal:
+    # tax_wan is sealed at rest (DP2): summed in Python, the database cannot
+    return sum((t for t in rows.values_list("tax_wan", flat=True) if t is not None), Decimal("0"))
+
+
 def own_total(code: str) -> Decimal:
-    rows = YearFigure.objects.filter(enterprise__region__code__startswith=code)
-    return rows.aggregate(t=Sum("tax_wan"))["t"]
+    return tax_total(YearFigure.objects.filter(enterprise__region__code__startswith=code))
 
 
 @pytest.mark.parametrize(
@@ -54,11 +57,11 @@ def test_a_districts_tax_total_over_the_api_is_its_own_territorys(request, figur
     rows = client.get("/api/year-figures/", {"page_size": 200}).json()["results"]
     total = sum((Decimal(r["tax_wan"]) for r in rows), Decimal("0"))
     assert total == own_total(code)
-    assert total != YearFigure.objects.aggregate(t=Sum("tax_wan"))["t"]
+    assert total != tax_total(YearFigure.objects.all())
 
 
 def test_the_scoped_queryset_sums_the_same(figures, district_a_user):
-    scoped = YearFigure.objects.for_user(district_a_user).aggregate(t=Sum("tax_wan"))["t"]
+    scoped = tax_total(YearFigure.objects.for_user(district_a_user))
     assert scoped == own_total("370211") == Decimal("526.35")
 
 

@@ -93,7 +93,8 @@ class YearFigureViewSet(ScopedModelViewSet):
     filterset_class = YearFigureFilter
     throttle_classes = [ConfidentialFiguresThrottle]  # 20 reads an hour per user (SECURITY.md IN5)
     search_fields = ("enterprise__name", "enterprise__uscc")
-    ordering_fields = ("year", "enterprise__name", *YearFigure.CONFIDENTIAL_FIELDS, "employees")
+    # The figures are sealed at rest (SECURITY.md DP2): the database cannot sort them, so no ordering by them.
+    ordering_fields = ("year", "enterprise__name", "employees")
 
     def audit_view(self, *, count: int, object_id: Any = "") -> None:
         if count:

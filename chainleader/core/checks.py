@@ -1,0 +1,35 @@
+"""Deploy checks of core (`manage.py check --deploy`): the keys that seal confidential columns (SECURITY.md DP2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register
+
+from . import crypto
+
+
+@register(Tags.security, deploy=True)
+def field_keys_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Production seals with its own key: configured, well formed, and never the development key."""
+    keys = list(getattr(settings, "CHAINLEADER_FIELD_KEYS", ()) or ())
+    hint = (
+        "Set CHAINLEADER_FIELD_KEYS or CHAINLEADER_FIELD_KEY_FILE to a key of `manage.py rotate_field_keys "
+        "--new-key` (docs/decisions/0021-encryption-at-rest.md)."
+    )
+    if not keys:
+        return [Error("No field encryption key is configured.", hint=hint, id="core.E020")]
+    if crypto.DEV_KEY in keys:
+        return [
+            Error(
+                "The development field key is configured: anyone with the source can open the sealed columns.",
+                hint=hint,
+                id="core.E021",
+            )
+        ]
+    try:
+        crypto.KeyRing(keys)
+    except crypto.FieldKeyError as exc:
+        return [Error(f"A field encryption key is unusable: {exc}", hint=hint, id="core.E022")]
+    return []

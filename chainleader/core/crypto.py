@@ -1,0 +1,193 @@
+"""Encryption of confidential columns at rest (SECURITY.md DP2; docs/decisions/0021-encryption-at-rest.md).
+
+One value is sealed with AES-256-GCM (the `cryptography` package) under the first field key; every key of the
+list still opens what it sealed, so a new key goes first, `manage.py rotate_field_keys` re-seals every column
+and the old key can then be dropped. A sealed value is text:
+
+    g1:<key id>:<base64(12-byte nonce + ciphertext + 16-byte tag), no padding>
+
+`g1` names the cipher (AES-256-GCM, envelope version 1): another cipher (SM4-GCM) gets its own tag, and values
+of both can live side by side while a rotation runs (crypto-agile, SECURITY.md DP2). The key id is the first 8
+hex digits of a SHA-256 over the key, so a value sealed under a key that is no longer configured fails with
+an error that names the missing key id — never with garbage. The header is authenticated (GCM's associated
+data), so it cannot be altered either.
+
+Keys come from settings.CHAINLEADER_FIELD_KEYS: a list of 32-byte keys, base64url, the first seals. The
+settings modules read them with `keys_from_environment()`: the environment variable CHAINLEADER_FIELD_KEYS
+(comma-separated) or the file CHAINLEADER_FIELD_KEY_FILE (one key per line, `#` comments). `new_key()` makes
+one. This module imports no Django at import time: the settings modules import it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+CIPHER_TAG = "g1"  # AES-256-GCM, envelope version 1
+NONCE_BYTES = 12
+KEY_BYTES = 32
+ENV_KEYS = "CHAINLEADER_FIELD_KEYS"
+ENV_KEY_FILE = "CHAINLEADER_FIELD_KEY_FILE"
+# The fixed key of the dev, test and demo settings (their data is synthetic). The deploy check refuses it.
+DEV_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZC0"  # base64url of 32 bytes "dev-only-field-key-not-for-prod-"
+
+
+class FieldKeyError(Exception):
+    """A sealed value cannot be opened (unknown key, wrong key, damaged value) or no key is configured."""
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _body_decode(text: str) -> bytes:
+    # binascii directly: a sealed value is opened for every figure a run reads (the cost is in 0021).
+    try:
+        return binascii.a2b_base64(text + "=" * (-len(text) % 4), strict_mode=True)
+    except binascii.Error as exc:
+        raise FieldKeyError(f"A sealed value is damaged: {exc}") from exc
+
+
+def _body_encode(data: bytes) -> str:
+    return binascii.b2a_base64(data, newline=False).rstrip(b"=").decode("ascii")
+
+
+def parse_key(text: str) -> bytes:
+    """A configured key (base64url of 32 bytes) as bytes; FieldKeyError naming the problem otherwise."""
+    try:
+        raw = _b64decode(text.strip())
+    except (binascii.Error, ValueError) as exc:
+        raise FieldKeyError(f"A field key is not base64url: {exc}") from exc
+    if len(raw) != KEY_BYTES:
+        raise FieldKeyError(
+            f"A field key must be {KEY_BYTES} bytes (base64url); this one has {len(raw)}."
+        )
+    return raw
+
+
+def key_id(raw: bytes) -> str:
+    return hashlib.sha256(b"chainleader-field-key:" + raw).hexdigest()[:8]
+
+
+def new_key() -> str:
+    """A fresh random key, as the settings take it."""
+    return _b64encode(os.urandom(KEY_BYTES))
+
+
+def keys_from_environment(default: Sequence[str] = ()) -> list[str]:
+    """The keys of CHAINLEADER_FIELD_KEYS (comma list) or CHAINLEADER_FIELD_KEY_FILE (a line each), else ``default``."""
+    listed = os.environ.get(ENV_KEYS, "")
+    if listed.strip():
+        return [k.strip() for k in listed.split(",") if k.strip()]
+    path = os.environ.get(ENV_KEY_FILE, "")
+    if path:
+        with open(path, encoding="utf-8") as fh:
+            return [
+                line.strip() for line in fh if line.strip() and not line.lstrip().startswith("#")
+            ]
+    return list(default)
+
+
+class KeyRing:
+    """The configured keys: the first seals, all open."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        raws = [parse_key(k) for k in keys]
+        if not raws:
+            raise FieldKeyError(
+                "No field encryption key is configured: set CHAINLEADER_FIELD_KEYS or CHAINLEADER_FIELD_KEY_FILE "
+                "(docs/decisions/0021-encryption-at-rest.md)."
+            )
+        self.ids = [key_id(raw) for raw in raws]
+        self._ciphers = {kid: AESGCM(raw) for kid, raw in zip(self.ids, raws, strict=True)}
+        self.current = self.ids[0]
+        self._header = f"{CIPHER_TAG}:{self.current}:"
+
+    def seal(self, data: bytes) -> str:
+        nonce = os.urandom(NONCE_BYTES)
+        header = self._header
+        body = self._ciphers[self.current].encrypt(nonce, data, header.encode("ascii"))
+        return header + _body_encode(nonce + body)
+
+    def open(self, token: str) -> bytes:
+        tag, kid, body = _split(token)
+        cipher = self._ciphers.get(kid)
+        if cipher is None:
+            raise FieldKeyError(
+                f"This value was sealed with field key {kid}, which is not configured (configured: "
+                f"{', '.join(self.ids)}). Add that key to CHAINLEADER_FIELD_KEYS."
+            )
+        raw = _body_decode(body)
+        try:
+            return cipher.decrypt(
+                raw[:NONCE_BYTES], raw[NONCE_BYTES:], f"{tag}:{kid}:".encode("ascii")
+            )
+        except InvalidTag as exc:
+            raise FieldKeyError(
+                f"A value sealed with field key {kid} does not authenticate: the value was altered, or a "
+                "different key carries the same id."
+            ) from exc
+
+    def is_current(self, token: str) -> bool:
+        return token.startswith(self._header)
+
+
+def _split(token: str) -> tuple[str, str, str]:
+    parts = token.split(":", 2)
+    if len(parts) != 3 or parts[0] != CIPHER_TAG or len(parts[1]) != 8:
+        raise FieldKeyError(
+            "A confidential column holds a value that is not sealed (expected g1:<key id>:…). "
+            "Run the migrations, or restore the column from a backup."
+        )
+    return parts[0], parts[1], parts[2]
+
+
+def is_sealed(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        _split(value)
+    except FieldKeyError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=8)
+def _ring(keys: tuple[str, ...]) -> KeyRing:
+    return KeyRing(keys)
+
+
+_last: tuple[object, KeyRing | None] = (None, None)
+
+
+def ring() -> KeyRing:
+    """The key ring of the current settings: rebuilt when the setting is another list (override_settings)."""
+    global _last
+    from django.conf import settings
+
+    keys = getattr(settings, "CHAINLEADER_FIELD_KEYS", None)
+    seen, cached = _last
+    if cached is not None and seen is keys:
+        return cached
+    made = _ring(tuple(keys or ()))
+    _last = (keys, made)
+    return made
+
+
+def seal_text(text: str) -> str:
+    return ring().seal(text.encode("utf-8"))
+
+
+def open_text(token: str) -> str:
+    return ring().open(token).decode("utf-8")
