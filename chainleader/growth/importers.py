@@ -13,6 +13,9 @@ KIND_CHOICES: dict[str, str] = {
     "倍增": GrowthPlan.Kind.DOUBLING,
     "其他培育计划": GrowthPlan.Kind.OTHER,
     "其他": GrowthPlan.Kind.OTHER,
+    # The English labels, for a file exported from the English pages.
+    "doubling plan": GrowthPlan.Kind.DOUBLING,
+    "other growth plan": GrowthPlan.Kind.OTHER,
 }
 STATUS_CHOICES: dict[str, str] = {
     "推进中": GrowthPlan.Status.ACTIVE,
@@ -20,6 +23,9 @@ STATUS_CHOICES: dict[str, str] = {
     "已达成": GrowthPlan.Status.ACHIEVED,
     "已完成": GrowthPlan.Status.ACHIEVED,
     "已终止": GrowthPlan.Status.STOPPED,
+    "in progress": GrowthPlan.Status.ACTIVE,
+    "achieved": GrowthPlan.Status.ACHIEVED,
+    "stopped": GrowthPlan.Status.STOPPED,
 }
 
 
