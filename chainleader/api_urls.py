@@ -10,6 +10,7 @@ from chainleader.chains.api.views import (
     PlacementViewSet,
     SegmentViewSet,
 )
+from chainleader.commissioners.api.views import AssignmentViewSet, VisitViewSet
 from chainleader.core.import_api import ImportView
 from chainleader.enterprises.api.views import (
     EnterpriseTierViewSet,
@@ -64,6 +65,8 @@ router.register("leads", LeadViewSet)
 router.register("matching-needs", NeedViewSet)
 router.register("matching-offers", OfferViewSet)
 router.register("matches", MatchViewSet)
+router.register("commissioner-assignments", AssignmentViewSet)
+router.register("commissioner-visits", VisitViewSet)
 router.register("tier-candidates", TierCandidateViewSet)
 router.register("tier-targets", TierTargetViewSet)
 router.register("growth-plans", GrowthPlanViewSet)

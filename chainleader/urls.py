@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/", include("chainleader.projects.urls")),
     path("worklists/", include("chainleader.worklists.urls")),
     path("investment/", include("chainleader.investment.urls")),
+    path("commissioners/", include("chainleader.commissioners.urls")),
     path("matching/", include("chainleader.matching.urls")),
     path("tiers/", include("chainleader.tiers.urls")),
     path("growth/", include("chainleader.growth.urls")),

@@ -17,6 +17,7 @@ from .models import Role
 
 __all__ = [
     "can_write",
+    "can_write_as_holder",
     "can_write_for_firm",
     "firm_of",
     "is_editor",
@@ -85,4 +86,20 @@ def can_write_for_firm(user: Any, enterprise_ids: Iterable[int | None], obj: Any
     firm = firm_of(user)
     if firm is not None:
         return firm in set(enterprise_ids)
+    return can_write(user, obj)
+
+
+def can_write_as_holder(user: Any, holder_id: int | None, obj: Any = None) -> bool:
+    """Service commissioners' rule (decision 0023): the cadre a record names as its holder (a firm's service
+    commissioner) logs its entries (visits) whatever their role's writable scope, if the role is not an
+    administrator's or a firm's; anyone else by can_write(user, obj)."""
+    role = getattr(user, "role", "")
+    if (
+        holder_id is not None
+        and getattr(user, "pk", None) == holder_id
+        and getattr(user, "is_active", False)
+        and role
+        and role not in (Role.ENTERPRISE, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+    ):
+        return True
     return can_write(user, obj)

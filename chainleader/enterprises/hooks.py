@@ -31,6 +31,10 @@ def _no_graph() -> bool:
 # evaluation.selectors.latest_result_for.
 latest_evaluation: Hook[[Any, Any], Any] = Hook("enterprises.latest_evaluation", _no_result)
 
+# The firm's current service commissioner and last visit the user may see, for the firm's page (None: none).
+# commissioners.selectors.for_enterprise.
+service_commissioner: Hook[[Any, Any], Any] = Hook("enterprises.service_commissioner", _no_result)
+
 # The listed firms of the product graph, which product suggestions learn from beside the registry's own firms:
 # (rows of (id, short name, full name, Shenwan industry code) by id, rows of (company id, product id, weight,
 # product name)). chainmap.selectors.listed_firm_products.

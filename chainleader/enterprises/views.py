@@ -87,6 +87,7 @@ class EnterpriseDetailView(ObjectDetailView):
             "products": ent.products.select_related("product").order_by("-revenue_share")[:50],
             "placements": ent.placements.for_user(user).select_related("segment__chain__region"),
             "mu_result": hooks.latest_evaluation(ent, user),
+            "commissioner": hooks.service_commissioner(ent, user),
             "pending_suggestions": ProductSuggestion.objects.for_user(user)
             .filter(enterprise=ent, status=ProductSuggestion.Status.PENDING)
             .count(),

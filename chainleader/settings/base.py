@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "chainleader.worklists",
     "chainleader.investment",
     "chainleader.matching",
+    "chainleader.commissioners",
     "chainleader.tiers",
     "chainleader.growth",
     "chainleader.demo",
