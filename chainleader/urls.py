@@ -30,3 +30,9 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# JSON errors under /api/, Django's pages elsewhere (core.error_views).
+handler400 = "chainleader.core.error_views.bad_request"
+handler403 = "chainleader.core.error_views.permission_denied"
+handler404 = "chainleader.core.error_views.page_not_found"
+handler500 = "chainleader.core.error_views.server_error"

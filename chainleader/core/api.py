@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -225,6 +225,20 @@ _ERROR_SCHEMA = {
 }
 
 
+def _column_of(field: Any) -> Any:
+    """The model column a serializer field shows (its one-step ``source`` on the serializer's model), or None."""
+    parent = getattr(field, "parent", None)
+    model = getattr(getattr(parent, "Meta", None), "model", None)
+    source = getattr(field, "source", None)
+    if model is None or not source or "." in source or source == "*":
+        return None
+    try:
+        column = model._meta.get_field(source)
+    except FieldDoesNotExist:
+        return None
+    return column if getattr(column, "concrete", False) else None
+
+
 class ScopedSchemaMixin:
     """For drf-spectacular's AutoSchema: documents the error statuses the scoped viewsets return
     (schemathesis' status-code conformance check) and the If-Match header of writes."""
@@ -246,6 +260,26 @@ class ScopedSchemaMixin:
                 )
             )
         return params
+
+    def _map_serializer_field(
+        self, field: Any, direction: str, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        """A response field whose column may be empty says so: DRF drops ``allow_blank`` from a read-only
+        field, and an explicitly declared field does not follow its column's ``null`` (found by the API
+        fuzzing: a problem without a chain, an appeal without an outcome)."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[misc]
+        column = _column_of(field)
+        if direction != "response" or column is None or "$ref" in schema or "allOf" in schema:
+            return schema
+        if "enum" in schema:
+            if column.blank and "" not in schema["enum"] and schema.get("type") == "string":
+                schema["enum"] = [*schema["enum"], ""]
+            if column.null and None not in schema["enum"]:
+                schema["enum"] = [*schema["enum"], None]
+                schema["nullable"] = True
+        elif column.null and "type" in schema:
+            schema["nullable"] = True
+        return schema
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)  # type: ignore[misc]
@@ -276,6 +310,11 @@ class ScopedSchemaMixin:
             codes.update(
                 {"400": "Still used by other records.", "412": "If-Match names a stale version."}
             )
+        if self.method == "GET" and any(
+            getattr(t, "scope", None) == "confidential"
+            for t in getattr(self.view, "throttle_classes", ())
+        ):
+            codes["429"] = "Too many reads of confidential figures (20 an hour): see Retry-After."
         for code, description in codes.items():
             responses.setdefault(
                 code,
@@ -291,10 +330,18 @@ class WorkflowErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class InvalidDataSerializer(serializers.Serializer):
+    # 400 of a workflow step: `detail`, or the fields of the body mapped to lists of messages (DRF's
+    # validation errors). (A comment, not a docstring: drf-spectacular would copy it into the schema.)
+    detail = serializers.CharField(required=False)
+
+
 # The responses of a workflow step (an @action that calls a service), for its @extend_schema: core.drf maps a
 # WorkflowForbidden to 403 and a WorkflowConflict or StaleEdit to 409.
 WORKFLOW_ERRORS = {
-    400: OpenApiResponse(WorkflowErrorSerializer, description="Invalid data."),
+    400: OpenApiResponse(
+        InvalidDataSerializer, description="Invalid data: `detail`, or fields with their messages."
+    ),
     403: OpenApiResponse(WorkflowErrorSerializer, description="Your role may not take this step."),
     404: OpenApiResponse(
         WorkflowErrorSerializer, description="Not found, or outside your data scope."

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import MultiPartParser
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import excel
+from .api import WorkflowErrorSerializer
 from .exceptions import ImportRejected
 from .import_views import IMPORT_VIEWS, audit_rejected
 from .imports import PlanChanged, every_error, run_import
@@ -69,8 +70,10 @@ class ImportErrorSerializer(serializers.Serializer):
 
 
 class ImportErrorsSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = ImportErrorSerializer(many=True)
+    # 400: the file's row errors (`detail` and `errors`), or the upload's own fields with their messages
+    # (no file, a dry_run that is not a yes/no): DRF's validation errors. (A comment: see core.api.)
+    detail = serializers.CharField(required=False)
+    errors = ImportErrorSerializer(many=True, required=False)
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -105,6 +108,9 @@ class ImportView(APIView):
         responses={
             200: ImportPlanSerializer,
             400: ImportErrorsSerializer,
+            401: WorkflowErrorSerializer,
+            403: WorkflowErrorSerializer,
+            404: OpenApiResponse(WorkflowErrorSerializer, description="No import of this kind."),
             409: ImportPlanSerializer,
         },
         tags=["imports"],

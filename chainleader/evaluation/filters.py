@@ -80,7 +80,9 @@ class ResultFilter(django_filters.FilterSet):
 
 class ResultApiFilter(ResultFilter):
     run = django_filters.ModelChoiceFilter(label=_("Evaluation run"), queryset=scoped_runs)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="run__year")
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="run__year", min_value=1, max_value=9999
+    )
 
     class Meta(ResultFilter.Meta):
         fields = ["run", "year", *ResultFilter.Meta.fields]
@@ -94,7 +96,9 @@ class AppealFilter(django_filters.FilterSet):
     field = django_filters.ChoiceFilter(
         label=_("Figure"), choices=APPEAL_FIELDS, empty_label=_("All")
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="result__run__year")
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="result__run__year", min_value=1, max_value=9999
+    )
 
     class Meta:
         model = Appeal

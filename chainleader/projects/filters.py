@@ -54,7 +54,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
     lagging = django_filters.BooleanFilter(label=_("Lagging"), field_name="is_lagging")
     signed_year = django_filters.NumberFilter(
-        label=_("Signed in year"), field_name="signed_on__year"
+        label=_("Signed in year"), field_name="signed_on__year", min_value=1, max_value=9999
     )
 
     class Meta:
@@ -81,7 +81,9 @@ class MonthlyReportFilter(django_filters.FilterSet):
         field_name="project__district",
         empty_label=_("All"),
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="month__year")
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="month__year", min_value=1, max_value=9999
+    )
     month = django_filters.DateFilter(label=_("Month"), field_name="month")
 
     class Meta:

@@ -76,7 +76,13 @@ class LeadViewSet(ScopedModelViewSet):
         responses={200: PromiseCheckSerializer(many=True)},
         parameters=[OpenApiParameter("chain", int, description="Only this chain's leads.")],
     )
-    @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
+    # One list, not paginated: the schema says so (pagination_class=None; found by the API fuzzing).
+    @action(
+        detail=False,
+        methods=["get"],
+        permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
+    )
     def promises(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """兑现核查: promises at signing against the producing projects' results (under 80 % flagged)."""
         chain = None
