@@ -144,6 +144,11 @@ class KeyRing:
 
 
 def _split(token: str) -> tuple[str, str, str]:
+    if not isinstance(token, str):
+        raise FieldKeyError(
+            f"A sealed column returned {type(token).__name__}, not sealed text: SQL arithmetic on a sealed column, "
+            "or a clear value left in it."
+        )
     parts = token.split(":", 2)
     if len(parts) != 3 or parts[0] != CIPHER_TAG or len(parts[1]) != 8:
         raise FieldKeyError(

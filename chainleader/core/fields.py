@@ -5,24 +5,35 @@ and the history tables; the column is text holding `g1:<key id>:…` (chainleade
 padded to a fixed width before sealing, so the column's length tells nothing about a figure's size.
 
 The database cannot compare, sum or sort what it cannot read: the only lookup these fields accept is
-`isnull` (NULL stays NULL). Any other lookup raises FieldError at once instead of silently matching nothing;
-code that sums or compares the figures reads them and computes in Python. Ordering by such a field sorts
+`isnull` (NULL stays NULL). Any other lookup raises FieldError at once instead of silently matching nothing,
+and so does reading an aggregate or function over such a field (Sum, Max, Coalesce …: the result would be
+computed on ciphertext); code that sums or compares the figures reads them and computes in Python. Ordering by such a field sorts
 ciphertext: the lists and API orderings leave these fields out.
 """
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models.expressions import Col
 from django.db.models.lookups import IsNull
 
 from . import crypto
 
 ALLOWED_LOOKUPS = {"isnull": IsNull}
 PAD = "\0"
+
+
+def _refuse_computed(name: str, expression: Any) -> None:
+    """Max, Min, Sum, Coalesce … over a sealed column would compute on ciphertext: a random firm's figure or 0."""
+    raise FieldError(
+        f"{name} is encrypted at rest: the database cannot compute {type(expression).__name__}() over it. Read the "
+        "values and compute in Python (docs/decisions/0021-encryption-at-rest.md)."
+    )
 
 
 class EncryptedMixin:
@@ -58,9 +69,18 @@ class EncryptedMixin:
         return crypto.seal_text(self._plain(value))
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if expression is not None and not isinstance(expression, Col):
+            _refuse_computed(self.name, expression)
         if value is None:
             return None
         return self._from_plain(crypto.open_text(value))
+
+    # The migrations that seal a clear column, and open it again backwards (chainleader.core.sealing).
+    def from_clear_text(self, raw: Any) -> Any:
+        return self.to_python(str(raw))  # type: ignore[attr-defined]
+
+    def to_clear_text(self, value: Any) -> str:
+        return str(value)
 
 
 class EncryptedDecimalField(EncryptedMixin, models.DecimalField):
@@ -82,6 +102,43 @@ class EncryptedCharField(EncryptedMixin, models.CharField):
 
     def _from_plain(self, text: str) -> str:
         return text.rstrip(PAD)
+
+
+class EncryptedFloatField(EncryptedMixin, models.FloatField):
+    """A FloatField sealed at rest (the evaluation's copies of land and tax)."""
+
+    def _plain(self, value: Any) -> str:
+        return repr(float(value)).ljust(24, PAD)
+
+    def _from_plain(self, text: str) -> float:
+        return float(text.rstrip(PAD))
+
+    def to_clear_text(self, value: Any) -> str:
+        return repr(float(value))
+
+
+def _pad_json(text: str) -> str:
+    return text + PAD * (-len(text) % 64)  # the length tells the size only to 64 characters
+
+
+class EncryptedJSONField(EncryptedMixin, models.JSONField):
+    """A JSONField sealed at rest: no key lookups in SQL (KeyTransform is refused with every other lookup)."""
+
+    def _plain(self, value: Any) -> str:
+        return _pad_json(json.dumps(value, cls=self.encoder, ensure_ascii=False))
+
+    def _from_plain(self, text: str) -> Any:
+        return json.loads(text.rstrip(PAD), cls=self.decoder)
+
+    def seal_json_text(self, text: str) -> str:
+        """Seal JSON that is already text (the evaluation's bulk insert formats it itself)."""
+        return crypto.seal_text(_pad_json(text))
+
+    def from_clear_text(self, raw: Any) -> Any:
+        return json.loads(raw) if isinstance(raw, str | bytes) else raw
+
+    def to_clear_text(self, value: Any) -> str:
+        return json.dumps(value, cls=self.encoder, ensure_ascii=False)
 
 
 class SealedHexKeyField(models.CharField):
@@ -114,6 +171,14 @@ class SealedHexKeyField(models.CharField):
         return crypto.ring().seal(raw)
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if expression is not None and not isinstance(expression, Col):
+            _refuse_computed(self.name, expression)
         if value is None:
             return None
         return crypto.ring().open(value).hex()
+
+    def from_clear_text(self, raw: Any) -> Any:
+        return str(raw)
+
+    def to_clear_text(self, value: Any) -> str:
+        return str(value)

@@ -103,7 +103,7 @@ def seal_columns(
     table, pk = _table(apps, label)
 
     def sealer(field: models.Field[Any, Any]) -> Transform:
-        return lambda raw: field.get_db_prep_value(field.to_python(str(raw)), connection)
+        return lambda raw: field.get_db_prep_value(field.from_clear_text(raw), connection)  # type: ignore[attr-defined]
 
     transform_table(connection, table, pk, {name: sealer(f) for name, f in fields.items()})
 
@@ -116,7 +116,7 @@ def open_columns(
     table, pk = _table(apps, label)
 
     def opener(field: models.Field[Any, Any]) -> Transform:
-        return lambda raw: str(field.from_db_value(raw, None, connection))  # type: ignore[attr-defined]
+        return lambda raw: field.to_clear_text(field.from_db_value(raw, None, connection))  # type: ignore[attr-defined]
 
     transform_table(connection, table, pk, {name: opener(f) for name, f in fields.items()})
 

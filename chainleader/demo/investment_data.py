@@ -96,17 +96,19 @@ def _producing_demo(office) -> None:
         .order_by("pk")
         .first()
     )
-    result = (
-        EvaluationResult.objects.filter(
-            run__status="published",
-            enterprise__is_synthetic=True,
-            enterprise__region__code__startswith="370211",
-            land_mu__gte=50,
-            land_mu__lte=150,
-            tax_wan__gt=0,
-        )
-        .order_by("enterprise_id")
-        .first()
+    result = next(  # land and tax are sealed at rest (DP2): compared here, not in SQL
+        (
+            r
+            for r in EvaluationResult.objects.filter(
+                run__status="published",
+                enterprise__is_synthetic=True,
+                enterprise__region__code__startswith="370211",
+                land_mu__isnull=False,
+                tax_wan__isnull=False,
+            ).order_by("enterprise_id")
+            if 50 <= r.land_mu <= 150 and r.tax_wan > 0
+        ),
+        None,
     )
     if lead is None or result is None:
         return

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from chainleader.core.fields import EncryptedDecimalField, EncryptedFloatField, EncryptedJSONField
 from chainleader.core.models import VersionedModel
 from chainleader.engines import mu_yield
 
@@ -196,13 +197,14 @@ class EvaluationResult(models.Model):
         pgettext_lazy("mu yield", "class"), max_length=1, choices=Grade.choices, blank=True
     )
     reason = models.CharField(_("reason not graded"), max_length=200, blank=True)
-    # Denormalised inputs for the per-mu tax charts (summed in SQL); None = missing.
-    land_mu = models.FloatField(_("land (mu)"), null=True, blank=True)
-    tax_wan = models.FloatField(_("tax paid (10k yuan)"), null=True, blank=True)
+    # Denormalised inputs for the per-mu tax charts (summed in Python); None = missing. The firm's figures, its
+    # indicators and inputs are sealed at rest as YearFigure's are (SECURITY.md DP2, docs/decisions/0021).
+    land_mu = EncryptedFloatField(_("land (mu)"), null=True, blank=True)
+    tax_wan = EncryptedFloatField(_("tax paid (10k yuan)"), null=True, blank=True)
     # {indicator key: {"value": v, "ratio": r, "score": s}} for the firm's group (None = undefined).
-    indicators = models.JSONField(_("indicators"), default=dict, blank=True)
+    indicators = EncryptedJSONField(_("indicators"), default=dict, blank=True)
     # The input figures used, as the engine saw them: {column: value or None}.
-    inputs = models.JSONField(_("input figures"), default=dict, blank=True)
+    inputs = EncryptedJSONField(_("input figures"), default=dict, blank=True)
 
     objects = EvaluationResultQuerySet.as_manager()
 
@@ -260,10 +262,10 @@ class Appeal(VersionedModel):
         related_name="mu_appeals",
     )
     field = models.CharField(_("figure"), max_length=20, choices=APPEAL_FIELDS)
-    current_value = models.DecimalField(
+    current_value = EncryptedDecimalField(  # a firm's figure: sealed at rest (DP2)
         _("value used"), max_digits=16, decimal_places=3, null=True, blank=True
     )
-    claimed_value = models.DecimalField(_("claimed value"), max_digits=16, decimal_places=3)
+    claimed_value = EncryptedDecimalField(_("claimed value"), max_digits=16, decimal_places=3)
     evidence = models.FileField(_("evidence"), upload_to=evidence_upload_to, max_length=200)
     evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
     note = models.TextField(_("reason"), blank=True)

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, Sum, When
+from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
@@ -253,23 +253,38 @@ def tax_per_mu_by_district(run: EvaluationRun, user: Any) -> dict[str, Any]:
     city-wide figure, not a sum over firms the user cannot see (docs/decisions/0009-mu-evaluation.md).
     """
     city = (run.benchmarks.get(ABOVE_SIZE_LABEL) or {}).get("tax_per_mu")
-    rows = (
+    # Land and tax are sealed at rest (SECURITY.md DP2): read per firm and summed here, not in SQL.
+    sums: dict[int, dict[str, Any]] = {}
+    for region_id, code, name, tax, land in (
         scoped_results(run, user)
-        .filter(graded=True, group=ABOVE_SIZE_LABEL, land_mu__gt=0)
-        .values("enterprise__region_id", "enterprise__region__code", "enterprise__region__name")
-        .annotate(tax=Sum("tax_wan"), land=Sum("land_mu"), firms=Count("id"))
-        .order_by("enterprise__region__code")
-    )
+        .filter(graded=True, group=ABOVE_SIZE_LABEL, land_mu__isnull=False)
+        .order_by()
+        .values_list(
+            "enterprise__region_id",
+            "enterprise__region__code",
+            "enterprise__region__name",
+            "tax_wan",
+            "land_mu",
+        )
+    ):
+        if land is None or not land > 0:
+            continue
+        row = sums.setdefault(
+            region_id, {"code": code, "name": name, "tax": 0.0, "land": 0.0, "firms": 0}
+        )
+        row["tax"] += tax or 0.0
+        row["land"] += land
+        row["firms"] += 1
     districts = []
-    for row in rows:
-        per_mu = (row["tax"] or 0.0) / row["land"] if row["land"] else None
+    for region_id, row in sorted(sums.items(), key=lambda item: item[1]["code"]):
+        per_mu = row["tax"] / row["land"] if row["land"] else None
         districts.append(
             {
-                "id": row["enterprise__region_id"],
-                "code": row["enterprise__region__code"],
-                "name": row["enterprise__region__name"],
+                "id": region_id,
+                "code": row["code"],
+                "name": row["name"],
                 "firms": row["firms"],
-                "tax_wan": row["tax"] or 0.0,
+                "tax_wan": row["tax"],
                 "land_mu": row["land"],
                 "tax_per_mu": per_mu,
                 "vs_city_pct": (per_mu / city - 1) * 100 if per_mu is not None and city else None,

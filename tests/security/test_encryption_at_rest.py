@@ -11,7 +11,8 @@ import pytest
 from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.db.models import Max, Min, Sum
 from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import totp
@@ -232,6 +233,8 @@ def test_the_tables_rotation_covers(db):
         "accounts_user",
         "accounts_historicaluser",
         "otp_totp_totpdevice",
+        "evaluation_evaluationresult",
+        "evaluation_appeal",
     }
 
 
@@ -281,3 +284,13 @@ def test_the_database_file_holds_no_phone_number_or_seed():
     assert data, "the test database file was not found"
     for secret in (PHONE, ACCOUNT_PHONE, device.key):
         assert secret.encode() not in data, secret
+
+
+@pytest.mark.parametrize("aggregate", [Sum, Max, Min])
+def test_an_aggregate_over_a_sealed_field_is_refused_not_computed_on_ciphertext(db, aggregate):
+    YearFigureFactory(tax_wan=Decimal("5.00"))
+    YearFigureFactory(tax_wan=Decimal("7.00"))
+    with pytest.raises((FieldError, DatabaseError)):
+        YearFigure.objects.aggregate(t=aggregate("tax_wan"))
+    with pytest.raises((FieldError, DatabaseError)):
+        list(YearFigure.objects.values("year").annotate(t=aggregate("tax_wan")))

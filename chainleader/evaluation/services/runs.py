@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from chainleader.accounts.policy import is_office
 from chainleader.core import audit
 from chainleader.core.exceptions import ServiceError, WorkflowConflict
+from chainleader.core.fields import EncryptedJSONField, EncryptedMixin
 from chainleader.core.jobs import job_create, refresh_planner_statistics
 from chainleader.engines import mu_yield
 from chainleader.enterprises.models import YearFigure
@@ -165,15 +166,24 @@ def _insert_results(rows: list[tuple[Any, ...]]) -> None:
     quote = connection.ops.quote_name
     fields: list[Any] = [meta.get_field(name) for name in INSERT_FIELDS]
     columns = ", ".join(quote(str(field.column)) for field in fields)
-    json_slot = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    slots = ", ".join(
-        json_slot if name in ("indicators", "inputs") else "%s" for name in INSERT_FIELDS
-    )
+    slots = ", ".join("%s" for _name in INSERT_FIELDS)
     # Table and column names come from the model's meta; every value is a parameter.
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({slots})"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, [_sealed(row, fields) for row in rows])
     refresh_planner_statistics(meta.db_table)
+
+
+def _sealed(row: tuple[Any, ...], fields: list[Any]) -> tuple[Any, ...]:
+    """The row as stored: land, tax, indicators and inputs sealed (SECURITY.md DP2, docs/decisions/0021)."""
+    out = []
+    for field, value in zip(fields, row, strict=True):
+        if value is not None and isinstance(field, EncryptedJSONField):
+            value = field.seal_json_text(value)  # already JSON text
+        elif value is not None and isinstance(field, EncryptedMixin):
+            value = field.get_db_prep_value(value, connection)
+        out.append(value)
+    return tuple(out)
 
 
 def _result_objects(rows: list[tuple[Any, ...]]) -> list[EvaluationResult]:
