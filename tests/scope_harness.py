@@ -473,6 +473,7 @@ def build_world() -> World:
     from chainleader.investment.models import Lead, LeadStep, Target
     from chainleader.matching.models import Match, Need, Offer
     from chainleader.projects.models import ProblemEvent
+    from chainleader.tiers.models import TierCandidate, TierTarget
     from tests.factories import (
         ChainFactory,
         ContactFactory,
@@ -656,6 +657,18 @@ def build_world() -> World:
     # Derived chain maps (the API's /chains/{id}/map/ answers 404 for a chain without one).
     for chain in (chain_in, chain_out):
         ChainMap.objects.create(chain=chain, derived_at=timezone.now())
+
+    # The tier pipeline: a candidate of firms A and B; a city target (no firm sees it) and district A's own.
+    for key, firm in (("a", firm_a), ("b", firm_b)):
+        o[f"tier_candidate_{key}"] = TierCandidate.objects.create(
+            enterprise=firm, tier="gazelle", level="provincial", year=2026
+        )
+    o["tier_target_city"] = TierTarget.objects.create(
+        tier="specialised", level="provincial", year=2025, value=600
+    )
+    o["tier_target_a"] = TierTarget.objects.create(
+        tier="gazelle", level="provincial", year=2026, value=5, region=a
+    )
 
     # Background jobs: one the office started, one district A started.
     o["job_office"] = Job.objects.create(kind="map_derive", created_by=office)

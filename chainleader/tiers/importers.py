@@ -2,6 +2,7 @@
 and statuses that the import reads and the export writes (fixed words, not the interface's translations, so an
 exported list imports back unchanged whatever the interface language)."""
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from chainleader.core.excel import ExcelColumn
@@ -48,11 +49,27 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 
+def _with_labels(words: dict[str, str], choices: list[tuple[str, str]]) -> dict[str, str]:
+    """``words`` and the labels the pages show (English and Chinese), so a cell copied from a page imports too."""
+    out = dict(words)
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            for value, label in choices:
+                out.setdefault(str(label), value)
+    return out
+
+
 def first_words(words: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for word, value in words.items():
         out.setdefault(value, word)
     return out
+
+
+def _choices() -> tuple[list[tuple[str, str]], ...]:
+    from .models import Level, Tier, TierCandidate
+
+    return Tier.choices, Level.choices, TierCandidate.Status.choices
 
 
 TIER_NAMES = first_words(TIER_WORDS)
@@ -74,7 +91,7 @@ CANDIDATE_COLUMNS = [
         "tier",
         kind="choice",
         required=True,
-        choices=TIER_WORDS,
+        choices=_with_labels(TIER_WORDS, _choices()[0]),
         aliases=("申报称号", "梯度", "类别"),
         help=_(
             "专精特新中小企业, 专精特新“小巨人”, 制造业单项冠军, 瞪羚企业, 独角兽企业 or 升规纳统"
@@ -85,7 +102,7 @@ CANDIDATE_COLUMNS = [
         "level",
         kind="choice",
         required=True,
-        choices=LEVEL_WORDS,
+        choices=_with_labels(LEVEL_WORDS, _choices()[1]),
         aliases=("层级",),
         help=_("国家级, 省级 or 市级"),
     ),
@@ -94,7 +111,7 @@ CANDIDATE_COLUMNS = [
         "状态",
         "status",
         kind="choice",
-        choices=STATUS_WORDS,
+        choices=_with_labels(STATUS_WORDS, _choices()[2]),
         aliases=("结果", "申报状态"),
         help=_("候选, 已申报, 已认定, 未通过 or 撤回 (blank: 候选)"),
     ),

@@ -84,6 +84,8 @@ BUDGETS = {
     "projects:request_list": 6,
     "reference:industry_list": 3,
     "reference:region_list": 3,
+    "tiers:candidate_list": 6,
+    "tiers:target_list": 4,
     "worklists:item_list": 7,
     "worklists:my_items": 9,
     # The confidential lists (appeals, results, year figures) audit each read: the audit row, its hash chain and
@@ -110,6 +112,8 @@ BUDGETS = {
     "api:region-list": 3,
     "api:segment-list": 3,
     "api:target-list": 3,
+    "api:tiercandidate-list": 3,
+    "api:tiertarget-list": 3,
     "api:workitem-list": 3,
     "api:yearfigure-list": 9,
 }
@@ -415,6 +419,33 @@ def gaps(ctx: Ctx, n: int) -> None:
     map_derive(chains=[ctx.keep["chain"]])
 
 
+def tier_candidates(ctx: Ctx, n: int) -> None:
+    from chainleader.tiers.models import TierCandidate
+
+    for _ in range(n):
+        TierCandidate.objects.create(
+            enterprise=EnterpriseFactory(),
+            tier="gazelle",
+            level="provincial",
+            year=2026,
+            verdict="eligible",
+            verdict_summary="符合全部条件",
+        )
+
+
+def tier_targets(ctx: Ctx, n: int) -> None:
+    from chainleader.tiers.models import TierTarget
+
+    for _ in range(n):
+        TierTarget.objects.create(
+            tier="gazelle",
+            level="provincial",
+            year=2030 + TierTarget.objects.count(),
+            value=5,
+            region=region("370211"),
+        )
+
+
 FIXED: Callable[[Ctx, int], None] | None = None  # reference data: more than a page already
 
 # list -> (who looks, what fills it)
@@ -445,6 +476,8 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "projects:request_list": ("office", requests),
     "reference:industry_list": ("office", FIXED),
     "reference:region_list": ("office", FIXED),
+    "tiers:candidate_list": ("office", tier_candidates),
+    "tiers:target_list": ("office", tier_targets),
     "worklists:item_list": ("office", items),
     "worklists:my_items": ("district", items),
     "api:appeal-list": ("office", appeals),
@@ -469,6 +502,8 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "api:region-list": ("office", FIXED),
     "api:segment-list": ("office", segments),
     "api:target-list": ("office", targets),
+    "api:tiercandidate-list": ("office", tier_candidates),
+    "api:tiertarget-list": ("office", tier_targets),
     "api:workitem-list": ("office", items),
     "api:yearfigure-list": ("office", figures),
 }

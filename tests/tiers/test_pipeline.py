@@ -542,3 +542,17 @@ def test_api_scope_and_read_only(client, district_b_user, department_user, offic
         content_type="application/json",
     )
     assert resp.status_code == 403
+
+
+def test_round_trip_the_export_imports_back_unchanged(client, office_user, gazelle_a, slow_b):
+    from tests.imports import counts, exported, preview
+
+    add(office_user, gazelle_a, ip_count=4, main_business_share="0.8")
+    cand = add(office_user, slow_b)
+    services.candidate_step(
+        candidate=cand, actor=office_user, to_status="applied", on=date(Y, 3, 1)
+    )
+    client.force_login(office_user)
+    content = exported(client, reverse("tiers:candidate_list"))
+    resp = preview(client, reverse("tiers:candidate_import"), content)
+    assert counts(resp.context["plan"]) == (0, 0, 2)
