@@ -69,6 +69,8 @@ BUDGETS = {
     "evaluation:result_list": 8,
     "evaluation:run_list": 6,
     "evaluation:scheme_list": 4,
+    # Growth plans judge their pace in Python: the plans, the firms' visible figures and the plans' years.
+    "growth:plan_list": 9,
     "investment:lead_list": 8,
     "investment:target_list": 4,
     "matching:match_list": 4,
@@ -98,6 +100,10 @@ BUDGETS = {
     "api:evaluationresult-list": 9,
     "api:evaluationrun-list": 3,
     "api:firm-request-list": 3,
+    # The growth plans and their years audit each read (confidential figures), as the year figures do.
+    "api:growthplan-list": 14,
+    "api:measure-list": 6,
+    "api:planyear-list": 12,
     "api:industry-list": 3,
     "api:landzone-list": 3,
     "api:lead-list": 4,
@@ -260,6 +266,18 @@ def leads(ctx: Ctx, n: int) -> None:
             stage_on=date(2026, 1, 5),
         )
         LeadStep.objects.create(lead=lead, stage=lead.stage, on=lead.stage_on, actor=ctx.user)
+
+
+def growth_plans(ctx: Ctx, n: int) -> None:
+    from chainleader.growth.models import GrowthPlan, Measure, PlanYear
+
+    for _ in range(n):
+        firm = EnterpriseFactory()
+        for year in (2022, 2023):
+            YearFigureFactory(enterprise=firm, year=year)
+        plan = GrowthPlan.objects.create(enterprise=firm, base_year=2022, target_year=2025)
+        PlanYear.objects.create(plan=plan, year=2024, revenue_wan=Decimal(20000))
+        Measure.objects.create(plan=plan, text="协调用地")
 
 
 def _listings(n: int) -> list[tuple[Any, Any]]:
@@ -461,6 +479,7 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "evaluation:result_list": ("office", results),
     "evaluation:run_list": ("office", runs),
     "evaluation:scheme_list": ("office", schemes),
+    "growth:plan_list": ("office", growth_plans),
     "investment:lead_list": ("office", leads),
     "investment:target_list": ("office", targets),
     "matching:match_list": ("office", matches),
@@ -488,6 +507,9 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "api:evaluationresult-list": ("office", results),
     "api:evaluationrun-list": ("office", runs),
     "api:firm-request-list": ("office", requests),
+    "api:growthplan-list": ("office", growth_plans),
+    "api:measure-list": ("office", growth_plans),
+    "api:planyear-list": ("office", growth_plans),
     "api:industry-list": ("office", FIXED),
     "api:landzone-list": ("office", zones),
     "api:lead-list": ("office", leads),
