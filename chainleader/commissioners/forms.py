@@ -106,7 +106,8 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate
         if assignment is not None:
-            self.fields["requests"].queryset = Problem.objects.for_user(user).filter(
+            # The firm's own requests: its commissioner links them whatever their role's scope of problems.
+            self.fields["requests"].queryset = Problem.objects.filter(
                 source=Problem.Source.FIRM, enterprise_id=assignment.enterprise_id
-            )
+            ).order_by("-pk")
         style(self)

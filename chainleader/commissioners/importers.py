@@ -212,6 +212,8 @@ def assignment_import(job: ImportJob[Assignment]) -> ImportPlan:
         if person is None:
             continue
         kind = v.get("kind")
+        if kind is None:
+            continue  # the reader reported the empty or unknown kind on this row
         interval = v.get("visit_interval_days")
         since: date = v.get("since") or today
         held = current.get(firm.pk)

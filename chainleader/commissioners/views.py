@@ -85,12 +85,12 @@ class AssignmentDetailView(ObjectDetailView):
             "overdue": a.is_overdue(),
             "may_visit": not firm and services.may_log_visit(user, a),
             "may_change": a.until is None and is_editor(user) and self.can_edit(),
-            "open_requests": []
-            if firm
-            else Problem.objects.for_user(user)
-            .filter(source=Problem.Source.FIRM, enterprise_id=a.enterprise_id)
-            .exclude(status__in=selectors.OPEN_REQUEST_EXCLUDE)
-            .order_by("deadline", "pk"),
+            "open_requests": [] if firm else selectors.open_requests([a.enterprise_id]),
+            "visible_requests": set(
+                Problem.objects.for_user(user)
+                .filter(source=Problem.Source.FIRM, enterprise_id=a.enterprise_id)
+                .values_list("pk", flat=True)
+            ),
         }
 
 
