@@ -42,6 +42,7 @@ from .growth_data import load_growth
 from .masters import MASTER_LEAVES, MASTER_TIER_YEAR, MASTERS, Master
 from .places import LAND_ZONES, PARKS
 from .projects_data import load_projects
+from .tiers_data import load_tiers
 
 SEED = 20210606  # the date of source 001 (Qingdao Daily on the West Coast's 9 chains)
 BATCH = 500
@@ -107,6 +108,7 @@ class DemoLoader:
             self.load_accounts()
             load_projects(self)
             load_evaluation(self)
+            load_tiers(self)
             load_growth(self)
         return self.out
 
