@@ -28,8 +28,16 @@ def field_keys_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
                 id="core.E021",
             )
         ]
+    cipher = getattr(settings, "CHAINLEADER_FIELD_CIPHER", crypto.DEFAULT_CIPHER)
+    if cipher not in crypto.CIPHERS:
+        return [
+            Error(
+                f"CHAINLEADER_FIELD_CIPHER is {cipher!r}; it must be one of {', '.join(crypto.CIPHERS)}.",
+                id="core.E023",
+            )
+        ]
     try:
-        crypto.KeyRing(keys)
+        crypto.KeyRing(keys, cipher)
     except crypto.FieldKeyError as exc:
         return [Error(f"A field encryption key is unusable: {exc}", hint=hint, id="core.E022")]
     return []

@@ -6,8 +6,10 @@ and the old key can then be dropped. A sealed value is text:
 
     g1:<key id>:<base64(12-byte nonce + ciphertext + 16-byte tag), no padding>
 
-`g1` names the cipher (AES-256-GCM, envelope version 1): another cipher (SM4-GCM) gets its own tag, and values
-of both can live side by side while a rotation runs (crypto-agile, SECURITY.md DP2). The key id is the first 8
+`g1` names the cipher (AES-256-GCM, envelope version 1), `s1` SM4-GCM (GB/T 32907; its 16-byte key derived
+from the field key with HKDF-SM3). settings.CHAINLEADER_FIELD_CIPHER ("aes-256-gcm", the default, or "sm4-gcm")
+chooses what new values are sealed with; values of both open whatever it says, so a change of cipher is a
+rotation like a change of key (crypto-agile, SECURITY.md DP2). The key id is the first 8
 hex digits of a SHA-256 over the key, so a value sealed under a key that is no longer configured fails with
 an error that names the missing key id — never with garbage. The header is authenticated (GCM's associated
 data), so it cannot be altered either.
@@ -26,12 +28,17 @@ import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-CIPHER_TAG = "g1"  # AES-256-GCM, envelope version 1
+DEFAULT_CIPHER = "aes-256-gcm"
 NONCE_BYTES = 12
+TAG_BYTES = 16
 KEY_BYTES = 32
 ENV_KEYS = "CHAINLEADER_FIELD_KEYS"
 ENV_KEY_FILE = "CHAINLEADER_FIELD_KEY_FILE"
@@ -99,10 +106,44 @@ def keys_from_environment(default: Sequence[str] = ()) -> list[str]:
     return list(default)
 
 
-class KeyRing:
-    """The configured keys: the first seals, all open."""
+class _SM4GCM:
+    """SM4 in GCM mode (GB/T 32907, the 商用密码 block cipher) with AESGCM's interface: nonce ‖ ct ‖ tag."""
 
-    def __init__(self, keys: Iterable[str]) -> None:
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def encrypt(self, nonce: bytes, data: bytes, aad: bytes) -> bytes:
+        enc = Cipher(algorithms.SM4(self._key), modes.GCM(nonce)).encryptor()
+        enc.authenticate_additional_data(aad)
+        return enc.update(data) + enc.finalize() + enc.tag
+
+    def decrypt(self, nonce: bytes, body: bytes, aad: bytes) -> bytes:
+        if len(body) < TAG_BYTES:
+            raise InvalidTag
+        dec = Cipher(algorithms.SM4(self._key), modes.GCM(nonce, body[-TAG_BYTES:])).decryptor()
+        dec.authenticate_additional_data(aad)
+        return dec.update(body[:-TAG_BYTES]) + dec.finalize()
+
+
+def _sm4_key(raw: bytes) -> bytes:
+    # SM4 takes 16 bytes: derived from the 32-byte field key with HKDF over SM3, so no key serves two ciphers.
+    return HKDF(
+        algorithm=hashes.SM3(), length=16, salt=None, info=b"chainleader field key sm4-gcm"
+    ).derive(raw)
+
+
+# The envelope tag of each cipher a setting may name; every tag is opened whatever the setting says.
+CIPHERS = {"aes-256-gcm": "g1", "sm4-gcm": "s1"}
+
+
+class KeyRing:
+    """The configured keys: the first seals (with ``cipher``), all open (with the cipher each value names)."""
+
+    def __init__(self, keys: Iterable[str], cipher: str = DEFAULT_CIPHER) -> None:
+        if cipher not in CIPHERS:
+            raise FieldKeyError(
+                f"Unknown field cipher {cipher!r}: CHAINLEADER_FIELD_CIPHER is one of {', '.join(CIPHERS)}."
+            )
         raws = [parse_key(k) for k in keys]
         if not raws:
             raise FieldKeyError(
@@ -110,27 +151,37 @@ class KeyRing:
                 "(docs/decisions/0021-encryption-at-rest.md)."
             )
         self.ids = [key_id(raw) for raw in raws]
-        self._ciphers = {kid: AESGCM(raw) for kid, raw in zip(self.ids, raws, strict=True)}
+        self._raws = dict(zip(self.ids, raws, strict=True))
+        self._ciphers: dict[tuple[str, str], Any] = {}
         self.current = self.ids[0]
-        self._header = f"{CIPHER_TAG}:{self.current}:"
+        self.tag = CIPHERS[cipher]
+        self._header = f"{self.tag}:{self.current}:"
+        self._sealer = self._cipher(self.tag, self.current)
+
+    def _cipher(self, tag: str, kid: str) -> Any:
+        found = self._ciphers.get((tag, kid))
+        if found is None:
+            raw = self._raws[kid]
+            found = AESGCM(raw) if tag == "g1" else _SM4GCM(_sm4_key(raw))
+            self._ciphers[(tag, kid)] = found
+        return found
 
     def seal(self, data: bytes) -> str:
         nonce = os.urandom(NONCE_BYTES)
         header = self._header
-        body = self._ciphers[self.current].encrypt(nonce, data, header.encode("ascii"))
+        body = self._sealer.encrypt(nonce, data, header.encode("ascii"))
         return header + _body_encode(nonce + body)
 
     def open(self, token: str) -> bytes:
         tag, kid, body = _split(token)
-        cipher = self._ciphers.get(kid)
-        if cipher is None:
+        if kid not in self._raws:
             raise FieldKeyError(
                 f"This value was sealed with field key {kid}, which is not configured (configured: "
                 f"{', '.join(self.ids)}). Add that key to CHAINLEADER_FIELD_KEYS."
             )
         raw = _body_decode(body)
         try:
-            return cipher.decrypt(
+            return self._cipher(tag, kid).decrypt(
                 raw[:NONCE_BYTES], raw[NONCE_BYTES:], f"{tag}:{kid}:".encode("ascii")
             )
         except InvalidTag as exc:
@@ -150,12 +201,15 @@ def _split(token: str) -> tuple[str, str, str]:
             "or a clear value left in it."
         )
     parts = token.split(":", 2)
-    if len(parts) != 3 or parts[0] != CIPHER_TAG or len(parts[1]) != 8:
+    if len(parts) != 3 or parts[0] not in _TAGS or len(parts[1]) != 8:
         raise FieldKeyError(
-            "A confidential column holds a value that is not sealed (expected g1:<key id>:…). "
+            "A confidential column holds a value that is not sealed (expected g1:<key id>:… or s1:<key id>:…). "
             "Run the migrations, or restore the column from a backup."
         )
     return parts[0], parts[1], parts[2]
+
+
+_TAGS = frozenset(CIPHERS.values())
 
 
 def is_sealed(value: object) -> bool:
@@ -169,11 +223,11 @@ def is_sealed(value: object) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _ring(keys: tuple[str, ...]) -> KeyRing:
-    return KeyRing(keys)
+def _ring(keys: tuple[str, ...], cipher: str) -> KeyRing:
+    return KeyRing(keys, cipher)
 
 
-_last: tuple[object, KeyRing | None] = (None, None)
+_last: tuple[object, str, KeyRing | None] = (None, "", None)
 
 
 def ring() -> KeyRing:
@@ -182,11 +236,12 @@ def ring() -> KeyRing:
     from django.conf import settings
 
     keys = getattr(settings, "CHAINLEADER_FIELD_KEYS", None)
-    seen, cached = _last
-    if cached is not None and seen is keys:
+    cipher = getattr(settings, "CHAINLEADER_FIELD_CIPHER", DEFAULT_CIPHER)
+    seen, seen_cipher, cached = _last
+    if cached is not None and seen is keys and seen_cipher == cipher:
         return cached
-    made = _ring(tuple(keys or ()))
-    _last = (keys, made)
+    made = _ring(tuple(keys or ()), cipher)
+    _last = (keys, cipher, made)
     return made
 
 

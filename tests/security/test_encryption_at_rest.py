@@ -294,3 +294,28 @@ def test_an_aggregate_over_a_sealed_field_is_refused_not_computed_on_ciphertext(
         YearFigure.objects.aggregate(t=aggregate("tax_wan"))
     with pytest.raises((FieldError, DatabaseError)):
         list(YearFigure.objects.values("year").annotate(t=aggregate("tax_wan")))
+
+
+def test_sm4_gcm_seals_and_a_change_of_cipher_is_a_rotation(sealed_world):
+    """Crypto-agile (DP2): CHAINLEADER_FIELD_CIPHER = "sm4-gcm" seals new values with SM4-GCM (tag s1); the AES
+    values still open; rotate_field_keys moves every value to SM4; both read back the same."""
+    figure, contact, _account, device = sealed_world
+    with override_settings(CHAINLEADER_FIELD_CIPHER="sm4-gcm"):
+        assert YearFigure.objects.get(pk=figure.pk).tax_wan == FIGURES["tax_wan"]  # g1 still opens
+        fresh = YearFigureFactory(year=2023, tax_wan=Decimal("42.00"))
+        assert raw("enterprises_yearfigure", "tax_wan", fresh.pk).startswith("s1:")
+        call_command("rotate_field_keys")
+        stored = raw_values(*sealed_world)
+        assert all(v.startswith("s1:") for v in stored.values())
+        assert len(stored["totp.key"]) <= 80
+        again = YearFigure.objects.get(pk=figure.pk)
+        assert {name: getattr(again, name) for name in FIGURES} == FIGURES
+        assert Contact.objects.get(pk=contact.pk).phone == PHONE
+        assert TOTPDevice.objects.get(pk=device.pk).key == device.key
+    # Back under the AES setting the SM4 values still open (the tag names the cipher).
+    assert YearFigure.objects.get(pk=fresh.pk).tax_wan == Decimal("42.00")
+
+
+def test_the_deploy_check_refuses_an_unknown_cipher():
+    with override_settings(CHAINLEADER_FIELD_KEYS=[KEY_B], CHAINLEADER_FIELD_CIPHER="des"):
+        assert [m.id for m in field_keys_check()] == ["core.E023"]
