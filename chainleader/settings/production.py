@@ -25,6 +25,8 @@ if not CHAINLEADER_FIELD_KEYS:
         "CHAINLEADER_FIELD_KEYS (or CHAINLEADER_FIELD_KEY_FILE) must be set in production: it seals the "
         "confidential figures, phone numbers and TOTP seeds. `manage.py rotate_field_keys --new-key` prints one."
     )
+# aes-256-gcm (default) or sm4-gcm for a 商用密码 assessment; a change is followed by `rotate_field_keys`.
+CHAINLEADER_FIELD_CIPHER = os.environ.get("CHAINLEADER_FIELD_CIPHER", "aes-256-gcm")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
