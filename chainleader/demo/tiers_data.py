@@ -123,7 +123,10 @@ def load_tiers(loader: Any) -> None:
         failing = [f for f, v in judged if v.outcome == engine.INELIGIBLE]
         n = PER_TIER[key]
         picked = [(f, "pass") for f in rng.sample(eligible, min(len(eligible), n * 6 // 10))]
-        picked += [(f, "unknown") for f in rng.sample(possible, min(len(possible), n * 3 // 10))]
+        # 独角兽: the registry never holds a valuation, so every young unlisted firm is "possible" until its
+        # application declares one.
+        share = n if tier == "unicorn" else n * 3 // 10
+        picked += [(f, "unknown") for f in rng.sample(possible, min(len(possible), share))]
         picked += [
             (f, "fail") for f in rng.sample(failing, min(len(failing), max(n - len(picked), 1)))
         ]

@@ -375,7 +375,12 @@ def _sme(c: dict[str, Any], facts: Facts) -> tuple[str, str, str, str]:
     if (staff is not None and staff < c["max_employees"]) or (
         rev is not None and rev < c["max_revenue_wan"]
     ):
-        return PASS, value, threshold, f"{last} 年从业人员 {value}，属于中小企业"
+        return (
+            PASS,
+            value,
+            threshold,
+            f"{last} 年从业人员、营业收入为 {value.split('（')[0]}，属于中小企业",
+        )
     if staff is not None and rev is not None:
         return (
             FAIL,

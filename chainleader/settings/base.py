@@ -229,6 +229,9 @@ SPECTACULAR_SETTINGS = {
         "ProblemStatusEnum": "chainleader.projects.models.Problem.Status",
         "ProblemCategoryEnum": "chainleader.projects.models.Problem.Category",
         "ProblemSourceEnum": "chainleader.projects.models.Problem.Source",
+        # The tier pipeline's tiers (the registry's titles and 升规) and the levels of a title (decision 0024).
+        "PipelineTierEnum": "chainleader.tiers.models.Tier",
+        "TitleLevelEnum": "chainleader.tiers.models.Level",
     },
 }
 
