@@ -77,7 +77,9 @@ class VisitFilter(django_filters.FilterSet):
     form = django_filters.ChoiceFilter(
         label=_("form of visit"), choices=Visit.Form.choices, empty_label=_("All")
     )
-    year = django_filters.NumberFilter(label=_("year"), field_name="on", lookup_expr="year")
+    year = django_filters.NumberFilter(
+        label=_("year"), field_name="on", lookup_expr="year", min_value=1, max_value=9999
+    )
 
     class Meta:
         model = Visit

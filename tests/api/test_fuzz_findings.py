@@ -38,6 +38,7 @@ def response_schema(spec: dict, path: str, method: str, status: str) -> dict:
         ("/api/projects/", "signed_year"),
         ("/api/evaluation-results/", "year"),
         ("/api/evaluation-appeals/", "year"),
+        ("/api/commissioner-visits/", "year"),
     ],
 )
 @pytest.mark.parametrize("value", [HUGE, "-" + HUGE, "0", "10000"])
