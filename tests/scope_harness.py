@@ -673,6 +673,16 @@ def build_world() -> World:
     # Background jobs: one the office started, one district A started.
     o["job_office"] = Job.objects.create(kind="map_derive", created_by=office)
     o["job_district"] = Job.objects.create(kind="map_derive", created_by=w.users["district"])
+
+    # Growth plans (倍增) of firms A and B, each with a year's targets and a measure (一企一策).
+    from chainleader.growth.models import GrowthPlan, Measure, PlanYear
+
+    for key, firm in (("a", firm_a), ("b", firm_b)):
+        o[f"plan_{key}"] = plan = GrowthPlan.objects.create(
+            enterprise=firm, base_year=2023, target_year=2026
+        )
+        o[f"plan_year_{key}"] = PlanYear.objects.create(plan=plan, year=2025)
+        o[f"measure_{key}"] = Measure.objects.create(plan=plan, text="协调用地", responsible_unit=dept)
     return w
 
 

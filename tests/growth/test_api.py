@@ -70,12 +70,15 @@ def test_scope_and_writes(plan_a, firm_b_plan, district_a_user, firm_user, firm_
         "/api/growth-plan-years/", {"plan": plan_a.pk, "year": 2025, "revenue_wan": "150000"}
     )
     assert resp.status_code == 201, resp.json()
-    assert PlanYear.objects.get(plan=plan_a).year == 2025
+    year = PlanYear.objects.get(plan=plan_a)
+    assert year.year == 2025
+    assert a.get(f"/api/growth-plan-years/{year.pk}/").json()["revenue_wan"] == "150000.00"
     resp = a.post("/api/growth-plan-years/", {"plan": plan_a.pk, "year": 2031})
     assert resp.status_code == 400
     resp = a.post("/api/growth-measures/", {"plan": plan_a.pk, "text": "组织银企对接"})
     assert resp.status_code == 201, resp.json()
     m = Measure.objects.get(text="组织银企对接")
+    assert a.get("/api/growth-measures/").json()["count"] == 2
     resp = a.patch(f"/api/growth-measures/{m.pk}/", {"done": True, "version": m.version})
     assert resp.status_code == 200 and resp.json()["done_on"]
     assert a.delete(f"/api/growth-plans/{created.pk}/").status_code == 204
