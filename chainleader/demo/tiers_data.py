@@ -56,18 +56,18 @@ def _declared(rng: random.Random, key: str, verdict_hint: str) -> dict[str, Any]
     out: dict[str, Any] = {}
     if key == "little_giant:national":
         out = {
-            "main_business_share": Decimal(
-                str(round(rng.uniform(0.72, 0.98) if good else rng.uniform(0.5, 0.69), 2))
+            "main_business_pct": Decimal(
+                str(round(rng.uniform(72, 98) if good else rng.uniform(50, 69), 1))
             ),
-            "debt_ratio": Decimal(str(round(rng.uniform(0.25, 0.65), 2))),
-            "rd_staff_share": Decimal(
-                str(round(rng.uniform(0.15, 0.35) if good else rng.uniform(0.06, 0.14), 2))
+            "debt_pct": Decimal(str(round(rng.uniform(25, 65), 1))),
+            "rd_staff_pct": Decimal(
+                str(round(rng.uniform(15, 35) if good else rng.uniform(6, 14), 1))
             ),
             "ip_count": rng.randint(2, 12) if good else rng.randint(0, 1),
         }
     elif key.startswith("single_champion"):
         out = {
-            "product_share": Decimal(str(round(rng.uniform(0.7, 0.95), 2))),
+            "product_pct": Decimal(str(round(rng.uniform(70, 95), 1))),
             "market_rank": rng.randint(1, 3) if good else rng.randint(4, 8),
         }
     elif key == "unicorn:provincial":
@@ -77,7 +77,7 @@ def _declared(rng: random.Random, key: str, verdict_hint: str) -> dict[str, Any]
             )
         }
     elif key == "specialised:provincial" and rng.random() < 0.5:
-        out = {"assessment_score": Decimal(str(rng.randint(55, 85)))}
+        out = {"assessment_score": rng.randint(55, 85)}
     return out
 
 

@@ -117,15 +117,19 @@ CANDIDATE_COLUMNS = [
     ),
     ExcelColumn("申报日期", "applied_on", kind="date", aliases=("申报时间",)),
     ExcelColumn("认定日期", "decided_on", kind="date", aliases=("结果日期", "公布日期")),
-    ExcelColumn("主营业务收入占比", "main_business_share", kind="decimal"),
-    ExcelColumn("单项产品收入占比", "product_share", kind="decimal"),
-    ExcelColumn("研发人员占比", "rd_staff_share", kind="decimal"),
-    ExcelColumn("资产负债率", "debt_ratio", kind="decimal"),
+    ExcelColumn(
+        "主营业务收入占比(%)", "main_business_pct", kind="decimal", aliases=("主营业务收入占比",)
+    ),
+    ExcelColumn(
+        "单项产品收入占比(%)", "product_pct", kind="decimal", aliases=("单项产品收入占比",)
+    ),
+    ExcelColumn("研发人员占比(%)", "rd_staff_pct", kind="decimal", aliases=("研发人员占比",)),
+    ExcelColumn("资产负债率(%)", "debt_pct", kind="decimal", aliases=("资产负债率",)),
     ExcelColumn("I类知识产权(项)", "ip_count", kind="int", aliases=("I类知识产权",)),
     ExcelColumn("细分市场排名", "market_rank", kind="int"),
     ExcelColumn("估值(亿美元)", "valuation_usd_yi", kind="decimal"),
     ExcelColumn("近2年新增股权融资(万元)", "equity_financing_wan", kind="decimal"),
-    ExcelColumn("评价得分", "assessment_score", kind="decimal"),
+    ExcelColumn("评价得分", "assessment_score", kind="int"),
     ExcelColumn("备注", "note", max_length=4000),
 ]
 
@@ -138,10 +142,10 @@ CANDIDATE_EXAMPLES = [
         "已申报",
         "2026-04-15",
         "",
-        0.82,
+        82,
         "",
-        0.18,
-        0.45,
+        18,
+        45,
         3,
         "",
         "",

@@ -15,7 +15,7 @@ from chainleader.core.models import VersionedModel
 
 from .querysets import TierCandidateQuerySet, TierTargetQuerySet
 
-SHARE = [MinValueValidator(0), MaxValueValidator(1)]
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 NOT_NEGATIVE = [MinValueValidator(0)]
 
 
@@ -81,39 +81,38 @@ class TierCandidate(VersionedModel):
     verdict_summary = models.TextField(_("check summary"), blank=True)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     # Facts the registry does not hold, as the application declares them (申报材料); blank is unknown.
-    main_business_share = models.DecimalField(
-        _("main business share of revenue"),
+    main_business_pct = models.DecimalField(
+        _("main business share of revenue (%)"),
         max_digits=5,
-        decimal_places=4,
+        decimal_places=2,
         null=True,
         blank=True,
-        validators=SHARE,
-        help_text=_("A fraction: 0.85 for 85 %."),
+        validators=PERCENT,
     )
-    product_share = models.DecimalField(
-        _("single product share of revenue"),
+    product_pct = models.DecimalField(
+        _("single product share of revenue (%)"),
         max_digits=5,
-        decimal_places=4,
+        decimal_places=2,
         null=True,
         blank=True,
-        validators=SHARE,
-        help_text=_("A fraction; blank takes the largest product share in the registry."),
+        validators=PERCENT,
+        help_text=_("Blank takes the largest product share in the registry."),
     )
-    rd_staff_share = models.DecimalField(
-        _("R&D staff share"),
+    rd_staff_pct = models.DecimalField(
+        _("R&D staff share (%)"),
         max_digits=5,
-        decimal_places=4,
+        decimal_places=2,
         null=True,
         blank=True,
-        validators=SHARE,
+        validators=PERCENT,
     )
-    debt_ratio = models.DecimalField(
-        _("debt-to-asset ratio"),
+    debt_pct = models.DecimalField(
+        _("debt-to-asset ratio (%)"),
         max_digits=5,
-        decimal_places=4,
+        decimal_places=2,
         null=True,
         blank=True,
-        validators=SHARE,
+        validators=PERCENT,
     )
     ip_count = models.PositiveIntegerField(
         _("class I intellectual property"), null=True, blank=True
@@ -143,13 +142,11 @@ class TierCandidate(VersionedModel):
         blank=True,
         validators=NOT_NEGATIVE,
     )
-    assessment_score = models.DecimalField(
+    assessment_score = models.PositiveSmallIntegerField(
         _("assessment score"),
-        max_digits=5,
-        decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        validators=[MaxValueValidator(100)],
     )
     note = models.TextField(_("note"), blank=True)
     owner = models.ForeignKey(
@@ -168,10 +165,10 @@ class TierCandidate(VersionedModel):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     DECLARED_FIELDS = (
-        "main_business_share",
-        "product_share",
-        "rd_staff_share",
-        "debt_ratio",
+        "main_business_pct",
+        "product_pct",
+        "rd_staff_pct",
+        "debt_pct",
         "ip_count",
         "market_rank",
         "valuation_usd_yi",

@@ -21,6 +21,13 @@ from chainleader.reference.models import Region
 
 from .models import Level, Tier, TierCandidate, TierTarget
 
+# A candidate's declared field -> the engine's fact and the factor to it (percentages are fractions there).
+DECLARED_FACTS = {
+    "main_business_pct": ("main_business_share", 0.01),
+    "product_pct": ("main_product_share", 0.01),
+    "rd_staff_pct": ("rd_staff_share", 0.01),
+    "debt_pct": ("debt_ratio", 0.01),
+}
 FIGURE_YEARS = (
     4  # the engine looks back at most three growth years from the year before the application
 )
@@ -99,9 +106,8 @@ def facts_for(
             for name in TierCandidate.DECLARED_FIELDS:
                 value = getattr(cand, name)
                 if value is not None:
-                    declared["main_product_share" if name == "product_share" else name] = float(
-                        value
-                    )
+                    fact, scale = DECLARED_FACTS.get(name, (name, 1.0))
+                    declared[fact] = float(value) * scale
         series = by_firm[firm.pk]
         industry = getattr(firm, "industry", None)
         out[firm.pk] = engine.Facts(

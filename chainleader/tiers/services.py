@@ -354,12 +354,13 @@ def candidates_import(job: ImportJob[TierCandidate]) -> ImportPlan:
         year = int(v["year"])
         if not 2000 <= year <= 2100:
             job.error(row.row, HEADERS["year"], v["year"], _("A year between 2000 and 2100."))
-        for name in ("main_business_share", "product_share", "rd_staff_share", "debt_ratio"):
-            share = v.get(name)
-            if isinstance(share, Decimal) and not 0 <= share <= 1:
-                job.error(
-                    row.row, HEADERS[name], share, _("A fraction between 0 and 1 (0.85 for 85 %).")
-                )
+        for name in ("main_business_pct", "product_pct", "rd_staff_pct", "debt_pct"):
+            pct = v.get(name)
+            if isinstance(pct, Decimal) and not 0 <= pct <= 100:
+                job.error(row.row, HEADERS[name], pct, _("A percentage between 0 and 100."))
+        score = v.get("assessment_score")
+        if score is not None and not 0 <= score <= 100:
+            job.error(row.row, HEADERS["assessment_score"], score, _("A score between 0 and 100."))
         applied_on, decided_on = v.get("applied_on"), v.get("decided_on")
         if applied_on and decided_on and decided_on < applied_on:
             job.error(

@@ -20,9 +20,10 @@ from chainleader.enterprises.tables import ENTERPRISE_COLUMNS, ENTERPRISE_EXPORT
 
 # Annotations and properties are not model fields: their names say what they hold.
 AMOUNT_SUFFIXES = ("_yi", "_wan", "_mu", "_km2", "_tce", "_share", "_pct")
-UNITS_ZH = re.compile(r"亿元|万元|亩|平方公里|km²|%|吨标煤|吨标准煤|吨|人")
+UNITS_ZH = re.compile(r"亿元|亿美元|万元|亩|平方公里|km²|%|吨标煤|吨标准煤|吨|人")
 UNITS_EN = re.compile(
-    r"\((?:[^()]*\b)?(?:100 million yuan|10k yuan|mu|km²|%|tce|t|persons)\)|[（(](?:亿元|万元|亩|%)[）)]"
+    r"\((?:[^()]*\b)?(?:100 million yuan|100 million US dollars|10k yuan|mu|km²|%|tce|t|persons)\)"
+    r"|[（(](?:亿元|亿美元|万元|亩|%)[）)]"
 )
 
 

@@ -547,7 +547,7 @@ def test_api_scope_and_read_only(client, district_b_user, department_user, offic
 def test_round_trip_the_export_imports_back_unchanged(client, office_user, gazelle_a, slow_b):
     from tests.imports import counts, exported, preview
 
-    add(office_user, gazelle_a, ip_count=4, main_business_share="0.8")
+    add(office_user, gazelle_a, ip_count=4, main_business_pct="80")
     cand = add(office_user, slow_b)
     services.candidate_step(
         candidate=cand, actor=office_user, to_status="applied", on=date(Y, 3, 1)
