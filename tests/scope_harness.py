@@ -670,6 +670,19 @@ def build_world() -> World:
         tier="gazelle", level="provincial", year=2026, value=5, region=a
     )
 
+    # Service commissioners: a cadre of another department serves firm A and firm B (the firm persona's), with
+    # one visit each.
+    from chainleader.commissioners import services as commissioners
+
+    cadre = UserFactory(
+        username="cadre", full_name="王建国", role=Role.DEPARTMENT, org_unit=finance
+    )
+    for key, firm in (("assignment_a", firm_a), ("assignment_b", firm_b)):
+        o[key] = commissioners.assign(
+            actor=office, enterprise=firm, commissioner=cadre, kind="key", since=date(2026, 1, 5)
+        )
+        commissioners.visit_log(actor=cadre, assignment=o[key], on=date(2026, 1, 6))
+
     # Background jobs: one the office started, one district A started.
     o["job_office"] = Job.objects.create(kind="map_derive", created_by=office)
     o["job_district"] = Job.objects.create(kind="map_derive", created_by=w.users["district"])

@@ -160,7 +160,7 @@ def my_firms(user: Any, today: date | None = None) -> dict[str, Any]:
     assignments = list(mine)
     firm_ids = [a.enterprise_id for a in assignments]
     requests = list(open_requests(firm_ids).select_related("enterprise"))
-    open_by_firm: dict[int, int] = defaultdict(int)
+    open_by_firm: dict[int | None, int] = defaultdict(int)
     for r in requests:
         open_by_firm[r.enterprise_id] += 1
     for a in assignments:

@@ -62,6 +62,7 @@ BUDGETS = {
     "accounts:user_list": 3,
     "chainmap:gap_list": 5,
     "chains:chain_list": 3,
+    "commissioners:assignment_list": 7,
     "chains:segment_list": 4,
     "enterprises:enterprise_list": 6,
     "evaluation:appeal_list": 3,
@@ -93,6 +94,7 @@ BUDGETS = {
     # The confidential lists (appeals, results, year figures) audit each read: the audit row, its hash chain and
     # seal, in a savepoint, are 6 of their queries.
     "api:appeal-list": 9,
+    "api:assignment-list": 3,
     "api:chain-list": 4,
     "api:chaintarget-list": 3,
     "api:enterprise-list": 3,
@@ -122,6 +124,7 @@ BUDGETS = {
     "api:tiertarget-list": 3,
     "api:workitem-list": 3,
     "api:yearfigure-list": 9,
+    "api:visit-list": 4,
 }
 
 
@@ -464,6 +467,19 @@ def tier_targets(ctx: Ctx, n: int) -> None:
         )
 
 
+def assignments(ctx: Ctx, n: int) -> None:
+    """Firms with a commissioner (a department cadre) and a visit each (the services write them)."""
+    from chainleader.commissioners import services as commissioners
+
+    unit = OrgUnitFactory(kind=OrgUnit.Kind.DEPARTMENT)
+    for _ in range(n):
+        cadre = UserFactory(role=Role.DEPARTMENT, org_unit=unit)
+        assignment = commissioners.assign(
+            actor=ctx.user, enterprise=EnterpriseFactory(), commissioner=cadre, kind="key"
+        )
+        commissioners.visit_log(actor=cadre, assignment=assignment, on=assignment.since)
+
+
 FIXED: Callable[[Ctx, int], None] | None = None  # reference data: more than a page already
 
 # list -> (who looks, what fills it)
@@ -472,6 +488,7 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "accounts:user_list": ("security_admin", users),
     "chainmap:gap_list": ("office", gaps),
     "chains:chain_list": ("office", chains),
+    "commissioners:assignment_list": ("office", assignments),
     "chains:segment_list": ("office", segments),
     "enterprises:enterprise_list": ("office", firms),
     "evaluation:appeal_list": ("office", appeals),
@@ -500,6 +517,7 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "worklists:item_list": ("office", items),
     "worklists:my_items": ("district", items),
     "api:appeal-list": ("office", appeals),
+    "api:assignment-list": ("office", assignments),
     "api:chain-list": ("office", chains),
     "api:chaintarget-list": ("office", chain_targets),
     "api:enterprise-list": ("office", firms),
@@ -528,6 +546,7 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "api:tiertarget-list": ("office", tier_targets),
     "api:workitem-list": ("office", items),
     "api:yearfigure-list": ("office", figures),
+    "api:visit-list": ("office", assignments),
 }
 
 

@@ -23,6 +23,7 @@ ROUND_TRIPS = {
     ("ItemListView", "ItemImportView"): "tests/worklists/test_round_trip.py",
     ("NeedListView", "NeedImportView"): "tests/matching/test_round_trip.py",
     ("OfferListView", "OfferImportView"): "tests/matching/test_round_trip.py",
+    ("AssignmentListView", "AssignmentImportView"): "tests/commissioners/test_imports.py",
     ("PlanListView", "PlanImportView"): "tests/growth/test_import.py",
     ("CandidateListView", "CandidateImportView"): "tests/tiers/test_pipeline.py",
     (
