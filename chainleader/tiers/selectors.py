@@ -211,6 +211,7 @@ class Progress:
     candidates: int
     eligible: int
     rejected: int
+    known_ok: int = 0  # candidates failing no known criterion (eligible or possible)
 
     @property
     def percent(self) -> int | None:
@@ -274,6 +275,15 @@ def progress(user: Any, year: int, district: Region | None = None) -> list[Progr
         .annotate(n=Count("pk"))
         .values_list("tier", "n")
     )
+    known_ok = dict(
+        cands.filter(
+            status=TierCandidate.Status.CANDIDATE,
+            verdict__in=[TierCandidate.Verdict.ELIGIBLE, TierCandidate.Verdict.POSSIBLE],
+        )
+        .values_list("tier")
+        .annotate(n=Count("pk"))
+        .values_list("tier", "n")
+    )
     targets = targets_for(user, year, district)
     rows: list[Progress] = []
     for tier in TIER_ORDER:
@@ -297,6 +307,7 @@ def progress(user: Any, year: int, district: Region | None = None) -> list[Progr
                 candidates=counts.get((tier, TierCandidate.Status.CANDIDATE), 0),
                 eligible=eligible.get(tier, 0),
                 rejected=counts.get((tier, TierCandidate.Status.REJECTED), 0),
+                known_ok=known_ok.get(tier, 0),
             )
         )
     return rows
@@ -361,6 +372,7 @@ def progress_table(rows: list[Progress], year: int) -> tuple[list[str], list[lis
         "已申报",
         "候选",
         "候选中符合全部条件",
+        "候选中已知条件均符合",
         "未通过",
         "目标来源",
     ]
@@ -381,6 +393,7 @@ def progress_table(rows: list[Progress], year: int) -> tuple[list[str], list[lis
                 r.applied,
                 r.candidates,
                 r.eligible,
+                r.known_ok,
                 r.rejected,
                 t.source if t else "",
             ]

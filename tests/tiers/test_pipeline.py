@@ -231,6 +231,7 @@ def test_progress_counts_titles_and_the_pipeline_against_the_target(
         1,
     )
     assert rows["gazelle"].eligible == 0  # the remaining candidate fails the growth criterion
+    assert rows["gazelle"].known_ok == 0
     # District B counts its own firms only.
     rows_b = {r.tier: r for r in selectors.progress(district_b_user, Y)}
     assert rows_b["specialised"].achieved == 1
@@ -506,6 +507,9 @@ def test_api_create_step_criteria_find_and_progress(client, office_user, gazelle
     assert resp.status_code == 409
     resp = client.get(f"/api/tier-candidates/{pk}/criteria/")
     assert resp.status_code == 200
+    assert AuditEvent.objects.filter(
+        event_type="view_confidential", object_id=str(gazelle_a.pk)
+    ).exists()
     checks = {c["key"]: c for c in resp.json()["checks"]}
     assert checks["cagr"]["outcome"] == "pass" and checks["cagr"]["value"] == "26.5%"
     resp = client.post(f"/api/tier-candidates/{pk}/recheck/")

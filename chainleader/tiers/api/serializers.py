@@ -119,5 +119,6 @@ class ProgressSerializer(serializers.Serializer):
     recognised = serializers.IntegerField()
     applied = serializers.IntegerField()
     candidates = serializers.IntegerField()
-    eligible = serializers.IntegerField()
+    eligible = serializers.IntegerField(help_text="Candidates meeting every criterion.")
+    known_ok = serializers.IntegerField(help_text="Candidates failing no known criterion.")
     rejected = serializers.IntegerField()

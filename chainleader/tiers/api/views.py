@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chainleader.core import audit
 from chainleader.core.api import WORKFLOW_ERRORS, ScopedModelViewSet
 from chainleader.core.throttles import ConfidentialFiguresThrottle
 
@@ -106,6 +107,14 @@ class TierCandidateViewSet(ScopedModelViewSet):
         see (figures the caller's scope is not granted are unknown)."""
         cand = self.get_object()
         verdict = selectors.verdict_for(request.user, cand)
+        if selectors.figures_visible(request.user):
+            # Every read of confidential figures is audited (SECURITY.md AU1), as the firm page's.
+            audit.record(
+                actor=request.user,
+                event_type="view_confidential",
+                obj=cand.enterprise,
+                detail={"view": "tier criteria (API)", "rule": cand.rule_key},
+            )
         return Response(VerdictSerializer(_verdict(verdict)).data)
 
     @extend_schema(
@@ -134,9 +143,16 @@ class TierCandidateViewSet(ScopedModelViewSet):
                 {"rule": [f"One of {', '.join(dict(selectors.rule_choices()))}."]}
             )
         possible = str(request.query_params.get("possible", "")).lower() in ("1", "true", "yes")
-        found, _checked = selectors.find_candidates(
+        found, checked = selectors.find_candidates(
             request.user, rule, _year(request), include_possible=possible
         )
+        if checked and selectors.figures_visible(request.user):
+            audit.record(
+                actor=request.user,
+                event_type="view_confidential",
+                object_type="enterprises.enterprise",
+                detail={"view": "tier candidates (API)", "rule": rule, "firms": checked},
+            )
         rows = [{"enterprise": f.enterprise, "verdict": _verdict(f.verdict)} for f in found]
         return Response(FoundSerializer(rows, many=True).data)
 
