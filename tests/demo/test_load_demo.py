@@ -329,3 +329,30 @@ def test_problems_go_to_the_bureau_that_owns_their_kind(demo):
     routed = Problem.objects.filter(department__isnull=False, category__in=owners)
     assert routed.exists()
     assert all(p.department.name == owners[p.category] for p in routed.select_related("department"))
+
+
+@pytest.mark.django_db
+def test_eight_synthetic_doubling_plans_some_lagging(demo, client):
+    # Source 000: 双星集团、澳柯玛股份、明月海藻等8家企业 on 倍增 plans (the other five invented); docs/decisions/0025
+    from django.urls import reverse
+
+    from chainleader.growth import selectors
+    from chainleader.growth.models import GrowthPlan, Measure
+
+    plans = GrowthPlan.objects.all()
+    assert plans.count() == 8 and not plans.filter(is_synthetic=False).exists()
+    names = set(plans.values_list("enterprise__name", flat=True))
+    assert {"双星集团有限责任公司", "澳柯玛股份有限公司", "青岛明月海藻集团有限公司"} <= names
+    assert all(p.enterprise.region.code.startswith("370211") for p in plans)
+    assert Measure.objects.filter(plan__in=plans).count() >= 16
+    office = User.objects.get(username="office")
+    lagging = selectors.lagging_ids(plans, office, True)
+    on_pace = selectors.lagging_ids(plans, office, False)
+    assert lagging and on_pace, (lagging, on_pace)
+    call_command("load_demo", stdout=StringIO())
+    assert GrowthPlan.objects.count() == 8
+    client.force_login(office)
+    assert client.get(reverse("growth:plan_list")).status_code == 200
+    assert client.get(reverse("growth:plan_detail", args=[lagging[0]])).status_code == 200
+    resp = client.get(reverse("growth:echelons"))
+    assert resp.status_code == 200 and resp.context["table"].rows
