@@ -108,6 +108,15 @@ def test_the_promise_check_is_one_list_as_documented(api, office_user, spec):
     check(spec, schema, resp.json())
 
 
+@pytest.mark.parametrize("path", ["/api/tier-targets/progress/", "/api/growth-plans/echelons/"])
+def test_the_other_unpaginated_lists_are_documented_as_lists(api, office_user, spec, path):
+    resp = api(office_user).get(path)
+    assert resp.status_code == 200
+    schema = response_schema(spec, path, "get", "200")
+    assert schema["type"] == "array"
+    check(spec, schema, resp.json())
+
+
 def test_the_confidential_figures_document_their_read_limit(spec):
     for path in ("/api/year-figures/", "/api/year-figures/{id}/"):
         assert "429" in spec["paths"][path]["get"]["responses"]

@@ -99,7 +99,13 @@ class GrowthPlanViewSet(ConfidentialReadMixin, ScopedModelViewSet):
         ],
         filters=False,
     )
-    @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
+    # One list, not paginated: the schema says so (found by the API fuzzing).
+    @action(
+        detail=False,
+        methods=["get"],
+        permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
+    )
     def echelons(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Firms in the 30 / 50 / 100亿 echelons of a year by revenue, with their move since the year before
         (empty for scopes without confidential figures)."""

@@ -198,7 +198,13 @@ class TierTargetViewSet(ScopedModelViewSet):
         responses={200: ProgressSerializer(many=True)},
         parameters=[OpenApiParameter("year", int, description="Year (default: this year).")],
     )
-    @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
+    # One list, not paginated: the schema says so (found by the API fuzzing).
+    @action(
+        detail=False,
+        methods=["get"],
+        permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
+    )
     def progress(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """计划完成情况: per tier, the year's target and the counts against it in the caller's scope."""
         rows = selectors.progress(request.user, _year(request))
