@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_SETTINGS := chainleader.settings.demo
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: venv demo demo-data test lint fmt bench messages clean chromium hooks
+.PHONY: venv demo demo-data test fuzz drills lint fmt bench messages clean chromium hooks
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
@@ -35,6 +35,18 @@ demo: demo-data
 test: venv
 	mkdir -p var/static
 	$(PY) -m pytest -n $(or $(JOBS),2) $(or $(TEST),tests) $(PYTEST_ARGS)
+
+# API fuzzing (docs/decisions/0022-api-fuzzing.md): schemathesis against the OpenAPI schema, a token per role,
+# bounded (FUZZ_EXAMPLES examples per operation and generation mode, derandomized). Not part of `make test`.
+fuzz: venv
+	mkdir -p var/static
+	$(PY) -m pytest -n $(or $(JOBS),2) -m fuzz tests/fuzz $(PYTEST_ARGS)
+
+# Crash drills (docs/drills.md): a real task worker killed with SIGKILL mid-job, on DATABASE_URL's database when
+# set (else SQLite). Not part of `make test`.
+drills: venv
+	mkdir -p var/static
+	$(PY) -m pytest -n 0 -m drill tests/drills $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
