@@ -661,7 +661,7 @@ def build_world() -> World:
     # The tier pipeline: a candidate of firms A and B; a city target (no firm sees it) and district A's own.
     for key, firm in (("a", firm_a), ("b", firm_b)):
         o[f"tier_candidate_{key}"] = TierCandidate.objects.create(
-            enterprise=firm, tier="gazelle", level="provincial", year=2026
+            enterprise=firm, tier="gazelle", level="provincial", year=2026, evidence=pdf()
         )
     o["tier_target_city"] = TierTarget.objects.create(
         tier="specialised", level="provincial", year=2025, value=600

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chainleader.core.files import AttachmentField
 from chainleader.core.forms import DATE, VersionedModelForm, style
 from chainleader.enterprises.models import Enterprise
 
@@ -52,6 +53,7 @@ class StepForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    attachment = AttachmentField(label=_("evidence file (the application, the published list)"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, candidate: TierCandidate | None = None, **kwargs: Any) -> None:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chainleader.core import files
 from chainleader.core.models import VersionedModel
 
 from .querysets import TierCandidateQuerySet, TierTargetQuerySet
@@ -34,6 +35,11 @@ class Level(models.TextChoices):
     NATIONAL = "national", _("national")
     PROVINCIAL = "provincial", _("provincial")
     CITY = "city", _("city")
+
+
+def evidence_path(instance: object, filename: str) -> str:
+    """The application or the notice of the result: stored under a random name, served only through the candidate."""
+    return files.storage_name("tiers/evidence", filename)
 
 
 def rule_key(tier: str, level: str) -> str:
@@ -149,6 +155,13 @@ class TierCandidate(VersionedModel):
         validators=[MaxValueValidator(100)],
     )
     note = models.TextField(_("note"), blank=True)
+    evidence = models.FileField(
+        _("evidence file"),
+        upload_to=evidence_path,
+        blank=True,
+        max_length=200,
+        help_text=_("The application, or the published list of the result."),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),

@@ -29,6 +29,7 @@ from chainleader.accounts.policy import can_write, is_editor, is_office
 from chainleader.core import audit
 from chainleader.core import services as core_services
 from chainleader.core.exceptions import ServiceError, StaleEdit, WorkflowConflict, WorkflowForbidden
+from chainleader.core.files import attachment_problem
 from chainleader.core.imports import ImportJob, ImportPlan, headers_of, import_service
 from chainleader.engines import tier_criteria as engine
 from chainleader.engines.tier_rules import RULES
@@ -215,10 +216,16 @@ def candidate_step(
     to_status: str,
     on: date | None = None,
     note: str = "",
+    attachment: Any = None,
     expected_version: int | None = None,
 ) -> TierCandidate:
-    """Move a candidate on: 申报, 认定 (records the title on the firm), 未通过, 撤回."""
+    """Move a candidate on: 申报, 认定 (records the title on the firm), 未通过, 撤回; the step may carry its
+    evidence (the application, the published list), which replaces the candidate's evidence file."""
     _require_writer(actor, candidate)
+    if attachment:
+        problem = attachment_problem(attachment)
+        if problem:
+            raise ServiceError(problem, field="attachment")
     if to_status not in STEPS:
         raise ServiceError(_("Unknown step."), field="to_status")
     locked = _locked(candidate, expected_version)
@@ -247,6 +254,8 @@ def candidate_step(
     if note.strip():
         stamp = f"[{on.isoformat()} {Status(to_status).label}] {note.strip()}"
         locked.note = f"{locked.note}\n{stamp}".strip()
+    if attachment:
+        locked.evidence = attachment
     locked.version += 1
     locked.save()
     if to_status == Status.RECOGNISED:
@@ -255,7 +264,7 @@ def candidate_step(
         actor=actor,
         event_type="tier_step",
         obj=locked,
-        detail={"from": before, "to": to_status, "on": on.isoformat()},
+        detail={"from": before, "to": to_status, "on": on.isoformat(), "file": bool(attachment)},
     )
     return locked
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.CandidateEditView.as_view(), name="candidate_edit"),
     path("<int:pk>/history/", views.CandidateHistoryView.as_view(), name="candidate_history"),
     path("<int:pk>/step/", views.CandidateStepView.as_view(), name="candidate_step"),
+    path("<int:pk>/file/", views.CandidateFileView.as_view(), name="candidate_file"),
     path("<int:pk>/recheck/", views.CandidateRecheckView.as_view(), name="candidate_recheck"),
     path("firms/<int:pk>/", views.EnterpriseCheckView.as_view(), name="enterprise_check"),
     path("targets/", views.TargetListView.as_view(), name="target_list"),

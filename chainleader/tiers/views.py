@@ -18,6 +18,7 @@ from django.views import View
 from chainleader.accounts.policy import is_editor
 from chainleader.core import audit, excel
 from chainleader.core.exceptions import ServiceError, WorkflowConflict, WorkflowForbidden
+from chainleader.core.files import download
 from chainleader.core.import_views import ObjectImportView
 from chainleader.core.throttles import confidential_limit_message, confidential_read
 from chainleader.core.views import (
@@ -163,10 +164,27 @@ class CandidateStepView(WorkflowStepView):
                 to_status=d["to_status"],
                 on=d["on"],
                 note=d.get("note") or "",
+                attachment=d.get("attachment"),
                 expected_version=d.get("version"),
             )
         except (WorkflowForbidden, WorkflowConflict) as exc:
             raise ServiceError(str(exc)) from exc
+
+
+class CandidateFileView(ScopedMixin, View):
+    """Download a candidate's evidence file (found through the candidate's scope)."""
+
+    model = TierCandidate
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        cand = get_object_or_404(
+            TierCandidate.objects.for_user(request.user).select_related("enterprise"), pk=pk
+        )
+        return download(
+            cand.evidence, f"{cand.enterprise.name}-{cand.get_tier_display()}-{cand.year}"
+        )
 
 
 class CandidateRecheckView(ScopedMixin, View):

@@ -560,3 +560,33 @@ def test_round_trip_the_export_imports_back_unchanged(client, office_user, gazel
     content = exported(client, reverse("tiers:candidate_list"))
     resp = preview(client, reverse("tiers:candidate_import"), content)
     assert counts(resp.context["plan"]) == (0, 0, 2)
+
+
+def test_a_step_carries_its_evidence_file_served_through_the_candidates_scope(
+    client, settings, tmp_path, office_user, district_b_user, gazelle_a
+):
+    settings.MEDIA_ROOT = tmp_path
+    cand = add(office_user, gazelle_a)
+    client.force_login(office_user)
+    pdf = SimpleUploadedFile("申报书.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    resp = client.post(
+        reverse("tiers:candidate_step", args=[cand.pk]),
+        {"to_status": "applied", "on": f"{Y}-04-01", "version": cand.version, "attachment": pdf},
+    )
+    assert resp.status_code == 302
+    cand.refresh_from_db()
+    assert cand.evidence.name.startswith("tiers/evidence/")
+    resp = client.get(reverse("tiers:candidate_file", args=[cand.pk]))
+    assert resp.status_code == 200
+    assert b"".join(resp.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(event_type="download").exists()
+    bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
+    resp = client.post(
+        reverse("tiers:candidate_step", args=[cand.pk]),
+        {"to_status": "recognised", "on": f"{Y}-06-01", "version": cand.version, "attachment": bad},
+    )
+    assert resp.status_code == 200  # the form's error; nothing changes
+    cand.refresh_from_db()
+    assert cand.status == "applied"
+    client.force_login(district_b_user)
+    assert client.get(reverse("tiers:candidate_file", args=[cand.pk])).status_code == 404
