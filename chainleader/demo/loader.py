@@ -36,6 +36,7 @@ from chainleader.reference.models import Industry, Region
 
 from . import chains_data as cd
 from .accounts import DEMO_ACCOUNTS
+from .commissioners_data import load_commissioners
 from .evaluation_data import load_evaluation
 from .firms import master_figures, synthetic_firms, unique_uscc
 from .growth_data import load_growth
@@ -110,6 +111,7 @@ class DemoLoader:
             load_evaluation(self)
             load_tiers(self)
             load_growth(self)
+            load_commissioners(self)
         return self.out
 
     def _unit(self, kind: str, name: str, **values: Any) -> OrgUnit:
