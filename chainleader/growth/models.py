@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chainleader.core.fields import EncryptedDecimalField
 from chainleader.core.models import VersionedModel
 
 from .progress import PlanProgress, compute, figures_by_year
@@ -17,8 +18,9 @@ from .querysets import GrowthPlanQuerySet, PlanChildQuerySet, PlanYearQuerySet
 NOT_NEGATIVE = MinValueValidator(0, message=_("The value cannot be negative."))
 
 
-def _wan(label: str) -> models.DecimalField:
-    return models.DecimalField(
+def _wan(label: str) -> EncryptedDecimalField:
+    # Sealed at rest like the yearly figures (SECURITY.md DP2): compared and summed in Python only.
+    return EncryptedDecimalField(
         label, max_digits=16, decimal_places=2, null=True, blank=True, validators=[NOT_NEGATIVE]
     )
 
@@ -53,7 +55,7 @@ class GrowthPlan(VersionedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DOUBLING)
     base_year = models.PositiveSmallIntegerField(_("base year"))
     target_year = models.PositiveSmallIntegerField(_("target year"))
-    base_revenue_wan = models.DecimalField(
+    base_revenue_wan = EncryptedDecimalField(
         _("base revenue (10k yuan)"),
         max_digits=16,
         decimal_places=2,
@@ -62,7 +64,7 @@ class GrowthPlan(VersionedModel):
         validators=[NOT_NEGATIVE],
         help_text=_("Blank: the base year's revenue in the yearly figures."),
     )
-    target_revenue_wan = models.DecimalField(
+    target_revenue_wan = EncryptedDecimalField(
         _("target revenue (10k yuan)"),
         max_digits=16,
         decimal_places=2,

@@ -235,6 +235,10 @@ def test_the_tables_rotation_covers(db):
         "otp_totp_totpdevice",
         "evaluation_evaluationresult",
         "evaluation_appeal",
+        "growth_growthplan",
+        "growth_historicalgrowthplan",
+        "growth_planyear",
+        "growth_historicalplanyear",
     }
 
 
