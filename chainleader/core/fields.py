@@ -75,6 +75,10 @@ class EncryptedMixin:
             return None
         return self._from_plain(crypto.open_text(value))
 
+    def plain_text(self, value: Any) -> str:
+        """The padded clear text that is sealed for ``value`` (for bulk writes with KeyRing.seal_texts)."""
+        return self._plain(self.get_prep_value(value))  # type: ignore[attr-defined]
+
     # The migrations that seal a clear column, and open it again backwards (chainleader.core.sealing).
     def from_clear_text(self, raw: Any) -> Any:
         return self.to_python(str(raw))  # type: ignore[attr-defined]
@@ -133,6 +137,10 @@ class EncryptedJSONField(EncryptedMixin, models.JSONField):
     def seal_json_text(self, text: str) -> str:
         """Seal JSON that is already text (the evaluation's bulk insert formats it itself)."""
         return crypto.seal_text(_pad_json(text))
+
+    def plain_json_text(self, text: str) -> str:
+        """The padded clear text sealed for JSON that is already text (KeyRing.seal_texts)."""
+        return _pad_json(text)
 
     def from_clear_text(self, raw: Any) -> Any:
         return json.loads(raw) if isinstance(raw, str | bytes) else raw

@@ -15,11 +15,13 @@ from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, TextField, When
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from chainleader.chains.models import Chain
+from chainleader.core import crypto
+from chainleader.core.fields import EncryptedMixin
 from chainleader.engines import mu_yield
 from chainleader.enterprises.models import Enterprise, YearFigure
 
@@ -64,9 +66,15 @@ def figure_columns(*, year: int) -> FigureColumns:
     The figures are sealed at rest (SECURITY.md DP2): the database returns sealed text, each value is opened
     in Python (docs/decisions/0021-encryption-at-rest.md gives the cost) and becomes a float here.
     """
+    # Sealed figures come as their stored text (a Cast to text bypasses the field's one-by-one opening) and
+    # are opened in bulk below; employees is a plain column.
+    sealed = {
+        name for name in FIGURES if isinstance(YearFigure._meta.get_field(name), EncryptedMixin)
+    }
+    raw = {f"s_{name}": Cast(name, TextField()) for name in FIGURES if name in sealed}
     rows = list(
         YearFigure.objects.filter(year=year)
-        .annotate(start_year=ExtractYear("enterprise__founded_on"))
+        .annotate(start_year=ExtractYear("enterprise__founded_on"), **raw)
         .order_by("enterprise_id")
         .values_list(
             "enterprise_id",
@@ -74,7 +82,7 @@ def figure_columns(*, year: int) -> FigureColumns:
             "enterprise__above_size",
             "enterprise__industry__code",
             "start_year",
-            *FIGURES,
+            *(f"s_{name}" if name in sealed else name for name in FIGURES),
         )
     )
     n = len(rows)
@@ -89,11 +97,15 @@ def figure_columns(*, year: int) -> FigureColumns:
         else np.zeros(0, dtype=str),
         "production_start_year": np.array(start, dtype=np.float64),
     }
+    ring = crypto.ring()
     for name, values in zip(FIGURES, parts[5:], strict=True):
-        # Decimal → float; None → NaN: missing, not 0
-        columns[name] = np.array(
-            [np.nan if v is None else float(v) for v in values], dtype=np.float64
-        )
+        # None → NaN: missing, not 0
+        if name in sealed:
+            columns[name] = np.array(ring.open_floats(values), dtype=np.float64)
+        else:
+            columns[name] = np.array(
+                [np.nan if v is None else float(v) for v in values], dtype=np.float64
+            )
     return FigureColumns(enterprise_ids=np.array(ids, dtype=np.int64), columns=columns)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainleader.accounts.policy import is_office
-from chainleader.core import audit
+from chainleader.core import audit, crypto
 from chainleader.core.exceptions import ServiceError, WorkflowConflict
 from chainleader.core.fields import EncryptedJSONField, EncryptedMixin
 from chainleader.core.jobs import job_create, refresh_planner_statistics
@@ -82,6 +82,17 @@ def evaluation_run_start(*, year: int, scheme: SchemeVersion, actor: Any) -> Eva
         actor_id = getattr(actor, "pk", None)
         transaction.on_commit(lambda: evaluation_run_task.enqueue(run.pk, actor_id, job.pk))
     return run
+
+
+def runs_lost(*, job_ids: list[int]) -> int:
+    """Remove the results a killed computation left (its batches commit one by one): called when the jobs
+    ``job_ids`` are marked lost (core.jobs.job_lost), so a run whose worker died holds no half of its results
+    (issue 13 item 2, docs/drills.md). The run stays a draft and is computed again from the start by a retry.
+    Returns how many results were removed."""
+    deleted, _by_model = EvaluationResult.objects.filter(
+        run__job_id__in=job_ids, run__finished_at__isnull=True
+    ).delete()
+    return deleted
 
 
 def _nan_none(values: Any) -> list[Any]:
@@ -170,20 +181,27 @@ def _insert_results(rows: list[tuple[Any, ...]]) -> None:
     # Table and column names come from the model's meta; every value is a parameter.
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({slots})"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [_sealed(row, fields) for row in rows])
+        cursor.executemany(sql, _sealed(rows, fields))
     refresh_planner_statistics(meta.db_table)
 
 
-def _sealed(row: tuple[Any, ...], fields: list[Any]) -> tuple[Any, ...]:
-    """The row as stored: land, tax, indicators and inputs sealed (SECURITY.md DP2, docs/decisions/0021)."""
-    out = []
-    for field, value in zip(fields, row, strict=True):
-        if value is not None and isinstance(field, EncryptedJSONField):
-            value = field.seal_json_text(value)  # already JSON text
-        elif value is not None and isinstance(field, EncryptedMixin):
-            value = field.get_db_prep_value(value, connection)
-        out.append(value)
-    return tuple(out)
+def _sealed(rows: list[tuple[Any, ...]], fields: list[Any]) -> list[tuple[Any, ...]]:
+    """The rows as stored: land, tax, indicators and inputs sealed (SECURITY.md DP2, docs/decisions/0021),
+    column by column with KeyRing.seal_texts (a field's per-value sealing costs twice as much)."""
+    if not rows:
+        return rows
+    ring = crypto.ring()
+    columns: list[Any] = list(zip(*rows, strict=True))
+    for i, field in enumerate(fields):
+        if isinstance(field, EncryptedJSONField):  # the value is JSON text already
+            columns[i] = ring.seal_texts(
+                [None if v is None else field.plain_json_text(v) for v in columns[i]]
+            )
+        elif isinstance(field, EncryptedMixin):
+            columns[i] = ring.seal_texts(
+                [None if v is None else field.plain_text(v) for v in columns[i]]
+            )
+    return list(zip(*columns, strict=True))
 
 
 def _result_objects(rows: list[tuple[Any, ...]]) -> list[EvaluationResult]:
