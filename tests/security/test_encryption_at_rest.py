@@ -323,3 +323,20 @@ def test_sm4_gcm_seals_and_a_change_of_cipher_is_a_rotation(sealed_world):
 def test_the_deploy_check_refuses_an_unknown_cipher():
     with override_settings(CHAINLEADER_FIELD_KEYS=[KEY_B], CHAINLEADER_FIELD_CIPHER="des"):
         assert [m.id for m in field_keys_check()] == ["core.E023"]
+
+
+def test_the_evaluations_bulk_read_fails_as_loudly_as_the_field(sealed_world):
+    figure = sealed_world[0]
+    with (
+        override_settings(CHAINLEADER_FIELD_KEYS=[KEY_B]),
+        pytest.raises(crypto.FieldKeyError, match="not configured"),
+    ):
+        figure_columns(year=2024)
+    stored = raw("enterprises_yearfigure", "land_mu", figure.pk)
+    forged = stored[:12] + ("A" if stored[12] != "A" else "B") + stored[13:]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE enterprises_yearfigure SET land_mu = %s WHERE id = %s", [forged, figure.pk]
+        )
+    with pytest.raises(crypto.FieldKeyError, match="does not authenticate"):
+        figure_columns(year=2024)
