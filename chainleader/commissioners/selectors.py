@@ -19,6 +19,9 @@ from chainleader.reference.models import Region
 
 from .models import Assignment, Visit
 
+# Roles that see no coverage (firm accounts, the three administrators: TP1).
+NO_COVERAGE_ROLES = ("enterprise", "system_admin", "security_admin", "audit_admin")
+
 # Firm requests still waiting on the government or the firm (not closed).
 OPEN_REQUEST_EXCLUDE = ("closed",)
 

@@ -106,3 +106,19 @@ def test_the_endpoints_are_in_the_schema(office_user):
     assert "/api/commissioner-assignments/" in paths
     assert "/api/commissioner-assignments/{id}/visit/" in paths
     assert "/api/commissioner-visits/" in paths
+    assert "/api/commissioner-assignments/coverage/" in paths
+
+
+def test_coverage_endpoint(office_user, district_a_user, assigned, firm_user):
+    resp = api(office_user).get(reverse("api:assignment-coverage"), {"year": 2026})
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body["year"] == 2026
+    assert [(r["region"], r["key_firms"], r["assigned"]) for r in body["districts"]] == [
+        ("370211", 1, 1),
+        ("370212", 1, 1),
+    ]
+    assert body["units"][0]["unit_name"] == "市工业和信息化局" and body["units"][0]["firms"] == 2
+    mine = api(district_a_user).get(reverse("api:assignment-coverage")).json()
+    assert [r["region"] for r in mine["districts"]] == ["370211"]
+    assert api(firm_user).get(reverse("api:assignment-coverage")).status_code == 403

@@ -18,7 +18,7 @@ from chainleader.commissioners.models import Assignment, Visit
 @pytest.fixture(autouse=True)
 def clock():
     """The real clock: the demo counts its dates back from the day it is loaded (conftest freezes time)."""
-    yield
+    return
 
 
 @pytest.fixture(scope="module")

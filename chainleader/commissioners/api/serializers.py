@@ -125,3 +125,30 @@ class AssignmentEndSerializer(serializers.Serializer):
     until = serializers.DateField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
     version = serializers.IntegerField(required=False)
+
+
+class CoverageDistrictSerializer(serializers.Serializer):
+    region = serializers.CharField(source="region.code", allow_null=True, default=None)
+    region_name = serializers.CharField(source="region.name", allow_null=True, default=None)
+    key_firms = serializers.IntegerField()
+    assigned = serializers.IntegerField()
+    coverage = serializers.FloatField(allow_null=True, help_text="assigned / key firms, %")
+    visits = serializers.IntegerField(help_text="Visits in the year.")
+    overdue = serializers.IntegerField()
+
+
+class CoverageUnitSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit.pk", allow_null=True, default=None)
+    unit_name = serializers.CharField()
+    commissioners = serializers.IntegerField()
+    firms = serializers.IntegerField()
+    visited = serializers.IntegerField(help_text="Firms visited in the year.")
+    visited_share = serializers.FloatField(allow_null=True)
+    visits = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
+class CoverageSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    districts = CoverageDistrictSerializer(many=True)
+    units = CoverageUnitSerializer(many=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -13,12 +15,13 @@ from rest_framework.response import Response
 
 from chainleader.core.api import WORKFLOW_ERRORS, ScopedModelViewSet, ScopedReadOnlyModelViewSet
 
-from .. import services
+from .. import selectors, services
 from ..filters import AssignmentFilter, VisitFilter
 from ..models import Assignment, Visit
 from .serializers import (
     AssignmentEndSerializer,
     AssignmentSerializer,
+    CoverageSerializer,
     VisitLogSerializer,
     VisitSerializer,
 )
@@ -62,6 +65,26 @@ class AssignmentViewSet(ScopedModelViewSet):
             data=given,
             expected_version=expected_version,
         )
+
+    @extend_schema(
+        responses={200: CoverageSerializer},
+        parameters=[OpenApiParameter("year", int, description="Visits counted in this year.")],
+    )
+    @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
+    def coverage(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """包抓覆盖: per district (key firms, assigned, coverage, visits in the year, overdue) and per the
+        commissioners' unit. Firm accounts and administrators: 403."""
+        if getattr(request.user, "role", "") in selectors.NO_COVERAGE_ROLES:
+            raise PermissionDenied
+        today = timezone.localdate()
+        raw = request.query_params.get("year", "")
+        year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year
+        data = {
+            "year": year,
+            "districts": selectors.coverage_by_district(request.user, year, today),
+            "units": selectors.coverage_by_unit(request.user, year, today),
+        }
+        return Response(CoverageSerializer(data).data)
 
     @extend_schema(
         request=AssignmentEndSerializer, responses={200: AssignmentSerializer, **WORKFLOW_ERRORS}
