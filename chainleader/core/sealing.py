@@ -48,7 +48,7 @@ def _batches(
         while True:
             where = "" if last is None else f" WHERE {q(pk)} > %s"
             cursor.execute(
-                f"SELECT {q(pk)}, {cols} FROM {q(table)}{where} ORDER BY {q(pk)} LIMIT {BATCH}",  # noqa: S608 (names quoted, values bound)
+                f"SELECT {q(pk)}, {cols} FROM {q(table)}{where} ORDER BY {q(pk)} LIMIT {BATCH}",  # noqa: S608  # nosec B608 (names quoted, values bound)
                 [] if last is None else [last],
             )
             rows = cursor.fetchall()
@@ -69,7 +69,7 @@ def transform_table(
     names = list(columns)
     q = connection.ops.quote_name
     sets = ", ".join(f"{q(c)} = %s" for c in names)
-    sql = f"UPDATE {q(table)} SET {sets} WHERE {q(pk)} = %s"  # noqa: S608 (names quoted, values bound)
+    sql = f"UPDATE {q(table)} SET {sets} WHERE {q(pk)} = %s"  # noqa: S608  # nosec B608 (names quoted, values bound)
     read = changed = 0
     for rows in _batches(connection, table, pk, names):
         params = []
