@@ -33,6 +33,7 @@ from .runs import (
     run_actions,
     run_publish,
     run_review_open,
+    runs_lost,
 )
 from .schemes import scheme_current, scheme_version_create
 
@@ -51,6 +52,7 @@ __all__ = [
     "run_actions",
     "run_publish",
     "run_review_open",
+    "runs_lost",
     "scheme_current",
     "scheme_version_create",
 ]
