@@ -340,3 +340,34 @@ def test_the_evaluations_bulk_read_fails_as_loudly_as_the_field(sealed_world):
         )
     with pytest.raises(crypto.FieldKeyError, match="does not authenticate"):
         figure_columns(year=2024)
+
+
+def test_the_migration_steps_seal_clear_columns_and_open_them_again(db):
+    """What enterprises 0006 / accounts 0005 / evaluation 0003 run between "column is text" and "sealed field"."""
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from chainleader.core.fields import EncryptedCharField, EncryptedDecimalField
+
+    contact = ContactFactory(phone=PHONE)
+    figure = YearFigureFactory(tax_wan=Decimal("1.00"))
+    with connection.cursor() as cursor:  # the columns as the first step leaves them: clear text
+        cursor.execute(
+            "UPDATE enterprises_contact SET phone = %s WHERE id = %s", ["13911112222", contact.pk]
+        )
+        cursor.execute(
+            "UPDATE enterprises_yearfigure SET tax_wan = %s WHERE id = %s", ["123.4", figure.pk]
+        )
+    editor = SimpleNamespace(connection=connection)
+    phone = {"phone": EncryptedCharField(max_length=20)}
+    tax = {"tax_wan": EncryptedDecimalField(max_digits=16, decimal_places=2, null=True)}
+    sealing.seal_columns(apps, editor, "enterprises.Contact", phone)
+    sealing.seal_columns(apps, editor, "enterprises.YearFigure", tax)
+    assert raw("enterprises_contact", "phone", contact.pk).startswith("g1:")
+    assert Contact.objects.get(pk=contact.pk).phone == "13911112222"
+    assert YearFigure.objects.get(pk=figure.pk).tax_wan == Decimal("123.40")
+    sealing.open_columns(apps, editor, "enterprises.Contact", phone)
+    sealing.open_columns(apps, editor, "enterprises.YearFigure", tax)
+    assert raw("enterprises_contact", "phone", contact.pk) == "13911112222"
+    assert raw("enterprises_yearfigure", "tax_wan", figure.pk) == "123.40"
