@@ -6,13 +6,12 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chainleader.accounts.policy import firm_of
 from chainleader.chains.models import Chain, Segment
 from chainleader.core.forms import DATE, VersionedModelForm, style
-from chainleader.enterprises.models import Enterprise
+from chainleader.enterprises.lookups import FirmResolver
 
 from .models import Need, Offer
 
@@ -31,16 +30,14 @@ class EnterpriseField(forms.CharField):
         text = (super().clean(value) or "").strip()
         if not text:
             return None
-        found = list(
-            Enterprise.objects.for_user(self.user).filter(Q(uscc=text.upper()) | Q(name=text))[:2]
-        )
-        if len(found) != 1:
-            raise ValidationError(
-                _("Several enterprises have this name: give the unified social credit code.")
-                if found
-                else _("Unknown enterprise (or outside your data scope).")
-            )
-        return found[0]
+        # The imports' lookup (one rule and one wording); a credit code typed in lower case is found too.
+        firms = FirmResolver.for_user(self.user, {text, text.upper()})
+        firm, error = firms.resolve(text.upper())
+        if firm is None and text.upper() != text:
+            firm, error = firms.resolve(text)
+        if firm is None:
+            raise ValidationError(error)
+        return firm
 
 
 class ListingForm(VersionedModelForm):
