@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_SETTINGS := chainleader.settings.demo
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: venv demo demo-data test fuzz drills lint fmt bench messages clean chromium hooks
+.PHONY: venv demo demo-data prod-local test fuzz drills lint fmt bench messages clean chromium hooks
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
@@ -27,10 +27,15 @@ demo-data: venv
 
 demo: demo-data
 	@echo "启动演示站点 http://127.0.0.1:$(PORT)/ （Ctrl-C 结束）"
-	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py db_worker & \
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py task_worker & \
 	  WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	  DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(VENV)/bin/gunicorn chainleader.wsgi:application \
 	    --bind 127.0.0.1:$(PORT) --workers 2 --timeout 60 --env DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS)
+
+# The production layout on this machine (docs/deploy.md): nginx over HTTPS, two gunicorn instances, two task
+# workers, PostgreSQL and Redis (Debian packages, installed when absent), with the demo data. Ctrl-C stops it all.
+prod-local: venv
+	bash deploy/prod-local.sh run
 
 test: venv
 	mkdir -p var/static

@@ -175,6 +175,9 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The last sign of life of the worker running it (progress, or its heartbeat every 30 s): a running job
+    # without one for CHAINLEADER_JOB_STALE_MINUTES lost its worker (core.jobs.fail_stale_jobs).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 

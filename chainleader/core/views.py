@@ -437,9 +437,12 @@ class JobProgressView(LoginRequiredMixin, TemplateView):
     template_name = "core/_job_progress.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from .jobs import fail_stale_jobs
         from .models import Job
 
         job = get_object_or_404(Job.objects.for_user(self.request.user), pk=self.kwargs["pk"])
+        if job.status == Job.Status.RUNNING and fail_stale_jobs(pk=job.pk):
+            job.refresh_from_db()  # its worker is gone: say so, instead of "running 20 %" forever
         return {**super().get_context_data(**kwargs), "job": job}
 
 

@@ -236,6 +236,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background jobs run in `manage.py task_worker` (core: django-tasks' database worker, supervised: a busy
+# SQLite database never ends it, a task meeting "database is locked" runs again, a heartbeat every 30 s).
+# A running job without a sign of life for this many minutes lost its worker and is marked failed.
+CHAINLEADER_JOB_STALE_MINUTES = 15
 
 # The data-scope policy that ScopedQuerySet.for_user() applies (core stays free of domain apps).
 CHAINLEADER_SCOPE_POLICY = "chainleader.accounts.policy.scope_for"
