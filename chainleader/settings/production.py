@@ -48,3 +48,19 @@ STORAGES = {
 
 # The demo loader (load_demo, load_demo_graph) writes invented firms and figures: never installed in production.
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "chainleader.demo"]  # noqa: F405
+
+# Past one machine (docs/deploy.md): every web process and task worker shares the database (PostgreSQL), the
+# uploaded files (a shared volume: CHAINLEADER_MEDIA_ROOT) and the cache (Redis: CHAINLEADER_REDIS_URL), which
+# holds the confidential-read limits and the chart cache; without it each machine would count its own limit.
+if os.environ.get("CHAINLEADER_MEDIA_ROOT"):
+    MEDIA_ROOT = os.environ["CHAINLEADER_MEDIA_ROOT"]
+if os.environ.get("CHAINLEADER_STATIC_ROOT"):
+    STATIC_ROOT = os.environ["CHAINLEADER_STATIC_ROOT"]
+if os.environ.get("CHAINLEADER_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CHAINLEADER_REDIS_URL"],
+            "KEY_PREFIX": "chainleader",
+        }
+    }
