@@ -13,3 +13,10 @@ class EvaluationConfig(AppConfig):
         from . import selectors
 
         hooks.latest_evaluation.supply(selectors.latest_result_for)
+
+        # A computation whose worker was killed leaves no half of its results (docs/drills.md).
+        from chainleader.core import jobs
+
+        from . import receivers
+
+        jobs.job_lost.connect(receivers.jobs_lost, dispatch_uid="evaluation.jobs_lost")
