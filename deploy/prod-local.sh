@@ -73,7 +73,15 @@ start_postgres() {
   bin=$(pgbin)
   if [ ! -d "$DIR/pg/data" ]; then
     mkdir -p "$DIR/pg"
-    [ "$(id -u)" = 0 ] && { id postgres >/dev/null 2>&1 || useradd --system --home "$DIR/pg" postgres; chown postgres "$DIR/pg"; }
+    if [ "$(id -u)" = 0 ]; then
+      id postgres >/dev/null 2>&1 || useradd --system --home "$DIR/pg" postgres
+      chown postgres "$DIR/pg"
+      runuser -u postgres -- test -w "$DIR/pg" || {
+        echo "PostgreSQL（postgres 用户）无法进入 $DIR/pg：请把 PROD_LOCAL_DIR 设在其他用户可进入的目录 /" \
+          "the postgres user cannot enter $DIR/pg: put PROD_LOCAL_DIR under folders others may enter" >&2
+        exit 1
+      }
+    fi
     runas_pg "$bin/initdb" -D "$DIR/pg/data" -U chainleader --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     FRESH_DB=1
   fi
