@@ -13,3 +13,4 @@ class CommissionersConfig(AppConfig):
         from . import selectors
 
         registry_hooks.service_commissioner.supply(selectors.for_enterprise)
+        registry_hooks.enterprise_panels["visits"].supply(selectors.enterprise_visits_panel)

@@ -8,11 +8,14 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from chainleader.accounts.models import OrgUnit
 from chainleader.chains.models import Placement
+from chainleader.enterprises.hooks import PANEL_ROWS, Panel, PanelRow
 from chainleader.enterprises.models import Enterprise, EnterpriseTier
 from chainleader.projects.models import Problem
 from chainleader.reference.models import Region
@@ -189,3 +192,21 @@ def for_enterprise(enterprise: Any, user: Any) -> dict[str, Any] | None:
         return None
     last = Visit.objects.for_user(user).filter(assignment=assignment).order_by("-on", "-pk").first()
     return {"assignment": assignment, "last_visit": last, "overdue": assignment.is_overdue()}
+
+
+# --- the firm's page (enterprises.hooks.enterprise_panels; issue 15 item 5) ---------------------------------------
+
+
+def enterprise_visits_panel(enterprise: Any, user: Any) -> Panel:
+    """The visits to the firm the user sees, latest first (the notes stay on the assignment's page)."""
+    qs = Visit.objects.for_user(user).filter(assignment__enterprise=enterprise)
+    rows = [
+        PanelRow(
+            f"{v.on:%Y-%m-%d} · {v.get_form_display()}",
+            v.get_absolute_url(),
+            str(v.visitor.full_name or v.visitor.username) if v.visitor_id else "",
+        )
+        for v in qs.select_related("visitor").order_by("-on", "-pk")[:PANEL_ROWS]
+    ]
+    url = reverse("commissioners:assignment_list") + "?" + urlencode({"q": enterprise.uscc})
+    return Panel("visits", _("Visits"), qs.count(), rows, url)

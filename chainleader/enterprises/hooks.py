@@ -8,6 +8,7 @@ supply and receive these in their AppConfig.ready().
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.dispatch import Signal
@@ -52,3 +53,50 @@ registry_changed = Signal()
 # Sent when firms' products changed (suggested products confirmed), with actor: placement and relatedness read
 # them, so chainmap derives every chain map again (in the background).
 products_changed = Signal()
+
+
+# --- the firm's whole record (issue 15 item 5) ---------------------------------------------------------------
+
+
+@dataclass
+class PanelRow:
+    """One line of a section on the firm's page: what it is, where it leads, and a short note (stage, date)."""
+
+    text: str
+    url: str = ""
+    note: str = ""
+
+
+@dataclass
+class Panel:
+    """A section of the firm's page an app above the registry supplies: its rows the user may see (the latest
+    few), how many there are in all, and the app's list narrowed to this firm."""
+
+    key: str
+    title: str
+    count: int
+    rows: list[PanelRow] = field(default_factory=list)
+    all_url: str = ""
+
+
+# The sections of the firm's page, in the page's order. Each key is supplied by one app above the registry in its
+# ready() with a function (enterprise, user) -> Panel | None (None: the user sees no such section); grep
+# "enterprise_panels.supply" finds them.
+PANEL_ORDER = ("projects", "leads", "matches", "requests", "visits", "candidates", "plans")
+PANEL_ROWS = 5
+
+
+def _no_panel(enterprise: Any, user: Any) -> Panel | None:
+    return None
+
+
+enterprise_panels: dict[str, Hook[[Any, Any], Panel | None]] = {
+    key: Hook(f"enterprises.panel.{key}", _no_panel) for key in PANEL_ORDER
+}
+
+
+def panels_for(enterprise: Any, user: Any) -> list[Panel]:
+    """The sections of ``enterprise``'s page for ``user``, in PANEL_ORDER; each costs its app a fixed number of
+    queries (a count and the latest PANEL_ROWS rows)."""
+    found = (enterprise_panels[key](enterprise, user) for key in PANEL_ORDER)
+    return [p for p in found if p is not None]

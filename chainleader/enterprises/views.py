@@ -77,6 +77,7 @@ class EnterpriseDetailView(ObjectDetailView):
                 detail={"years": [f.year for f in figures]},
             )
         scope = scope_for(user)
+        placements = ent.placements.for_user(user).order_by("segment__chain_id", "segment_id")
         return {
             "figures": figures,
             "figures_limited": confidential_limit_message() if limited else "",
@@ -85,7 +86,11 @@ class EnterpriseDetailView(ObjectDetailView):
             "tiers": EnterpriseTier.objects.for_user(user).filter(enterprise=ent),
             "contacts": Contact.objects.for_user(user).filter(enterprise=ent),
             "products": ent.products.select_related("product").order_by("-revenue_share")[:50],
-            "placements": ent.placements.for_user(user).select_related("segment__chain__region"),
+            "placements": placements.select_related("segment__chain__region")[: hooks.PANEL_ROWS],
+            "placement_count": placements.count(),
+            # The sections the apps above the registry add (enterprises/hooks.py), in the page's order.
+            "panels": {p.key: p for p in hooks.panels_for(ent, user)},
+            "section_keys": hooks.PANEL_ORDER,
             "mu_result": hooks.latest_evaluation(ent, user),
             "commissioner": hooks.service_commissioner(ent, user),
             "pending_suggestions": ProductSuggestion.objects.for_user(user)

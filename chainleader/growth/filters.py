@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -27,10 +28,14 @@ class GrowthPlanFilter(django_filters.FilterSet):
         label=_("Status"), choices=GrowthPlan.Status.choices, empty_label=_("All")
     )
     lagging = django_filters.BooleanFilter(label=_("Lagging"), method="filter_lagging")
+    # Set by the firm page's link (one firm's plans), not typed: a hidden field.
+    enterprise = django_filters.NumberFilter(
+        label=_("enterprise"), field_name="enterprise_id", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = GrowthPlan
-        fields = ["q", "region", "kind", "status", "lagging"]
+        fields = ["q", "region", "kind", "status", "lagging", "enterprise"]
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()[:100]

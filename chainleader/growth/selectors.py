@@ -8,11 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chainleader.core.querysets import scope_for
 from chainleader.engines import growth as engine
+from chainleader.enterprises.hooks import PANEL_ROWS, Panel, PanelRow
 from chainleader.enterprises.models import Enterprise, YearFigure
 
 from .models import GrowthPlan, PlanYear
@@ -193,3 +195,23 @@ MOVE_LABELS = {
     "out": gettext_lazy("no figure this year"),
     "same": gettext_lazy("same echelon"),
 }
+
+
+# --- the firm's page (enterprises.hooks.enterprise_panels; issue 15 item 5) ---------------------------------------
+
+
+def enterprise_plans_panel(enterprise: Any, user: Any) -> Panel:
+    """The firm's growth plans the user sees, each with its pace (on or behind the plan) only where the user
+    sees the confidential figures it is judged on."""
+    qs = GrowthPlan.objects.for_user(user).filter(enterprise=enterprise)
+    visible = figures_visible(user)
+    rows = []
+    for plan in with_progress(qs, user).order_by("-target_year", "-pk")[:PANEL_ROWS]:
+        note = plan.get_status_display()
+        flag = _flag(plan.progress().lagging) if visible else ""
+        if flag:
+            note += f" · {flag}"
+        text = f"{plan.get_kind_display()} {plan.base_year}–{plan.target_year}"
+        rows.append(PanelRow(text, plan.get_absolute_url(), note))
+    url = reverse("growth:plan_list") + f"?enterprise={enterprise.pk}"
+    return Panel("plans", _("Growth plans"), qs.count(), rows, url)

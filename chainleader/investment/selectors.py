@@ -6,13 +6,16 @@ import re
 from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chainleader.chainmap.models import ChainMap
 from chainleader.chains.models import Chain, MapStatus
 from chainleader.engines.targets import WEIGHTS
+from chainleader.enterprises.hooks import PANEL_ROWS, Panel, PanelRow
 
 from .models import Lead, LeafOpportunity, Target
 
@@ -355,3 +358,24 @@ def promise_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]
         line.append("、".join(str(CHECK_LABELS[k]) for k in r["shortfalls"]))
         out.append(line)
     return header, out
+
+
+# --- the firm's page (enterprises.hooks.enterprise_panels; issue 15 item 5) ---------------------------------------
+
+
+def enterprise_leads_panel(enterprise: Any, user: Any) -> Panel | None:
+    """The leads whose target firm bears the firm's name, as the user sees them; none for a firm account (the
+    leads are the office's working list)."""
+    if getattr(user, "role", "") == "enterprise":
+        return None
+    qs = Lead.objects.for_user(user).filter(firm_name__iexact=enterprise.name)
+    rows = [
+        PanelRow(
+            f"{lead.chain} · {lead.firm_name}",
+            lead.get_absolute_url(),
+            f"{lead.get_stage_display()} · {lead.stage_on:%Y-%m-%d}",
+        )
+        for lead in qs.select_related("chain__region").order_by("-stage_on", "-pk")[:PANEL_ROWS]
+    ]
+    url = reverse("investment:lead_list") + "?" + urlencode({"q": enterprise.name})
+    return Panel("leads", _("Investment leads"), qs.count(), rows, url)

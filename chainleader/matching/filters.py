@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -51,10 +52,19 @@ class MatchFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Match.Status.choices, empty_label=_("All")
     )
+    # Set by the firm page's link (the matches it needs or offers in), not typed: a hidden field.
+    enterprise = django_filters.NumberFilter(
+        label=_("enterprise"), method="filter_enterprise", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Match
-        fields = ["q", "chain", "status"]
+        fields = ["q", "chain", "status", "enterprise"]
+
+    def filter_enterprise(self, qs: QuerySet, name: str, value: int | None) -> QuerySet:
+        if value is None:
+            return qs
+        return qs.filter(Q(need__enterprise_id=value) | Q(offer__enterprise_id=value))
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         if not value.strip():

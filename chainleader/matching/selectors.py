@@ -7,9 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from chainleader.chains.models import Segment
 from chainleader.engines.matching import Side
+from chainleader.enterprises.hooks import PANEL_ROWS, Panel, PanelRow
 from chainleader.enterprises.models import EnterpriseTier
 
 from .models import Match, Need, Offer
@@ -114,3 +117,23 @@ def chain_summary(user: Any) -> list[dict[str, Any]]:
 def offers_for_matching(user: Any) -> QuerySet[Offer]:
     offers: QuerySet[Offer] = Offer.objects.for_user(user).filter(is_open=True)
     return offers
+
+
+# --- the firm's page (enterprises.hooks.enterprise_panels; issue 15 item 5) ---------------------------------------
+
+
+def enterprise_matches_panel(enterprise: Any, user: Any) -> Panel:
+    """The matches in which the firm needs or offers, as the user sees them (a firm account: its own only)."""
+    qs = Match.objects.for_user(user).filter(
+        Q(need__enterprise=enterprise) | Q(offer__enterprise=enterprise)
+    )
+    rows = [
+        PanelRow(
+            f"{m.need.product} ← {m.offer.enterprise}",
+            m.get_absolute_url(),
+            m.get_status_display(),
+        )
+        for m in qs.select_related("need", "offer__enterprise").order_by("-pk")[:PANEL_ROWS]
+    ]
+    url = reverse("matching:match_list") + f"?enterprise={enterprise.pk}"
+    return Panel("matches", _("Supply and demand matches"), qs.count(), rows, url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,10 +57,24 @@ class ProjectFilter(django_filters.FilterSet):
     signed_year = django_filters.NumberFilter(
         label=_("Signed in year"), field_name="signed_on__year", min_value=1, max_value=9999
     )
+    # Set by the firm page's link (the projects it invests in), not typed: a hidden field.
+    investor = django_filters.NumberFilter(
+        label=_("investor"), field_name="investor_id", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Project
-        fields = ["q", "chain", "district", "stage", "band", "kind", "lagging", "signed_year"]
+        fields = [
+            "q",
+            "chain",
+            "district",
+            "stage",
+            "band",
+            "kind",
+            "lagging",
+            "signed_year",
+            "investor",
+        ]
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -135,9 +150,13 @@ class RequestFilter(ProblemFilter):
     category = django_filters.ChoiceFilter(
         label=_("category"), choices=Problem.Category.choices, empty_label=_("All")
     )
+    # Set by the firm page's link (one firm's requests), not typed: a hidden field.
+    enterprise = django_filters.NumberFilter(
+        label=_("enterprise"), field_name="enterprise_id", widget=forms.HiddenInput
+    )
 
     class Meta(ProblemFilter.Meta):
-        fields = [*ProblemFilter.Meta.fields, "category"]
+        fields = [*ProblemFilter.Meta.fields, "category", "enterprise"]
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -24,11 +24,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from chainleader.chains.models import Chain
 from chainleader.core import charts
+from chainleader.enterprises.hooks import PANEL_ROWS, Panel, PanelRow
 from chainleader.reference.models import Region
 
 from .models import (
@@ -513,3 +515,32 @@ def qingdao_districts() -> dict[str, str]:
             "code", "name"
         )
     )
+
+
+# --- the firm's page (enterprises.hooks.enterprise_panels; issue 15 item 5) ---------------------------------------
+
+
+def enterprise_projects_panel(enterprise: Any, user: Any) -> Panel:
+    """The projects the firm invests in that the user sees: how many, the latest few, the list narrowed to it."""
+    qs = Project.objects.for_user(user).filter(investor=enterprise)
+    rows = [
+        PanelRow(p.name, p.get_absolute_url(), p.get_stage_display())
+        for p in qs.order_by("-pk")[:PANEL_ROWS]
+    ]
+    url = reverse("projects:project_list") + f"?investor={enterprise.pk}"
+    return Panel("projects", _("Projects"), qs.count(), rows, url)
+
+
+def enterprise_requests_panel(enterprise: Any, user: Any) -> Panel:
+    """The firm's requests (企业诉求, decision 0020) the user sees."""
+    qs = Problem.objects.for_user(user).filter(source=Problem.Source.FIRM, enterprise=enterprise)
+    rows = [
+        PanelRow(
+            p.title,
+            p.get_absolute_url(),
+            f"{p.get_status_display()} · {p.raised_on:%Y-%m-%d}",
+        )
+        for p in qs.order_by("-raised_on", "-pk")[:PANEL_ROWS]
+    ]
+    url = reverse("projects:request_list") + f"?enterprise={enterprise.pk}"
+    return Panel("requests", _("Firm requests"), qs.count(), rows, url)

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from chainleader.core.querysets import scope_for
 from chainleader.engines import tier_criteria as engine
 from chainleader.engines.tier_rules import LEVEL_ORDER, RULES, TARGET_TITLES
+from chainleader.enterprises.hooks import PANEL_ROWS, Panel, PanelRow
 from chainleader.enterprises.models import Enterprise, EnterpriseProduct, EnterpriseTier, YearFigure
 from chainleader.reference.models import Region
 
@@ -419,3 +422,23 @@ def districts_for(user: Any) -> Any:
             q |= Q(code__startswith=code)
         qs = qs.filter(q)
     return qs.order_by("code")
+
+
+# --- the firm's page (enterprises.hooks.enterprise_panels; issue 15 item 5) ---------------------------------------
+
+
+def enterprise_candidates_panel(enterprise: Any, user: Any) -> Panel | None:
+    """The firm's tier candidacies the user sees; none for a firm account (the office's working list)."""
+    if getattr(user, "role", "") == "enterprise":
+        return None
+    qs = TierCandidate.objects.for_user(user).filter(enterprise=enterprise)
+    rows = [
+        PanelRow(
+            f"{c.year} · {c.get_tier_display()} · {c.get_level_display()}",
+            c.get_absolute_url(),
+            c.get_status_display(),
+        )
+        for c in qs.order_by("-year", "-pk")[:PANEL_ROWS]
+    ]
+    url = reverse("tiers:candidate_list") + f"?enterprise={enterprise.pk}"
+    return Panel("candidates", gettext("Tier candidacies"), qs.count(), rows, url)

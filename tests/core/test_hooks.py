@@ -18,13 +18,22 @@ def test_every_declared_hook_is_supplied_and_every_signal_received():
     seen = 0
     for module in DECLARING:
         for name, value in vars(module).items():
-            if isinstance(value, Hook):
+            if (
+                isinstance(value, dict)
+                and value
+                and all(isinstance(h, Hook) for h in value.values())
+            ):
+                # A family of hooks (the firm page's sections, enterprises.hooks.enterprise_panels).
+                for key, hook in value.items():
+                    assert hook.supplied, f"{module.__name__}.{name}[{key!r}] has no supplier"
+                    seen += 1
+            elif isinstance(value, Hook):
                 assert value.supplied, f"{module.__name__}.{name} has no supplier"
                 seen += 1
             elif isinstance(value, Signal):
                 assert value.has_listeners(), f"{module.__name__}.{name} has no receiver"
                 seen += 1
-    assert seen == 8
+    assert seen == 16  # 9 single hooks and signals, 7 sections of the firm page
 
 
 def test_a_hook_answers_with_its_default_until_one_function_is_supplied():
