@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_SETTINGS := chainleader.settings.demo
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: venv demo demo-data prod-local test fuzz drills lint fmt bench messages clean chromium hooks
+.PHONY: venv demo demo-data prod-local test fuzz drills lint fmt bench load messages clean chromium hooks
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
@@ -66,7 +66,11 @@ fmt: venv
 	$(VENV)/bin/ruff check --fix .
 
 bench: venv
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in bench/*.py; do [ "$$b" = bench/load.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
+
+# The load test (bench/load.py): Locust users against the production layout (make prod-local's) with the demo × 10.
+load: venv
+	$(PY) bench/load.py
 
 messages: venv
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests --no-obsolete
