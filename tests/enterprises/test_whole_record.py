@@ -170,3 +170,22 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(client, office_user):
     many = EnterpriseFactory(name="多企业")
     build_record(many, 8, actor=office_user, tag="多")
     assert _queries(client, office_user, many) == _queries(client, office_user, few)
+
+
+def test_each_sections_all_link_lists_the_firms_rows_only(client, office_user):
+    from chainleader.enterprises import hooks
+
+    firm = EnterpriseFactory(name="甲制造有限公司")
+    build_record(firm, 1, actor=office_user, tag="甲")
+    other = EnterpriseFactory(name="乙制造有限公司")
+    build_record(other, 1, actor=office_user, tag="乙")
+    client.force_login(office_user)
+    panels = {p.key: p for p in hooks.panels_for(firm, office_user)}
+    for key, marker in (("projects", "甲项目0"), ("requests", "甲诉求0"), ("matches", "甲压缩机0")):
+        html = client.get(panels[key].all_url).content.decode()
+        assert marker in html, key
+        assert marker.replace("甲", "乙") not in html, key
+    for key in ("leads", "visits", "candidates", "plans"):
+        r = client.get(panels[key].all_url)
+        assert r.status_code == 200, key
+        assert "乙制造有限公司" not in r.content.decode(), key
