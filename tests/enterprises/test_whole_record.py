@@ -4,6 +4,7 @@ may see them, and a number of queries that does not grow with the rows."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -189,3 +190,20 @@ def test_each_sections_all_link_lists_the_firms_rows_only(client, office_user):
         r = client.get(panels[key].all_url)
         assert r.status_code == 200, key
         assert "乙制造有限公司" not in r.content.decode(), key
+
+
+def test_the_per_mu_result_shows_to_the_office_and_not_to_a_department(
+    client, office_user, department_user, department_unit
+):
+    from chainleader.evaluation import services as evaluation
+
+    firm = EnterpriseFactory(name="链上企业")
+    build_record(firm, 1, actor=office_user, tag="链", lead_department=department_unit)
+    run = evaluation.evaluation_run_create(
+        year=2022, scheme=evaluation.scheme_current(), actor=office_user
+    )
+    evaluation.evaluation_run_compute(run=run, actor=office_user)
+    assert 'id="section-mu"><div class="card' in page(client, office_user, firm).content.decode()
+    html = page(client, department_user, firm).content.decode()
+    assert re.search(r'id="section-mu">\s*</div>', html)
+    assert 'href="#section-mu"' not in html
