@@ -168,3 +168,58 @@ def parse_month(value: Any) -> date | None:
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         return None
     return date(year, month, 1)
+
+
+# Firm requests (企业诉求): the categories by the words the pages show; the import refuses 基础设施 (a ledger-only
+# category) with a row error, as the raise form does not offer it.
+REQUEST_CATEGORY_CHOICES: dict[str, str] = {
+    "土地": "land",
+    "资金": "finance",
+    "融资": "finance",
+    "人才": "talent",
+    "能源及水电气": "energy",
+    "能源": "energy",
+    "审批": "approval",
+    "基础设施": "infrastructure",
+    "市场": "market",
+    "政策": "policy",
+    "其他": "other",
+}
+
+REQUEST_COLUMNS = [
+    ExcelColumn(
+        "企业",
+        "enterprise",
+        max_length=200,
+        aliases=("enterprise", "企业名称", "统一社会信用代码"),
+        help=cast(
+            str,
+            _(
+                "Credit code or exact name of the firm; a firm account leaves it empty (its own firm)."
+            ),
+        ),
+    ),
+    ExcelColumn(
+        "诉求类别",
+        "category",
+        kind="choice",
+        required=True,
+        choices=REQUEST_CATEGORY_CHOICES,
+        aliases=("类别", "category"),
+    ),
+    ExcelColumn("诉求", "title", required=True, max_length=200, aliases=("标题", "Subject")),
+    ExcelColumn(
+        "详细说明", "description", required=True, max_length=2000, aliases=("说明", "description")
+    ),
+    ExcelColumn("产业链", "chain", max_length=100, aliases=("chain",)),
+    ExcelColumn(
+        "关联项目",
+        "project",
+        max_length=200,
+        aliases=("项目", "project"),
+        help=cast(str, _("Project code (or exact name) of a project the request concerns.")),
+    ),
+]
+REQUEST_EXAMPLES = [
+    ["", "土地", "示例：扩建用地指标", "二期厂房需新增用地约30亩，申请协调用地指标。", "", ""],
+]

@@ -125,6 +125,8 @@ REQUEST_EXPORT_COLUMNS = [
 
 PROBLEM_EXPORT_COLUMNS = [
     *PROBLEM_COLUMNS,
+    # A firm request's firm: the ledger list shows requests too.
+    Column("enterprise", _("enterprise")),
     Column("raised_by_unit", _("raised by unit")),
     Column("description", _("description")),
     Column("answer", _("answer")),

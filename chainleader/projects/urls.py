@@ -34,6 +34,7 @@ urlpatterns = [
     path("problems/", views.ProblemListView.as_view(), name="problem_list"),
     path("requests/", views.RequestListView.as_view(), name="request_list"),
     path("requests/add/", views.RequestRaiseView.as_view(), name="request_add"),
+    path("requests/import/", views.RequestImportView.as_view(), name="request_import"),
     path("problems/<int:pk>/confirm/", views.RequestConfirmView.as_view(), name="request_confirm"),
     path("problems/<int:pk>/reopen/", views.RequestReopenView.as_view(), name="request_reopen"),
     path("problems/add/", views.ProblemRaiseView.as_view(), name="problem_add"),

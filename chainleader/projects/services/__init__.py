@@ -31,6 +31,7 @@ from .projects import (
     project_update,
     report_save,
 )
+from .request_imports import may_import_requests, request_import
 
 __all__ = [
     "BACK",
@@ -41,6 +42,7 @@ __all__ = [
     "brief_generate",
     "brief_scope_key",
     "lagging_share",
+    "may_import_requests",
     "notifications_mark_read",
     "notify",
     "problem_answer",
@@ -60,6 +62,7 @@ __all__ = [
     "report_import",
     "report_save",
     "request_confirm",
+    "request_import",
     "request_raise",
     "request_reopen",
 ]

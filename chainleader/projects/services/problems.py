@@ -433,6 +433,32 @@ def request_raise(
     elif chain is not None and not Chain.objects.for_user(actor).filter(pk=chain.pk).exists():
         raise ServiceError(_("This chain is outside your data scope."), field="chain")
     enterprise = Enterprise.objects.select_related("region").get(pk=firm)
+    return request_create(
+        actor=actor,
+        enterprise=enterprise,
+        title=title,
+        description=description,
+        category=category,
+        chain=chain,
+        project=project,
+        attachment=attachment,
+    )
+
+
+def request_create(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    title: str,
+    description: str,
+    category: str,
+    chain: Chain | None,
+    project: Project | None,
+    attachment: Any = None,
+) -> Problem:
+    """Write a firm request whose raiser the caller has checked (request_raise, request_import): the row, its
+    raise event, the problem_raise audit row and the office's reminder. Runs in the caller's transaction."""
+    firm = enterprise.pk
     problem = Problem.objects.create(
         source=Problem.Source.FIRM,
         enterprise=enterprise,
@@ -442,7 +468,7 @@ def request_raise(
         title=title.strip(),
         description=description.strip(),
         category=category,
-        raised_by=actor,
+        raised_by=actor if getattr(actor, "pk", None) else None,
         raised_by_unit=getattr(actor, "org_unit", None),
         raised_on=today(),
     )

@@ -38,7 +38,13 @@ from .projects import (
     ReportListView,
     StageEvidenceView,
 )
-from .requests import RequestConfirmView, RequestListView, RequestRaiseView, RequestReopenView
+from .requests import (
+    RequestConfirmView,
+    RequestImportView,
+    RequestListView,
+    RequestRaiseView,
+    RequestReopenView,
+)
 
 __all__ = [
     "AllChainsBriefView",
@@ -75,6 +81,7 @@ __all__ = [
     "ReportImportView",
     "ReportListView",
     "RequestConfirmView",
+    "RequestImportView",
     "RequestListView",
     "RequestRaiseView",
     "RequestReopenView",

@@ -32,7 +32,7 @@ class ProblemListView(ObjectListView):
     filterset_class = ProblemFilter
     columns = PROBLEM_COLUMNS
     export_columns = PROBLEM_EXPORT_COLUMNS
-    select_related = ("chain__region", "project", "department")
+    select_related = ("chain__region", "project", "department", "enterprise")
     add_url_name = "projects:problem_add"
 
     def filtered(self) -> tuple[Any, Any]:

@@ -16,9 +16,10 @@ from django.views import View
 
 from chainleader.accounts.policy import firm_of
 from chainleader.core.exceptions import ServiceError
+from chainleader.core.import_views import ObjectImportView
 from chainleader.core.views import ScopedMixin
 
-from .. import services
+from .. import importers, services
 from ..filters import RequestFilter
 from ..forms import ConfirmForm, ReopenForm, RequestForm
 from ..models import Problem
@@ -47,7 +48,37 @@ class RequestListView(ProblemListView):
         }
 
     def extra_context_data(self) -> dict[str, Any]:
-        return {**super().extra_context_data(), "can_raise": firm_of(self.request.user) is not None}
+        return {
+            **super().extra_context_data(),
+            "can_raise": firm_of(self.request.user) is not None,
+            "may_import_requests": RequestImportView.may_import(self.request.user),
+        }
+
+
+class RequestImportView(ObjectImportView):
+    """Excel import of firm requests: a firm account for its own firm, an editor for the firms in its scope (the
+    service checks each row); other roles get 403 on the page and the API."""
+
+    model = Problem
+    import_kind = "projects.request"
+    columns = importers.REQUEST_COLUMNS
+    examples = importers.REQUEST_EXAMPLES
+    import_service = services.request_import
+    list_url_name = "projects:request_list"
+
+    @classmethod
+    def may_import(cls, user: Any) -> bool:
+        return services.may_import_requests(user)
+
+    def can_edit(self) -> bool:
+        return self.may_import(self.request.user)
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            **super().meta(),
+            "verbose_name": gettext_lazy("firm request"),
+            "verbose_name_plural": gettext_lazy("firm requests"),
+        }
 
 
 class RequestRaiseView(ScopedMixin, View):
