@@ -8,6 +8,14 @@ from chainleader.accounts.models import OrgUnit, Role
 
 from .factories import ChainFactory, EnterpriseFactory, OrgUnitFactory, UserFactory, region
 
+# URL coverage: a named URL pattern no test requests fails the whole run (tests/url_coverage.py).
+from .url_coverage import (  # noqa: F401
+    pytest_configure,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_testnodedown,
+)
+
 PASSWORD = "Test-Passw0rd!"
 
 

@@ -34,9 +34,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.exceptions import FieldDoesNotExist
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import override_settings
@@ -81,7 +83,7 @@ MODEL_OF = {
 EXEMPT = {
     "projects:district_dashboard": (
         "a region code, not an object id: regions are reference data every user reads; the page's rows are the "
-        "user's scoped projects and problems (tests/projects/test_pages.py)"
+        "user's scoped projects and problems (tests/projects/test_pages_render.py)"
     ),
     "api:import": "an import kind, not an object id (tests/api/test_imports_api.py)",
 }
@@ -200,7 +202,7 @@ class PageRoute:
             return parent
         try:
             return self.model._meta.get_field(self.link(self.keys[0])).related_model  # type: ignore[union-attr]
-        except Exception:
+        except (AttributeError, FieldDoesNotExist):
             return None
 
     def fillable(self) -> bool:
@@ -215,7 +217,7 @@ class PageRoute:
                 return False
             try:
                 self.model._meta.get_field(self.link(key))  # type: ignore[union-attr]
-            except Exception:
+            except FieldDoesNotExist:
                 return False
         return True
 
@@ -242,7 +244,7 @@ class PageRoute:
 
 @cache
 def page_routes() -> tuple[PageRoute, ...]:
-    """Every page pattern whose kwargs name an object (not the API: api_routes())."""
+    """Every page pattern whose kwargs name an object (the API's: api_endpoints())."""
     out = []
     for r in routes()[0]:
         if r.is_api or r.name in EXEMPT or not _id_keys(r.keys):
@@ -292,12 +294,27 @@ class ApiEndpoint:
             if a.detail == detail
         ]
 
-    def may_write(self, user: Any) -> bool:
-        """What the viewset's permission says about writes by ``user`` (core.api.IsEditorOrReadOnly.may_write)."""
-        rules = [
-            p for p in (cls() for cls in self.viewset.permission_classes) if hasattr(p, "may_write")
-        ]
-        return all(p.may_write(user) for p in rules) if rules else is_editor(user)
+    def allows(self, user: Any, method: str, action: str = "") -> bool:
+        """Whether the endpoint's permission classes (an extra action's own, when it names them) let ``user``
+        send ``method``: asked of the classes themselves."""
+        classes = self.viewset.permission_classes
+        for a in self.viewset.get_extra_actions():
+            if action and self.name(a.url_name) == action:
+                classes = a.kwargs.get("permission_classes", classes)
+        request = SimpleNamespace(user=user, method=method.upper())
+        return all(p().has_permission(request, None) for p in classes)
+
+    def queryset_pks(self, user: Any) -> set[Any]:
+        """The rows the endpoint's own queryset holds for ``user`` (a viewset may narrow its scoped set further:
+        the firm requests are the problems a firm raised)."""
+        from rest_framework.request import Request
+        from rest_framework.test import APIRequestFactory
+
+        view = self.viewset()
+        view.request = Request(APIRequestFactory().get("/"))
+        view.request.user = user
+        view.action, view.kwargs, view.format_kwarg = "list", {}, None
+        return set(view.get_queryset().values_list("pk", flat=True))
 
     @property
     def public(self) -> bool:

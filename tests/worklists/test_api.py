@@ -76,3 +76,18 @@ def test_the_auditor_gets_403_on_every_write_and_nothing_changes(items, team_cha
     assert client.post(f"{url}close/", {"text": "销号"}, format="json").status_code in (403, 404)
     assert WorkItem.objects.count() == 2
     assert WorkItem.objects.get(pk=item.pk).version == item.version
+
+
+def test_an_owner_adds_a_progress_note_through_the_api(items, district_a_user):
+    mine, theirs = items
+    client = api(district_a_user)
+    answer = client.post(
+        f"/api/work-items/{mine.pk}/note/", {"text": "已对接用地指标"}, format="json"
+    )
+    assert answer.status_code == 200 and answer.json()["id"] == mine.pk
+    assert mine.notes.filter(text="已对接用地指标").exists()
+    assert (
+        client.post(f"/api/work-items/{theirs.pk}/note/", {"text": "x"}, format="json").status_code
+        == 404
+    )
+    assert not theirs.notes.exists()
