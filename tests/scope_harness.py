@@ -712,7 +712,9 @@ def build_world() -> World:
             enterprise=firm, base_year=2023, target_year=2026
         )
         o[f"plan_year_{key}"] = PlanYear.objects.create(plan=plan, year=2025)
-        o[f"measure_{key}"] = Measure.objects.create(plan=plan, text="协调用地", responsible_unit=dept)
+        o[f"measure_{key}"] = Measure.objects.create(
+            plan=plan, text="协调用地", responsible_unit=dept
+        )
     return w
 
 
