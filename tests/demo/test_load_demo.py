@@ -19,9 +19,11 @@ from chainleader.accounts.models import OrgUnit, Role, User
 from chainleader.chains.models import Chain, ChainTarget, Placement, Segment
 from chainleader.core.validators import uscc_problem
 from chainleader.demo.accounts import DEFAULT_PASSWORD
+from chainleader.engines.tier_rules import RULES
 from chainleader.enterprises.models import Contact, Enterprise, EnterpriseTier, YearFigure
 from chainleader.parks.models import LandZone, Park
 from chainleader.reference.models import Region
+from chainleader.tiers.models import TierCandidate
 
 # Exactly as in DOMAIN.md (sources 004 and 001), in that order.
 CITY_CHAINS = [
@@ -229,12 +231,30 @@ def test_credit_codes_are_valid_unique_and_match_the_region(demo):
     assert all(code[2:8] == region for code, region in rows)
 
 
+def _above_size_line(full_code: str) -> int:
+    """The 规上 revenue line of a firm's industry (the longest listed prefix of its GB/T 4754 code wins)."""
+    lines = RULES["above_size:city"]["criteria"][1]["thresholds"]
+    prefix = max((p for p in lines if full_code.startswith(p)), key=len, default="C")
+    return lines[prefix]
+
+
 @pytest.mark.django_db
 def test_figures_are_plausible(demo):
+    # The demo's tier pipeline recognised some firms as 升规 by their own industry's line (a service firm's may be
+    # 1000 or 500 万元); every other firm is 规上 exactly when its revenue reaches the industrial 2000 万元.
+    upgraded = set(
+        TierCandidate.objects.filter(
+            tier="above_size", status=TierCandidate.Status.RECOGNISED
+        ).values_list("enterprise_id", flat=True)
+    )
     for f in YearFigure.objects.filter(
         year=2024, enterprise__mastered_chains__isnull=True
-    ).select_related("enterprise"):
-        assert f.enterprise.above_size == (f.revenue_wan >= 2000)
+    ).select_related("enterprise__industry"):
+        if f.enterprise_id in upgraded:
+            assert f.enterprise.above_size
+            assert f.revenue_wan >= _above_size_line(f.enterprise.industry.full_code)
+        else:
+            assert f.enterprise.above_size == (f.revenue_wan >= 2000)
         assert Decimal("0.025") <= f.tax_wan / f.revenue_wan <= Decimal("0.09")
         assert f.rd_wan < f.revenue_wan
         assert f.employees > 0
