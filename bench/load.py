@@ -71,7 +71,7 @@ with transaction.atomic():
         for f in firms:
             old = f.pk
             f.pk = f.id = None
-            f.uscc = f"{{copy}}{{f.uscc[1:]}}" if f.uscc else f.uscc
+            f.uscc = "BCDEFGHJK"[copy - 1] + f.uscc[1:] if f.uscc else f.uscc
             f.name = f"{{f.name}}（副本{{copy}}）"
             f.is_synthetic = True
             f.save()
