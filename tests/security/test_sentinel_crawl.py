@@ -38,6 +38,9 @@ from tests.factories import (
 
 from .crawl import body_text, crawl, id_pool, requests, xlsx_text
 
+# The crawl reads every page as every role (minutes): CI runs it in the SQLite pass only (.ci/run).
+pytestmark = pytest.mark.crawl
+
 SENTINEL_TAX = Decimal("987654321.12")
 SENTINEL_PHONE = "13999887766"
 # The tax in any formatting a page, an export or a chart could give it: plain, grouped by thousands or by
