@@ -262,6 +262,18 @@ def targets_for(user: Any, year: int, district: Region | None = None) -> dict[st
     return out
 
 
+def working_year(user: Any) -> int:
+    """The year a page opens on: the latest year (not past next year) of a candidate or target the user sees, so
+    the page does not open on an empty year in January; this year when there is none."""
+    this = timezone.localdate().year
+    found = [
+        qs.filter(year__lte=this + 1).aggregate(latest=Max("year"))["latest"]
+        for qs in (TierCandidate.objects.for_user(user), TierTarget.objects.for_user(user))
+    ]
+    years = [y for y in found if y is not None]
+    return max(years) if years else this
+
+
 def progress(user: Any, year: int, district: Region | None = None) -> list[Progress]:
     """计划完成情况: for each tier, its target for ``year`` and the counts against it in ``user``'s scope: the
     firms holding the title (a cumulative target) or recognised in the year, and the pipeline (applied, candidates,

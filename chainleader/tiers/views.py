@@ -318,7 +318,7 @@ class ProgressView(ScopedMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        year = _year(request)
+        year = _year(request) if request.GET.get("year") else selectors.working_year(request.user)
         districts = selectors.districts_for(request.user)
         district = None
         raw = request.GET.get("district", "")

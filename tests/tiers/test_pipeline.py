@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from chainleader.core.exceptions import ServiceError, WorkflowConflict, WorkflowForbidden
 from chainleader.core.models import AuditEvent
@@ -590,3 +591,18 @@ def test_a_step_carries_its_evidence_file_served_through_the_candidates_scope(
     assert cand.status == "applied"
     client.force_login(district_b_user)
     assert client.get(reverse("tiers:candidate_file", args=[cand.pk])).status_code == 404
+
+
+def test_the_counts_page_opens_on_the_latest_year_with_a_pipeline(client, office_user, gazelle_a):
+    """Opened without a year, the page shows the latest year the user's candidates or targets have (not an empty
+    current year in January); with none, this year."""
+    client.force_login(office_user)
+    this = timezone.localdate().year
+    assert client.get(reverse("tiers:progress")).context["year"] == this
+    TierCandidate.objects.create(
+        enterprise=gazelle_a, tier="gazelle", level="provincial", year=this - 1
+    )
+    assert client.get(reverse("tiers:progress")).context["year"] == this - 1
+    assert (
+        client.get(reverse("tiers:progress"), {"year": this}).context["year"] == this
+    )  # asked: kept
