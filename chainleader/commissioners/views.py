@@ -287,7 +287,7 @@ class CoverageView(LoginRequiredMixin, View):
         d_header = [
             _("District"),
             _("key firms"),
-            _("assigned"),
+            _("with a commissioner"),
             _("coverage (%)"),
             _("visits in the year"),
             _("overdue visits"),
