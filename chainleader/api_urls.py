@@ -10,6 +10,8 @@ from chainleader.chains.api.views import (
     PlacementViewSet,
     SegmentViewSet,
 )
+from chainleader.challenges.api import routes as challenges_routes
+from chainleader.cockpit.api import routes as cockpit_routes
 from chainleader.commissioners.api.views import AssignmentViewSet, VisitViewSet
 from chainleader.core.import_api import ImportView
 from chainleader.enterprises.api.views import (
@@ -23,9 +25,11 @@ from chainleader.evaluation.api.views import (
     EvaluationRunViewSet,
 )
 from chainleader.growth.api.views import GrowthPlanViewSet, MeasureViewSet, PlanYearViewSet
+from chainleader.indicators.api import routes as indicators_routes
 from chainleader.investment.api.views import LeadViewSet, TargetViewSet
 from chainleader.matching.api.views import MatchViewSet, NeedViewSet, OfferViewSet
 from chainleader.parks.api.views import LandZoneViewSet, ParkViewSet
+from chainleader.policies.api import routes as policies_routes
 from chainleader.projects.api.views import (
     FirmRequestViewSet,
     MonthlyReportViewSet,
@@ -72,6 +76,10 @@ router.register("tier-targets", TierTargetViewSet)
 router.register("growth-plans", GrowthPlanViewSet)
 router.register("growth-plan-years", PlanYearViewSet)
 router.register("growth-measures", MeasureViewSet)
+# The newer apps register their own routes (api/routes.py each).
+for routes in (indicators_routes, cockpit_routes, policies_routes, challenges_routes):
+    routes.register(router)
+
 urlpatterns = [
     path("imports/<str:kind>/", ImportView.as_view(), name="import"),
     *router.urls,

@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "chainleader.commissioners",
     "chainleader.tiers",
     "chainleader.growth",
+    "chainleader.policies",
+    "chainleader.challenges",
+    "chainleader.indicators",
+    "chainleader.cockpit",
     "chainleader.demo",
 ]
 

@@ -1,0 +1,7 @@
+"""The app's API routes, registered on the one router in chainleader/api_urls.py."""
+
+from typing import Any
+
+
+def register(router: Any) -> None:
+    """Register this app's viewsets on the API router."""
