@@ -38,7 +38,11 @@ from chainleader.projects.api.views import (
 )
 from chainleader.reference.api.views import IndustryViewSet, RegionViewSet
 from chainleader.tiers.api.views import TierCandidateViewSet, TierTargetViewSet
-from chainleader.worklists.api.views import WorkItemViewSet
+from chainleader.worklists.api.views import (
+    ChainMeetingViewSet,
+    MeetingDecisionViewSet,
+    WorkItemViewSet,
+)
 
 app_name = "api"
 
@@ -64,6 +68,8 @@ router.register("monthly-reports", MonthlyReportViewSet)
 router.register("problems", ProblemViewSet)
 router.register("firm-requests", FirmRequestViewSet, basename="firm-request")
 router.register("work-items", WorkItemViewSet)
+router.register("chain-meetings", ChainMeetingViewSet)
+router.register("meeting-decisions", MeetingDecisionViewSet)
 router.register("investment-targets", TargetViewSet)
 router.register("leads", LeadViewSet)
 router.register("matching-needs", NeedViewSet)

@@ -60,6 +60,8 @@ class BriefData:
     monthly: list[dict[str, Any]]
     next_steps: list[str] = field(default_factory=list)
     map_gaps: list[dict[str, Any]] = field(default_factory=list)  # the chain map's leaves to act on
+    # What became of the decisions of the chain's last meeting (hooks.meeting_outcomes), or None.
+    meeting: dict[str, Any] | None = None
 
     def snapshot(self) -> dict[str, Any]:
         """What the next brief compares with: counts per stage and the headline figures."""
@@ -176,6 +178,7 @@ def brief_data(
     )
     if chain is not None:
         data.map_gaps = [r for r in gap_rows(user, chain) if r["status"] != "strong"]
+        data.meeting = hooks.meeting_outcomes(user, chain=chain, until=end)
     data.next_steps = next_steps(data, projects, end)
     return data
 
@@ -267,6 +270,11 @@ def next_steps(data: BriefData, projects: Any, end: date) -> list[str]:
             )
             % {"n": missing, "target": data.headline["big_target"]}
         )
+    if data.meeting and data.meeting["overdue"]:
+        steps.append(
+            _("Follow up the %(n)s overdue decisions of %(meeting)s.")
+            % {"n": data.meeting["overdue"], "meeting": data.meeting["meeting"]}
+        )
     overdue_items = sum(r["overdue"] for r in data.worklists)
     if overdue_items:
         steps.append(
@@ -319,6 +327,33 @@ def _delta(value: int | None) -> str:
     if value is None:
         return "—"
     return f"+{value}" if value > 0 else str(value)
+
+
+def render_meeting_outcomes(document: Any, meeting: dict[str, Any], number: int) -> None:
+    """The section on the last chain meeting's decisions: each one's list item, its status, closed or overdue."""
+    document.add_heading(_("%(n)s. Decisions of the last chain meeting") % {"n": number}, level=1)
+    document.add_paragraph(
+        _(
+            "%(meeting)s: %(total)s decisions; closed out: %(closed)s; in progress: %(open)s, of which "
+            "overdue: %(overdue)s."
+        )
+        % meeting
+    )
+    if meeting["rows"]:
+        _table(
+            document,
+            [_("Decision"), _("Owner unit"), _("Deadline"), _("Status"), _("Overdue")],
+            [
+                [
+                    r["text_short"],
+                    r["owner_unit"],
+                    r["deadline"].isoformat(),
+                    r["status_label"],
+                    _("yes") if r["overdue"] else "",
+                ]
+                for r in meeting["rows"][:LIST_LIMIT]
+            ],
+        )
 
 
 def render_docx(data: BriefData) -> bytes:
@@ -511,7 +546,15 @@ def render_docx(data: BriefData) -> bytes:
         )
 
     numbered = 6 if not (data.map_gaps or data.chains) else 7
-    document.add_heading(_("6. Next steps") if numbered == 6 else _("7. Next steps"), level=1)
+    if data.meeting is not None:
+        render_meeting_outcomes(document, data.meeting, numbered)
+        numbered += 1
+    document.add_heading(
+        _("%(n)s. Next steps") % {"n": numbered}
+        if numbered > 7
+        else (_("6. Next steps") if numbered == 6 else _("7. Next steps")),
+        level=1,
+    )
     for step in data.next_steps:
         document.add_paragraph(step, style="List Number")
     document.add_paragraph(

@@ -13,3 +13,5 @@ class WorklistsConfig(AppConfig):
         from . import selectors
 
         hooks.list_status.supply(selectors.list_status)
+        # The chain brief reports what became of the last chain meeting's decisions.
+        hooks.meeting_outcomes.supply(selectors.meeting_outcomes)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from chainleader.accounts.models import OrgUnit
 from chainleader.chains.filters import scoped_chains
 
-from .models import WorkItem
+from .models import ChainMeeting, MeetingDecision, WorkItem
 
 
 def owner_units(request: Any) -> QuerySet:
@@ -56,3 +56,39 @@ class WorkItemFilter(django_filters.FilterSet):
     def filter_mine(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         user = getattr(self.request, "user", None)
         return qs.mine(user) if value and user is not None else qs
+
+
+class ChainMeetingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    chain = django_filters.ModelChoiceFilter(
+        label=_("Chain"), queryset=scoped_chains, empty_label=_("All")
+    )
+    year = django_filters.NumberFilter(label=_("Year"), field_name="held_on", lookup_expr="year")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ChainMeeting.Status.choices, empty_label=_("All")
+    )
+
+    class Meta:
+        model = ChainMeeting
+        fields = ["q", "chain", "year", "status"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(title__icontains=value)
+            | Q(place__icontains=value)
+            | Q(chair_name__icontains=value)
+            | Q(attendees__icontains=value)
+            | Q(minutes__icontains=value)
+        )
+
+
+class MeetingDecisionFilter(django_filters.FilterSet):
+    meeting = django_filters.NumberFilter(label=_("Chain meeting"), field_name="meeting")
+    chain = django_filters.NumberFilter(label=_("Chain"), field_name="meeting__chain")
+
+    class Meta:
+        model = MeetingDecision
+        fields = ["meeting", "chain"]

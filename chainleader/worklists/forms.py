@@ -16,7 +16,7 @@ from chainleader.core.forms import DATE, VersionedModelForm, style
 from chainleader.investment.models import Lead
 from chainleader.projects.models import Project
 
-from .models import WorkItem
+from .models import ChainMeeting, WorkItem
 
 
 class WorkItemForm(VersionedModelForm):
@@ -120,4 +120,66 @@ class CloseItemForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        style(self)
+
+
+def _people() -> Any:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(role__in=["enterprise", "system_admin", "security_admin", "audit_admin"])
+    )
+
+
+class ChainMeetingForm(VersionedModelForm):
+    class Meta:
+        model = ChainMeeting
+        fields = [
+            "chain",
+            "title",
+            "held_on",
+            "place",
+            "host_unit",
+            "chair",
+            "chair_name",
+            "attendees",
+            "agenda",
+            "minutes",
+            "status",
+        ]
+        widgets = {
+            "held_on": DATE,
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "agenda": forms.Textarea(attrs={"rows": 10}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["chain"]  # a meeting stays on its chain
+        else:
+            self.fields["chain"].queryset = Chain.objects.for_user(self.user)
+            if not self.is_bound:
+                self.initial["held_on"] = timezone.localdate()
+        self.fields["agenda"].help_text = _(
+            "Left empty, it is built from the chain's figures: the last meeting's decisions, open problems, "
+            "lagging projects and open list items."
+        )
+        self.fields["host_unit"].queryset = OrgUnit.objects.exclude(kind=OrgUnit.Kind.ENTERPRISE)
+        self.fields["chair"].queryset = _people()
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner_unit = forms.ModelChoiceField(label=_("owner unit"), queryset=OrgUnit.objects.none())
+    owner_user = forms.ModelChoiceField(
+        label=_("owner"), queryset=get_user_model().objects.none(), required=False
+    )
+    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_unit"].queryset = OrgUnit.objects.exclude(kind=OrgUnit.Kind.ENTERPRISE)
+        self.fields["owner_user"].queryset = _people()
         style(self)

@@ -16,7 +16,12 @@ from simple_history.models import HistoricalRecords
 from chainleader.core.models import VersionedModel
 from chainleader.core.sorting import SortKeyField
 
-from .querysets import WorkItemNoteQuerySet, WorkItemQuerySet
+from .querysets import (
+    ChainMeetingQuerySet,
+    MeetingDecisionQuerySet,
+    WorkItemNoteQuerySet,
+    WorkItemQuerySet,
+)
 
 
 class WorkItem(VersionedModel):
@@ -176,3 +181,122 @@ class WorkItemNote(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.item.get_absolute_url()
+
+
+class ChainMeeting(VersionedModel):
+    """A chain meeting (链长制工作会议 / 链长会商): date, place, chair, attendees, an agenda built from the chain's
+    brief, minutes; its decisions (MeetingDecision) become items on the chain's lists."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("planned")
+        HELD = "held", _("held")
+
+    chain = models.ForeignKey(
+        "chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    title = models.CharField(_("meeting"), max_length=200)
+    title_sort = SortKeyField(_("pinyin sort key"), source="title")
+    held_on = models.DateField(_("date"), db_index=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    # The unit that convenes it: the office, the chain's special team, a district (a district's meetings are its
+    # own), or the lead department. Empty: the chain's meeting, seen by the chain's team and the office.
+    host_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("convening unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings_chaired",
+    )
+    chair_name = models.CharField(
+        _("chair (name)"),
+        max_length=100,
+        blank=True,
+        help_text=_("When the chair has no account here, or to write the title, e.g. 副市长 张三."),
+    )
+    attendees = models.TextField(_("attendees"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
+
+    objects = ChainMeetingQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "title_sort"])
+
+    class Meta:
+        verbose_name = _("chain meeting")
+        verbose_name_plural = _("chain meetings")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["chain", "held_on"], name="meeting_chain_date")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.held_on:%Y-%m-%d}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("worklists:meeting_detail", args=[self.pk])
+
+    @property
+    def chair_label(self) -> str:
+        if self.chair_name:
+            return self.chair_name
+        if self.chair is not None:
+            return self.chair.get_full_name() or self.chair.get_username()
+        return ""
+
+
+class MeetingDecision(models.Model):
+    """A decision of a chain meeting (议定事项): owner unit and person, deadline; recording it puts a key task on
+    the chain's list (``item``), which is then worked and closed out like any item."""
+
+    meeting = models.ForeignKey(
+        ChainMeeting,
+        verbose_name=_("chain meeting"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    text = models.TextField(_("decision"))
+    owner_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("owner unit"),
+        on_delete=models.PROTECT,
+        related_name="meeting_decisions",
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meeting_decisions",
+    )
+    deadline = models.DateField(_("deadline"))
+    item = models.OneToOneField(
+        WorkItem,
+        verbose_name=_("list item"),
+        on_delete=models.PROTECT,
+        related_name="meeting_decision",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = MeetingDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting decision")
+        verbose_name_plural = _("meeting decisions")
+        ordering = ["meeting", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        return self.meeting.get_absolute_url()

@@ -1,4 +1,5 @@
-"""Writes on the four lists: items, progress notes, and close-out (销号) by request → review → closed.
+"""Writes on the four lists: items, progress notes, and close-out (销号) by request → review → closed; chain
+meetings, whose decisions become key tasks on the lists (the end of this module).
 
 | step    | from      | to        | who                                                                   |
 |---------|-----------|-----------|-----------------------------------------------------------------------|
@@ -17,6 +18,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +34,7 @@ from chainleader.investment.models import Lead
 from chainleader.projects.lookups import ProjectResolver
 from chainleader.projects.models import Project
 
-from .models import WorkItem, WorkItemNote
+from .models import ChainMeeting, MeetingDecision, WorkItem, WorkItemNote
 
 S = WorkItem.Status
 ACTIONS = ("request", "review", "close")
@@ -364,3 +366,130 @@ def item_import(job: ImportJob[WorkItem]) -> ImportPlan:
     # Every item written must be inside the user's writable scope (a district lists items of its own units).
     job.commit(scope=ScopeCheck("责任单位", ("owner_unit",)))
     return job.record()
+
+
+# --------------------------------------------------------------------------------------------- chain meetings
+
+MEETING_FIELDS = (
+    "chain",
+    "title",
+    "held_on",
+    "place",
+    "host_unit",
+    "chair",
+    "chair_name",
+    "attendees",
+    "agenda",
+    "minutes",
+    "status",
+)
+
+
+def _check_meeting(data: dict[str, Any], actor: Any) -> None:
+    from chainleader.chains.models import Chain
+
+    chain = data.get("chain")
+    if chain is not None and not Chain.objects.for_user(actor).filter(pk=chain.pk).exists():
+        raise ServiceError(_("This chain is outside your data scope."), field="chain")
+    unit = data.get("host_unit")
+    if unit is not None and unit.kind == OrgUnit.Kind.ENTERPRISE:
+        raise ServiceError(_("A firm does not convene chain meetings."), field="host_unit")
+    held_on, status = data.get("held_on"), data.get("status")
+    if (
+        status == ChainMeeting.Status.HELD
+        and held_on is not None
+        and held_on > timezone.localdate()
+    ):
+        raise ServiceError(_("A meeting in the future cannot be held yet."), field="status")
+
+
+@transaction.atomic
+def meeting_create(*, actor: Any, data: dict[str, Any]) -> ChainMeeting:
+    """Record a chain meeting (an editor, within its writable scope); an empty agenda is built from the chain's
+    figures (selectors.meeting_agenda: the last meeting's decisions, open problems, lagging projects, open
+    items)."""
+    from . import selectors
+
+    if not is_editor(actor):
+        raise WorkflowForbidden(_("Your role may not record chain meetings."))
+    data = {k: v for k, v in data.items() if k in MEETING_FIELDS}
+    data.setdefault("status", ChainMeeting.Status.DRAFT)
+    _check_meeting(data, actor)
+    if data.get("chain") is not None and not (data.get("agenda") or "").strip():
+        data["agenda"] = selectors.meeting_agenda(actor, data["chain"], data.get("held_on"))
+    return core_services.object_create(model=ChainMeeting, actor=actor, data=data)
+
+
+def meeting_update(
+    *, meeting: ChainMeeting, actor: Any, data: dict[str, Any], expected_version: int | None
+) -> ChainMeeting:
+    if not is_editor(actor):
+        raise WorkflowForbidden(_("Your role may not record chain meetings."))
+    data = {k: v for k, v in data.items() if k in MEETING_FIELDS and k != "chain"}
+    _check_meeting(
+        {"held_on": meeting.held_on, "status": meeting.status, **data, "chain": meeting.chain},
+        actor,
+    )
+    return core_services.object_update(
+        instance=meeting, actor=actor, data=data, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    meeting: ChainMeeting,
+    actor: Any,
+    text: str,
+    owner_unit: OrgUnit,
+    deadline: Any,
+    owner_user: Any = None,
+) -> MeetingDecision:
+    """Record a decision of the meeting (议定事项): it becomes a key task on the chain's list with its owner and
+    deadline (item_create, the same checks and audit row as an item added by hand), and the two link both ways
+    (decision.item, item.meeting_decision). Refused as a whole when the item is refused."""
+    if not is_editor(actor):
+        raise WorkflowForbidden(_("Your role may not record chain meetings."))
+    if not ChainMeeting.objects.for_user(actor, write=True).filter(pk=meeting.pk).exists():
+        raise WorkflowForbidden(_("This meeting is outside your data scope."))
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("Write the decision."), field="text")
+    if owner_unit is None:
+        raise ServiceError(_("Name the owner unit."), field="owner_unit")
+    if deadline is None:
+        raise ServiceError(_("Set the deadline."), field="deadline")
+    if deadline < meeting.held_on:
+        raise ServiceError(_("The deadline is before the meeting."), field="deadline")
+    first_line = text.splitlines()[0]
+    item = item_create(
+        actor=actor,
+        data={
+            "kind": WorkItem.Kind.TASK,
+            "chain": meeting.chain,
+            "year": meeting.held_on.year,
+            "title": first_line if len(first_line) <= 200 else first_line[:199] + "…",
+            "description": _("Decided at %(meeting)s.") % {"meeting": meeting}
+            + ("\n" + text if text != first_line or len(first_line) > 200 else ""),
+            "owner_unit": owner_unit,
+            "owner_user": owner_user,
+            "deadline": deadline,
+        },
+    )
+    decision = MeetingDecision.objects.create(
+        meeting=meeting,
+        text=text,
+        owner_unit=owner_unit,
+        owner_user=owner_user,
+        deadline=deadline,
+        item=item,
+    )
+    ChainMeeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
+    meeting.refresh_from_db(fields=["version"])
+    audit.record(
+        actor=actor,
+        event_type="meeting_decision",
+        obj=meeting,
+        detail={"decision": decision.pk, "item": item.pk, "owner_unit": owner_unit.pk},
+    )
+    return decision

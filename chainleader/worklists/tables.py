@@ -35,3 +35,28 @@ ITEM_EXPORT_COLUMNS = [
     Column("status", _("status")),
     Column("closed_at", _("closed out at")),
 ]
+
+MEETING_COLUMNS = [
+    Column("title", _("meeting"), order_by="title_sort", link=True),
+    Column("chain", _("chain"), order_by="chain__name_sort"),
+    Column("held_on", _("date"), order_by="held_on"),
+    Column("place", _("place")),
+    Column("chair_label", _("chair")),
+    Column("decision_count", _("decisions"), order_by="decision_count", numeric=True),
+    Column("status", _("status"), order_by="status"),
+]
+
+MEETING_EXPORT_COLUMNS = [
+    Column("chain", _("chain")),
+    Column("title", _("meeting")),
+    Column("held_on", _("date")),
+    Column("place", _("place")),
+    Column("host_unit", _("convening unit")),
+    Column("chair_label", _("chair")),
+    Column("attendees", _("attendees")),
+    Column("status", _("status")),
+    Column("decision_count", _("decisions"), numeric=True),
+    Column("closed_count", _("decisions closed out"), numeric=True),
+    Column("agenda", _("agenda")),
+    Column("minutes", _("minutes")),
+]

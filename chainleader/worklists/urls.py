@@ -20,4 +20,11 @@ urlpatterns = [
     path("<int:pk>/review/", views.ItemReviewView.as_view(), name="item_review"),
     path("<int:pk>/close/", views.ItemCloseView.as_view(), name="item_close"),
     path("<int:parent_pk>/notes/<int:pk>/file/", views.NoteFileView.as_view(), name="note_file"),
+    # Chain meetings (链长制工作会议): decisions become key tasks on the chain's list.
+    path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/add/", views.MeetingEditView.as_view(), name="meeting_add"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.MeetingEditView.as_view(), name="meeting_edit"),
+    path("meetings/<int:pk>/decide/", views.MeetingDecisionView.as_view(), name="meeting_decide"),
+    path("meetings/<int:pk>/minutes/", views.MeetingMinutesView.as_view(), name="meeting_minutes"),
 ]

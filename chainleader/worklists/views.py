@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from chainleader.chains.models import Chain
+from chainleader.core import audit
 from chainleader.core.files import download
 from chainleader.core.import_views import ObjectImportView
 from chainleader.core.views import (
@@ -24,12 +28,21 @@ from chainleader.core.views import (
 from chainleader.projects.models import Problem
 from chainleader.projects.selectors import problems_overdue_first
 from chainleader.projects.views.base import WorkflowStepView
+from chainleader.projects.views.briefs import docx_response
 
-from . import importers, selectors, services
-from .filters import WorkItemFilter
-from .forms import CloseItemForm, NoteForm, RequestCloseForm, ReviewForm, WorkItemForm
-from .models import WorkItem, WorkItemNote
-from .tables import ITEM_COLUMNS, ITEM_EXPORT_COLUMNS
+from . import importers, minutes, selectors, services
+from .filters import ChainMeetingFilter, WorkItemFilter
+from .forms import (
+    ChainMeetingForm,
+    CloseItemForm,
+    DecisionForm,
+    NoteForm,
+    RequestCloseForm,
+    ReviewForm,
+    WorkItemForm,
+)
+from .models import ChainMeeting, MeetingDecision, WorkItem, WorkItemNote
+from .tables import ITEM_COLUMNS, ITEM_EXPORT_COLUMNS, MEETING_COLUMNS, MEETING_EXPORT_COLUMNS
 
 
 class ItemListView(ObjectListView):
@@ -237,3 +250,131 @@ class NoteFileView(ScopedMixin, View):
         item = get_object_or_404(WorkItem.objects.for_user(request.user), pk=parent_pk)
         note = get_object_or_404(self.scoped().filter(item=item), pk=pk)
         return download(note.attachment, f"item-{item.pk}-{note.action}")
+
+
+# --------------------------------------------------------------------------------------------- chain meetings
+
+
+class MeetingListView(ObjectListView):
+    """Chain meetings in scope: search, chain, year and status filters, sort, pages, Excel export."""
+
+    model = ChainMeeting
+    template_name = "worklists/meeting_list.html"
+    filterset_class = ChainMeetingFilter
+    columns = MEETING_COLUMNS
+    export_columns = MEETING_EXPORT_COLUMNS
+    select_related = ("chain", "host_unit", "chair")
+    add_url_name = "worklists:meeting_add"
+    default_sort = "-held_on"
+
+    def get_queryset(self) -> Any:
+        return self.scoped().annotate(
+            decision_count=Count("decisions", distinct=True),
+            closed_count=Count(
+                "decisions",
+                filter=Q(decisions__item__status=WorkItem.Status.CLOSED),
+                distinct=True,
+            ),
+        )
+
+
+class MeetingDetailView(ObjectDetailView):
+    """A meeting: its facts, agenda and minutes, and its decisions with their list items' status."""
+
+    model = ChainMeeting
+    template_name = "worklists/meeting_detail.html"
+
+    def get_queryset(self) -> Any:
+        return self.scoped().select_related("chain", "host_unit", "chair")
+
+    def extra_context_data(self) -> dict[str, Any]:
+        today = timezone.localdate()
+        decisions = list(
+            MeetingDecision.objects.for_user(self.request.user)
+            .filter(meeting=self.object)
+            .select_related("item", "owner_unit", "owner_user")
+            .order_by("pk")
+        )
+        return {
+            "decisions": [(d, d.item.is_overdue(today)) for d in decisions],
+            "can_decide": self.can_edit(),
+        }
+
+
+class MeetingEditView(ObjectEditView):
+    model = ChainMeeting
+    form_class = ChainMeetingForm
+
+    def get_form(self, data: Any = None) -> Any:
+        form = super().get_form(data)
+        chain = self.request.GET.get("chain", "")
+        if data is None and not self.object.pk and chain.isdigit():
+            found = Chain.objects.for_user(self.request.user).filter(pk=int(chain)).first()
+            if found is not None:
+                # The agenda is built from the chain's figures; the chair edits it before the meeting.
+                form.initial["chain"] = found.pk
+                form.initial["title"] = _("%(chain)s chain meeting") % {"chain": found.name}
+                form.initial["agenda"] = selectors.meeting_agenda(self.request.user, found)
+        return form
+
+    def save(self, form: Any) -> Any:
+        data, _m2m = form.data_for_service()
+        if self.object.pk:
+            return services.meeting_update(
+                meeting=self.object,
+                actor=self.request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        return services.meeting_create(actor=self.request.user, data=data)
+
+
+class MeetingDecisionView(WorkflowStepView):
+    """Record a decision of the meeting: it becomes a key task on the chain's list."""
+
+    model = ChainMeeting
+    form_class = DecisionForm
+    template_name = "worklists/decision_form.html"
+    title = gettext_lazy("Record a decision")
+    write = True
+
+    def refuse(self, request: HttpRequest) -> None:
+        if not self.can_edit():
+            raise PermissionDenied
+
+    def perform(self, form: Any) -> Any:
+        d = form.cleaned_data
+        services.decision_record(
+            meeting=self.object,
+            actor=self.request.user,
+            text=d["text"],
+            owner_unit=d["owner_unit"],
+            owner_user=d.get("owner_user"),
+            deadline=d["deadline"],
+        )
+        return self.object
+
+
+class MeetingMinutesView(ScopedMixin, View):
+    """The meeting's minutes as a Word file (会议纪要): facts, agenda, minutes, decisions with owners."""
+
+    model = ChainMeeting
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = get_object_or_404(
+            self.scoped().select_related("chain", "host_unit", "chair"), pk=pk
+        )
+        decisions = list(
+            MeetingDecision.objects.for_user(request.user)
+            .filter(meeting=meeting)
+            .select_related("item", "owner_unit", "owner_user")
+            .order_by("pk")
+        )
+        content = minutes.render_minutes(meeting, decisions, timezone.localdate())
+        audit.record(
+            actor=request.user,
+            event_type="export",
+            obj=meeting,
+            detail={"format": "docx", "rows": len(decisions)},
+        )
+        return docx_response(content, f"{meeting.title}-{meeting.held_on:%Y%m%d}.docx")

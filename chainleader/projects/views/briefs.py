@@ -21,7 +21,7 @@ from chainleader.core.exceptions import ServiceError
 from chainleader.core.querysets import scope_for
 from chainleader.core.views import ScopedMixin
 
-from .. import services
+from .. import hooks, services
 from ..forms import BriefForm
 from ..models import Notification
 
@@ -52,8 +52,16 @@ class BriefMixin:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
+    def context(self, form: Any) -> dict[str, Any]:
+        chain = self.chain()
+        # A chain's brief reports what became of the last chain meeting's decisions (worklists, by the hook).
+        meeting = (
+            hooks.meeting_outcomes(self.request.user, chain=chain) if chain is not None else None
+        )
+        return {"form": form, "chain": chain, "meeting": meeting}
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return render(request, self.template_name, {"form": BriefForm(), "chain": self.chain()})
+        return render(request, self.template_name, self.context(BriefForm()))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = BriefForm(request.POST)
@@ -69,7 +77,7 @@ class BriefMixin:
                 form.add_error(None, exc.message)
             else:
                 return docx_response(content, name)
-        return render(request, self.template_name, {"form": form, "chain": self.chain()})
+        return render(request, self.template_name, self.context(form))
 
 
 class ChainBriefView(BriefMixin, ScopedMixin, View):

@@ -5,17 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
+from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chainleader.core.api import WORKFLOW_ERRORS, ScopedModelViewSet
+from chainleader.core.api import WORKFLOW_ERRORS, ScopedModelViewSet, ScopedReadOnlyModelViewSet
 
 from .. import services
-from ..filters import WorkItemFilter
-from ..models import WorkItem
-from .serializers import ReviewSerializer, TextStepSerializer, WorkItemSerializer
+from ..filters import ChainMeetingFilter, MeetingDecisionFilter, WorkItemFilter
+from ..models import ChainMeeting, MeetingDecision, WorkItem
+from .serializers import (
+    ChainMeetingSerializer,
+    DecisionRecordSerializer,
+    MeetingDecisionSerializer,
+    ReviewSerializer,
+    TextStepSerializer,
+    WorkItemSerializer,
+)
 
 
 class WorkItemViewSet(ScopedModelViewSet):
@@ -111,3 +118,63 @@ class WorkItemViewSet(ScopedModelViewSet):
                 expected_version=d.get("version"),
             ),
         )
+
+
+class ChainMeetingViewSet(ScopedModelViewSet):
+    """Chain meetings (链长制工作会议); POST .../decide/ records a decision, which becomes a key task on the
+    chain's list (its id comes back in the decision)."""
+
+    model = ChainMeeting
+    serializer_class = ChainMeetingSerializer
+    filterset_class = ChainMeetingFilter
+    select_related = ("chain", "host_unit", "chair")
+    ordering_fields = ("held_on", "title", "status")
+
+    def create_object(self, *, data: dict[str, Any], m2m: dict[str, Any]) -> ChainMeeting:
+        return services.meeting_create(actor=self.request.user, data=data)
+
+    def update_object(
+        self,
+        *,
+        instance: Any,
+        data: dict[str, Any],
+        m2m: dict[str, Any],
+        expected_version: int | None,
+    ) -> ChainMeeting:
+        return services.meeting_update(
+            meeting=instance,
+            actor=self.request.user,
+            data=data,
+            expected_version=expected_version,
+        )
+
+    @extend_schema(
+        request=DecisionRecordSerializer,
+        responses={201: MeetingDecisionSerializer, **WORKFLOW_ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        """Record a decision: owner unit, optional owner, deadline; it becomes a key task on the list."""
+        meeting = self.get_object()
+        body = DecisionRecordSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        decision = services.decision_record(
+            meeting=meeting,
+            actor=request.user,
+            text=d["text"],
+            owner_unit=d["owner_unit"],
+            owner_user=d.get("owner_user"),
+            deadline=d["deadline"],
+        )
+        return Response(MeetingDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class MeetingDecisionViewSet(ScopedReadOnlyModelViewSet):
+    """Decisions of chain meetings with their list items' status (recorded through .../decide/)."""
+
+    model = MeetingDecision
+    serializer_class = MeetingDecisionSerializer
+    filterset_class = MeetingDecisionFilter
+    select_related = ("item",)
+    ordering_fields = ("deadline", "created_at")
