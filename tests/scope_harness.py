@@ -78,6 +78,8 @@ PDF = b"%PDF-1.4\n% evidence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 # Page routes whose view does not name its model in `model`: the harness names it.
 MODEL_OF = {
     "core:job_progress": "core.Job",  # JobProgressView looks the job up in Job.objects.for_user()
+    "core:job_page": "core.Job",
+    "core:job_file": "core.Job",  # the file of a finished export, for the job's owner alone
 }
 # Routes with an object-like kwarg that the matrix does not take, each with its reason.
 EXEMPT = {
@@ -701,8 +703,18 @@ def build_world() -> World:
         commissioners.visit_log(actor=cadre, assignment=o[key], on=date(2026, 1, 6))
 
     # Background jobs: one the office started, one district A started.
-    o["job_office"] = Job.objects.create(kind="map_derive", created_by=office)
-    o["job_district"] = Job.objects.create(kind="map_derive", created_by=w.users["district"])
+    # Both are finished large exports with their file (core:job_file serves it to the job's owner alone).
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    for key, owner in (("job_office", office), ("job_district", w.users["district"])):
+        o[key] = Job.objects.create(
+            kind="export",
+            created_by=owner,
+            status=Job.Status.DONE,
+            result_file=default_storage.save("exports/world/x.xlsx", ContentFile(b"PK\x03\x04")),
+            result_name="x.xlsx",
+        )
 
     # Growth plans (倍增) of firms A and B, each with a year's targets and a measure (一企一策).
     from chainleader.growth.models import GrowthPlan, Measure, PlanYear

@@ -10,12 +10,13 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db import models, transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -124,12 +125,20 @@ class ObjectListView(ScopedMixin, TemplateView):
             sort = sort_key_path(self.model, sort[:100]) if sort else sort
         return sort if sort.lstrip("-") in allowed else self.default_sort
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        qs, filterset = self.filtered()
+    def ordered_queryset(self) -> models.QuerySet:
+        """The list's rows as the page shows them: scope, search, filters and sort (the export's rows too)."""
+        qs, self._filterset = self.filtered()
         sort = self.sort_key()
         if sort:
             qs = qs.order_by(sort, *self.secondary_sort, "pk")
+        return qs
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        qs = self.ordered_queryset()
+        filterset, sort = self._filterset, self.sort_key()
         if request.GET.get("export") == "xlsx":
+            if qs.count() > settings.CHAINLEADER_EXPORT_ASYNC_ROWS:
+                return self.export_later()
             return self.export(qs)
         page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
         params = request.GET.copy()
@@ -162,6 +171,24 @@ class ObjectListView(ScopedMixin, TemplateView):
     def export_objects(self, qs: models.QuerySet) -> Iterable[Any]:
         """The objects of an export, in the order the file should have them (a list's own order by default)."""
         return qs.iterator(chunk_size=2000)
+
+    def export_later(self) -> HttpResponse:
+        """A large export runs in a task worker (core.tasks.export_task); the user watches its job page."""
+        from .jobs import job_create
+        from .tasks import export_task
+
+        job = job_create(kind="export", actor=self.request.user)
+        cls = type(self)
+        args = (
+            f"{cls.__module__}.{cls.__qualname__}",
+            self.request.path,
+            self.request.GET.urlencode(),
+            dict(self.kwargs),
+            self.request.user.pk,
+            job.pk,
+        )
+        transaction.on_commit(lambda: export_task.enqueue(*args))
+        return redirect("core:job_page", job.pk)
 
     def export(self, qs: models.QuerySet) -> HttpResponse:
         cols = self.export_columns or self.columns
@@ -444,6 +471,44 @@ class JobProgressView(LoginRequiredMixin, TemplateView):
         if job.status == Job.Status.RUNNING and fail_stale_jobs(pk=job.pk):
             job.refresh_from_db()  # its worker is gone: say so, instead of "running 20 %" forever
         return {**super().get_context_data(**kwargs), "job": job}
+
+
+class JobPageView(LoginRequiredMixin, TemplateView):
+    """A background job on a page of its own (a large export): its progress bar, then its result."""
+
+    template_name = "core/job_page.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from .models import Job
+
+        job = get_object_or_404(Job.objects.for_user(self.request.user), pk=self.kwargs["pk"])
+        return {**super().get_context_data(**kwargs), "job": job}
+
+
+class JobFileView(LoginRequiredMixin, View):
+    """The file a job made (a large export), for the user who started the job only; audited as a download."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from django.core.files.storage import default_storage
+
+        from .models import Job
+
+        job = get_object_or_404(
+            Job.objects.for_user(request.user).exclude(result_file=""),
+            pk=kwargs["pk"],
+            status=Job.Status.DONE,
+        )
+        if not default_storage.exists(job.result_file):
+            raise Http404
+        audit.record(
+            actor=request.user,
+            event_type="download",
+            object_type="core.job",
+            object_id=job.pk,
+            detail={"kind": job.kind, "file": job.result_name},
+        )
+        content = default_storage.open(job.result_file).read()
+        return excel.xlsx_response(content, job.result_name or "export.xlsx")
 
 
 class WorkflowStepView(ScopedMixin, View):

@@ -244,6 +244,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # SQLite database never ends it, a task meeting "database is locked" runs again, a heartbeat every 30 s).
 # A running job without a sign of life for this many minutes lost its worker and is marked failed.
 CHAINLEADER_JOB_STALE_MINUTES = 15
+# A list export of more rows than this runs in a task worker (core.tasks.export_task), not in a web worker.
+CHAINLEADER_EXPORT_ASYNC_ROWS = int(os.environ.get("CHAINLEADER_EXPORT_ASYNC_ROWS", "5000"))
 
 # The data-scope policy that ScopedQuerySet.for_user() applies (core stays free of domain apps).
 CHAINLEADER_SCOPE_POLICY = "chainleader.accounts.policy.scope_for"
