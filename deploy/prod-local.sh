@@ -115,7 +115,7 @@ start_web() {
   local i upstreams=""
   for i in $(seq 1 "$WEB"); do
     "$ROOT/.venv/bin/gunicorn" chainleader.wsgi:application --bind "127.0.0.1:$((BASE + i))" --workers 2 \
-      --timeout 60 --daemon --pid "$DIR/run/web$i.pid" --error-logfile "$DIR/log/web$i.log" \
+      --worker-class gthread --threads 4 --timeout 60 --daemon --pid "$DIR/run/web$i.pid" --error-logfile "$DIR/log/web$i.log" \
       --env DJANGO_SETTINGS_MODULE="$DJANGO_SETTINGS_MODULE"
     upstreams+="        server 127.0.0.1:$((BASE + i));"$'\n'
   done
@@ -144,7 +144,8 @@ EOF
 start_workers() {
   local i
   for i in $(seq 1 "$WORKERS"); do
-    nohup "$PY" manage.py task_worker --worker-id "worker-$i" >"$DIR/log/worker$i.log" 2>&1 &
+    # Background work yields the CPU to people waiting for a page (large exports, imports, evaluation runs).
+    nohup nice -n 10 "$PY" manage.py task_worker --worker-id "worker-$i" >"$DIR/log/worker$i.log" 2>&1 &
     echo $! >"$DIR/run/worker$i.pid"
   done
 }
