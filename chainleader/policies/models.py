@@ -405,7 +405,7 @@ class EligibilityResult(models.Model):
         return "；".join(str(r.get("reason", "")) for r in (self.reasons or []))
 
 
-class Payment(models.Model):
+class Payment(VersionedModel):
     """A payment (兑现) of a confirmed result: amount, date, voucher number."""
 
     result = models.ForeignKey(
@@ -434,10 +434,10 @@ class Payment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
 
     objects = PaymentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("policy payment")

@@ -23,10 +23,12 @@ from chainleader.core import audit
 from chainleader.core import services as core_services
 from chainleader.core.exceptions import ServiceError, StaleEdit, WorkflowConflict, WorkflowForbidden
 from chainleader.core.files import attachment_problem, storage_name
+from chainleader.core.imports import ImportJob, ImportPlan, headers_of, import_service
 from chainleader.engines import eligibility as engine
 from chainleader.projects.services.notifications import notify
 
 from . import facts as facts_mod
+from .importers import PAYMENT_COLUMNS
 from .models import (
     EligibilityResult,
     EligibilityRun,
@@ -434,3 +436,106 @@ def measure_rule_update(
 
 def latest_version_number(item: PolicyItem) -> int:
     return int(item.versions.aggregate(n=Max("number"))["n"] or 0)
+
+
+# --- the payments import --------------------------------------------------------------------------------
+
+PAYMENT_HEADERS = headers_of(PAYMENT_COLUMNS)
+
+
+@import_service(Payment)
+def payments_import(job: ImportJob[Payment]) -> ImportPlan:
+    """Import payments (兑现台账) keyed by voucher number onto confirmed results; all-or-nothing, every row
+    error named. A new voucher is a new payment (its firm is notified); a known one changes its amount, date
+    or note."""
+    actor, rows = job.actor, job.rows
+    if not is_office(actor):
+        job.error(None, "", "", _("Only the office changes policies and their payments."))
+        job.check()
+    result_ids = {r.values.get("result") for r in rows}
+    results = {
+        r.pk: r
+        for r in EligibilityResult.objects.for_user(actor, write=True)
+        .filter(pk__in=[i for i in result_ids if i])
+        .select_related("enterprise")
+    }
+    vouchers = {(r.values.get("voucher_no") or "").strip() for r in rows}
+    existing = {p.voucher_no: p for p in Payment.objects.filter(voucher_no__in=vouchers)}
+    new: list[tuple[int, int]] = []
+    for row in rows:
+        v = row.values
+        voucher = (v.get("voucher_no") or "").strip()
+        if not job.first(
+            row,
+            voucher,
+            column=PAYMENT_HEADERS["voucher_no"],
+            value=voucher,
+            message=_("Duplicate voucher number: also in row %(row)s."),
+        ):
+            continue
+        result = results.get(v.get("result"))
+        if result is None:
+            job.error(
+                row.row,
+                PAYMENT_HEADERS["result"],
+                v.get("result"),
+                _("No eligibility result with this number."),
+            )
+            continue
+        if result.enterprise.uscc != v.get("uscc"):
+            job.error(
+                row.row,
+                PAYMENT_HEADERS["uscc"],
+                v.get("uscc"),
+                _("The credit code is not the result's firm."),
+            )
+            continue
+        if result.status != EligibilityResult.Status.CONFIRMED:
+            job.error(
+                row.row,
+                PAYMENT_HEADERS["result"],
+                v.get("result"),
+                _("Only a confirmed result can be paid."),
+            )
+            continue
+        amount = v.get("amount_wan")
+        if amount is None or amount <= 0:
+            job.error(
+                row.row,
+                PAYMENT_HEADERS["amount_wan"],
+                amount,
+                _("The amount must be more than zero."),
+            )
+            continue
+        data = {"amount_wan": amount, "paid_on": v.get("paid_on"), "note": v.get("note") or ""}
+        payment = existing.get(voucher)
+        if payment is None:
+            job.create(
+                row,
+                Payment(
+                    result=result,
+                    enterprise_id=result.enterprise_id,
+                    voucher_no=voucher,
+                    created_by=_user(actor),
+                    **data,
+                ),
+                voucher,
+            )
+            new.append((result.pk, result.enterprise_id))
+        elif payment.result_id != result.pk:
+            job.error(
+                row.row,
+                PAYMENT_HEADERS["voucher_no"],
+                voucher,
+                _("This voucher number is recorded for another result."),
+            )
+        else:
+            job.update(row, payment, job.present(data), label=voucher, headers=PAYMENT_HEADERS)
+    job.commit()
+    users = _firm_users(f for _r, f in new)
+    notify(
+        (uid, _("A payment of a policy you qualify for was recorded."), f"/policies/results/{r}/")
+        for r, f in new
+        for uid in users.get(f, [])
+    )
+    return job.record(confidential=True)
