@@ -73,6 +73,7 @@ class ChainDetailView(ObjectDetailView):
         return {
             "segment_columns": columns,
             "targets": ChainTarget.objects.for_user(user).filter(chain=chain),
+            "target_links": hooks.target_links(user, chain),  # the indicator system's view of them
             "masters": Enterprise.objects.for_user(user).filter(mastered_chains=chain),
             "parks": chain.parks.for_user(user),
             "firm_count": Enterprise.objects.for_user(user)

@@ -187,6 +187,11 @@ class SubjectMixin(models.Model):
         abstract = True
 
     @property
+    def chain_name(self) -> str:
+        """The chain as the value import finds it: its name, with its district for a district's chain."""
+        return str(self.chain) if self.chain_id else ""
+
+    @property
     def subject_label(self) -> str:
         if self.chain_id:
             return str(self.chain)

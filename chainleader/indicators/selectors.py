@@ -97,3 +97,18 @@ def attainment(user: Any, year: int) -> dict[str, dict[int, float]]:
         "chains": {k: _mean(v) for k, v in chains.items()},
         "districts": {k: _mean(v) for k, v in districts.items()},
     }
+
+
+def chain_links(user: Any, chain: Any) -> list[tuple[str, str]]:
+    """The chain page's link to its targets with actuals and attainment (chains.hooks.target_links)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if getattr(user, "role", "") == "enterprise":
+        return []
+    return [
+        (
+            _("Targets with actuals and attainment"),
+            reverse("indicators:chain_targets", args=[chain.pk]),
+        )
+    ]
