@@ -40,6 +40,7 @@ from .commissioners_data import load_commissioners
 from .evaluation_data import load_evaluation
 from .firms import master_figures, synthetic_firms, unique_uscc
 from .growth_data import load_growth
+from .innovation_data import load_innovation
 from .masters import MASTER_LEAVES, MASTER_TIER_YEAR, MASTERS, Master
 from .places import LAND_ZONES, PARKS
 from .projects_data import load_projects
@@ -112,6 +113,7 @@ class DemoLoader:
             load_tiers(self)
             load_growth(self)
             load_commissioners(self)
+            load_innovation(self)
         return self.out
 
     def _unit(self, kind: str, name: str, **values: Any) -> OrgUnit:

@@ -25,7 +25,7 @@ from chainleader.core.views import (
     style_form,
 )
 
-from .. import importers, selectors, services
+from .. import hooks, importers, selectors, services
 from ..filters import MonthlyReportFilter, ProjectFilter
 from ..forms import MonthlyReportForm, ProjectForm, StageChangeForm
 from ..models import MonthlyReport, Problem, Project, StageChange, StartBatch
@@ -93,6 +93,7 @@ class ProjectDetailView(ObjectDetailView):
             "chart": selectors.monthly_chart_option(series),
             "problems": problems,
             "batches": StartBatch.objects.for_user(user).filter(projects=project),
+            "origins": hooks.project_origins(user, project),
             "can_write": can_write and self.can_edit(),
             "stage_form": StageChangeForm(project=project)
             if can_write and self.can_edit()
