@@ -140,6 +140,17 @@ class Lead(VersionedModel):
     )
     firm_name = models.CharField(_("target firm"), max_length=200)
     firm_name_sort = SortKeyField(_("pinyin sort key"), source="firm_name")
+    # The registry's firm when the target firm is one (a local firm expanding; issue 15): set by the services
+    # from the name (enterprises.lookups.FirmResolver: the credit code or a name one firm alone bears, among the
+    # firms the writer sees), so the firm's page lists its leads by the link, not by the name's spelling.
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("registry firm"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+    )
     source = models.CharField(
         _("source"), max_length=12, choices=Source.choices, default=Source.OTHER
     )

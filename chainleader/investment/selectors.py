@@ -364,11 +364,14 @@ def promise_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]
 
 
 def enterprise_leads_panel(enterprise: Any, user: Any) -> Panel | None:
-    """The leads whose target firm bears the firm's name, as the user sees them; none for a firm account (the
+    """The leads whose target firm is the firm (linked, or bearing its name), as the user sees them; none for a firm account (the
     leads are the office's working list)."""
     if getattr(user, "role", "") == "enterprise":
         return None
-    qs = Lead.objects.for_user(user).filter(firm_name__iexact=enterprise.name)
+    # By the registry link; a lead written before the link (none found then) still by the firm's exact name.
+    qs = Lead.objects.for_user(user).filter(
+        Q(enterprise=enterprise) | Q(enterprise__isnull=True, firm_name__iexact=enterprise.name)
+    )
     rows = [
         PanelRow(
             f"{lead.chain} · {lead.firm_name}",

@@ -32,6 +32,7 @@ from chainleader.core.exceptions import ServiceError, StaleEdit, WorkflowConflic
 from chainleader.core.files import attachment_problem
 from chainleader.engines.chain_map.placement import LeafIndex
 from chainleader.engines.targets import board_tier, leaf_weights, rank_targets
+from chainleader.enterprises.lookups import FirmResolver
 from chainleader.projects.models import Project
 from chainleader.projects.services.projects import project_create
 from chainleader.reference.models import Region
@@ -260,10 +261,21 @@ def _check(data: dict[str, Any], actor: Any) -> None:
         raise ServiceError(_("The segment belongs to another chain."), field="segment")
 
 
+def _link_firm(data: dict[str, Any], actor: Any) -> dict[str, Any]:
+    """The registry firm the lead's firm name names (its credit code, or a name one firm alone bears, among the
+    firms the writer sees), or none: a lead's firm is often not in the registry yet."""
+    if "firm_name" not in data:
+        return data
+    name = str(data.get("firm_name") or "").strip()
+    firm = FirmResolver.for_user(actor, [name]).resolve(name)[0] if name else None
+    return {**data, "enterprise": firm}
+
+
 def lead_create(*, actor: Any, data: dict[str, Any], note: str = "") -> Lead:
     """Open a lead (stage 线索) with its first step row."""
     _require_writer(actor)
     _check(data, actor)
+    data = _link_firm(data, actor)
     data = {
         **data,
         "stage": Lead.Stage.LEAD,
@@ -441,6 +453,7 @@ def lead_update(
     if {"stage", "stage_on", "project", "close_reason"} & set(data):
         raise ServiceError(_("The stage changes only through the lead workflow."))
     _check({"chain": lead.chain, **data}, actor)
+    data = _link_firm(data, actor)
     return core_services.object_update(
         instance=lead, actor=actor, data=data, expected_version=expected_version
     )

@@ -75,6 +75,7 @@ class LeadSerializer(VersionedModelSerializer):
             "segment",
             "company",
             "firm_name",
+            "enterprise",
             "source",
             "target",
             "district",
@@ -96,6 +97,7 @@ class LeadSerializer(VersionedModelSerializer):
         ]
         read_only_fields = [
             "company",
+            "enterprise",
             "target",
             "stage",
             "stage_on",
