@@ -91,6 +91,12 @@ EVENT_LABELS = {
     "appeal_check": gettext_lazy("appeal checked"),
     "appeal_decide": gettext_lazy("appeal decided"),
     "meeting_decision": gettext_lazy("chain meeting decision recorded"),
+    "policy_publish": gettext_lazy("policy published"),
+    "policy_document": gettext_lazy("policy document replaced"),
+    "eligibility_run": gettext_lazy("eligibility run (免申即享)"),
+    "eligibility_confirm": gettext_lazy("eligibility results confirmed"),
+    "eligibility_reject": gettext_lazy("eligibility results set aside"),
+    "policy_payment": gettext_lazy("policy payment recorded"),
 }
 # Events named after a workflow step: the prefix names the record, the step its model's Action label.
 PREFIXES = {

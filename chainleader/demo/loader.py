@@ -43,6 +43,7 @@ from .growth_data import load_growth
 from .innovation_data import load_innovation
 from .masters import MASTER_LEAVES, MASTER_TIER_YEAR, MASTERS, Master
 from .places import LAND_ZONES, PARKS
+from .policies_data import load_policies
 from .projects_data import load_projects
 from .tiers_data import load_tiers
 
@@ -113,6 +114,7 @@ class DemoLoader:
             load_tiers(self)
             load_growth(self)
             load_commissioners(self)
+            load_policies(self)
             load_innovation(self)
         return self.out
 

@@ -72,6 +72,12 @@ BUDGETS = {
     "evaluation:scheme_list": 4,
     # Growth plans judge their pace in Python: the plans, the firms' visible figures and the plans' years.
     "growth:plan_list": 9,
+    # Policies (decision 0029): results and payments audit each confidential read on the API.
+    "policies:policy_list": 3,
+    "policies:run_list": 3,
+    "policies:result_list": 3,
+    "policies:payment_list": 5,
+    "policies:measure_list": 3,
     "investment:lead_list": 8,
     "investment:target_list": 4,
     "matching:match_list": 4,
@@ -106,6 +112,12 @@ BUDGETS = {
     "api:growthplan-list": 14,
     "api:measure-list": 6,
     "api:planyear-list": 12,
+    "api:policy-list": 3,
+    "api:policyitem-list": 3,
+    "api:eligibilityrun-list": 3,
+    "api:eligibilityresult-list": 9,
+    "api:payment-list": 9,
+    "api:measurerule-list": 3,
     "api:industry-list": 3,
     "api:landzone-list": 3,
     "api:lead-list": 4,
@@ -281,6 +293,40 @@ def growth_plans(ctx: Ctx, n: int) -> None:
         plan = GrowthPlan.objects.create(enterprise=firm, base_year=2022, target_year=2025)
         PlanYear.objects.create(plan=plan, year=2024, revenue_wan=Decimal(20000))
         Measure.objects.create(plan=plan, text="协调用地")
+
+
+def policy_rows(ctx: Ctx, n: int) -> None:
+    from chainleader.policies.models import (
+        EligibilityResult,
+        EligibilityRun,
+        MeasureRule,
+        Payment,
+        Policy,
+        PolicyItem,
+        PolicyItemVersion,
+    )
+
+    for _ in range(n):
+        firm = EnterpriseFactory()
+        policy = Policy.objects.create(title="政策", issuer="管委", status="published")
+        item = PolicyItem.objects.create(
+            policy=policy, number="1", title="条款", conditions={"all": []}, current_version=1
+        )
+        version = PolicyItemVersion.objects.create(item=item, number=1, frozen=item.frozen())
+        run = EligibilityRun.objects.create(
+            item=item, item_version=version, year=2024, run_on=date(2026, 1, 5), counts={"firms": 1}
+        )
+        result = EligibilityResult.objects.create(
+            run=run, enterprise=firm, eligible=True, amount_wan=Decimal(10), status="confirmed"
+        )
+        Payment.objects.create(
+            result=result,
+            enterprise=firm,
+            amount_wan=Decimal(10),
+            paid_on=date(2026, 1, 6),
+            voucher_no=f"PZ-{Payment.objects.count() + 1}",
+        )
+        MeasureRule.objects.create(grade="D", min_years=2, kind="power", measure="加价")
 
 
 def _listings(n: int) -> list[tuple[Any, Any]]:
@@ -497,6 +543,11 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "evaluation:run_list": ("office", runs),
     "evaluation:scheme_list": ("office", schemes),
     "growth:plan_list": ("office", growth_plans),
+    "policies:policy_list": ("office", policy_rows),
+    "policies:run_list": ("office", policy_rows),
+    "policies:result_list": ("office", policy_rows),
+    "policies:payment_list": ("office", policy_rows),
+    "policies:measure_list": ("office", policy_rows),
     "investment:lead_list": ("office", leads),
     "investment:target_list": ("office", targets),
     "matching:match_list": ("office", matches),
@@ -528,6 +579,12 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "api:growthplan-list": ("office", growth_plans),
     "api:measure-list": ("office", growth_plans),
     "api:planyear-list": ("office", growth_plans),
+    "api:policy-list": ("office", policy_rows),
+    "api:policyitem-list": ("office", policy_rows),
+    "api:eligibilityrun-list": ("office", policy_rows),
+    "api:eligibilityresult-list": ("office", policy_rows),
+    "api:payment-list": ("office", policy_rows),
+    "api:measurerule-list": ("office", policy_rows),
     "api:industry-list": ("office", FIXED),
     "api:landzone-list": ("office", zones),
     "api:lead-list": ("office", leads),
