@@ -81,3 +81,42 @@ def test_a_policy_is_created_published_and_edited_with_its_version(office_user):
     assert office.post(f"/api/policies/{pk}/publish/").json()["status"] == "published"
     stale = office.patch(f"/api/policies/{pk}/", {"title": "新", "version": 1}, format="json")
     assert stale.status_code == 409
+    fresh = office.patch(f"/api/policies/{pk}/", {"title": "新", "version": 2}, format="json")
+    assert fresh.status_code == 200 and fresh.json()["title"] == "新"
+    rule = office.post(
+        "/api/measure-rules/",
+        {"grade": "D", "min_years": 2, "kind": "power", "measure": "加价"},
+        format="json",
+    )
+    assert rule.status_code == 201
+    assert office.get(f"/api/measure-rules/{rule.json()['id']}/").status_code == 200
+    assert office.get("/api/measure-rules/").status_code == 200
+
+
+def test_the_details_of_every_endpoint(office_user, item, hand_case):
+    from chainleader.policies import services
+
+    run = services.run_item(item=item, actor=office_user, year=2024)
+    star = run.results.get(enterprise=hand_case["star"])
+    services.results_decide(run=run, actor=office_user, ids=[star.pk])
+    star.refresh_from_db()
+    payment = services.payment_record(
+        result=star,
+        actor=office_user,
+        amount_wan=star.amount_wan,
+        paid_on=__import__("datetime").date(2025, 1, 2),
+        voucher_no="PZ-D",
+    )
+    office = api(office_user)
+    for url in (
+        f"/api/policies/{item.policy_id}/",
+        f"/api/policy-items/{item.pk}/",
+        f"/api/eligibility-runs/{run.pk}/",
+        f"/api/eligibility-results/{star.pk}/",
+        f"/api/policy-payments/{payment.pk}/",
+        "/api/policies/",
+        "/api/policy-items/",
+        "/api/eligibility-runs/",
+    ):
+        assert office.get(url).status_code == 200, url
+    assert office.get(f"/api/eligibility-runs/{run.pk}/").json()["conditions"] == item.conditions
