@@ -1024,7 +1024,8 @@ def run_warnings(*, today: date | None = None, actor: Any = None) -> dict[str, i
 def _decidable(actor: Any, warning: Warning) -> Warning:
     if not is_editor(actor):
         raise WorkflowForbidden(_("Your role may not decide on warnings."))
-    if not Warning.objects.for_user(actor).filter(pk=warning.pk).exists():
+    if not Warning.objects.for_user(actor, write=True).filter(pk=warning.pk).exists():
+        # A district reads the warnings of the city chains reaching into it; their teams decide them.
         raise WorkflowForbidden(_("This warning is outside your data scope."))
     locked = Warning.objects.select_for_update().get(pk=warning.pk)
     if locked.status != Warning.Status.NEW:
@@ -1048,7 +1049,15 @@ def warning_confirm(
     chain = chain or locked.chain
     if chain is None:
         raise ServiceError(_("Choose the chain whose list takes this warning."), field="chain")
-    unit = owner_unit or locked.owner_unit
+    unit = (
+        owner_unit
+        or locked.owner_unit
+        or chain.lead_department
+        or getattr(actor, "org_unit", None)
+        or OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).order_by("pk").first()
+    )
+    if unit is None:
+        raise ServiceError(_("Choose the unit that owns the item."), field="owner_unit")
     item = worklist_services.item_create(
         actor=actor,
         data={

@@ -13,6 +13,7 @@ from chainleader.accounts.models import Role
 from chainleader.chains.models import Chain, Placement, Segment
 from chainleader.core.jobs import refresh_planner_statistics
 from chainleader.demo.accounts import DEFAULT_PASSWORD, PASSWORD_ENV, ROLE_ZH
+from chainleader.demo.indicators_data import load_indicator_system
 from chainleader.demo.loader import SEED, DemoLoader
 from chainleader.enterprises.models import Enterprise, YearFigure
 from chainleader.parks.models import LandZone, Park
@@ -73,6 +74,7 @@ class Command(BaseCommand):
         password = env_password or DEFAULT_PASSWORD
         try:
             out = DemoLoader(password, reset_passwords=options["reset_passwords"]).run()
+            indicators = load_indicator_system()
             refresh_planner_statistics()
         except ValidationError as exc:
             raise CommandError(f"{PASSWORD_ENV} 不符合密码规则：{'；'.join(exc.messages)}") from exc
@@ -101,6 +103,11 @@ class Command(BaseCommand):
         w(
             f"  企业     {Enterprise.objects.count()} 家（其中合成 {Enterprise.objects.filter(is_synthetic=True).count()} 家，"
             f"规上 {Enterprise.objects.filter(above_size=True).count()} 家）；年度数据 {YearFigure.objects.count()} 条"
+        )
+        w(
+            f"  指标体系 本次新增指标 {indicators['indicators']} 项、目标 {indicators['targets']} 条；"
+            f"产业链目标对应 {indicators['chain_targets']} 条；计算值 {indicators['computed']} 条；"
+            f"新预警 {indicators['warnings']} 条"
         )
         w(
             f"  园区     {Park.objects.count()} 个；工业用地保护区与市级产业集聚区 {LandZone.objects.count()} 个"
