@@ -614,6 +614,28 @@ def build_world() -> World:
     ):
         o[name] = WorkItemFactory(chain=chain, owner_unit=owner)
         WorkItemNoteFactory(item=o[name])
+    # Chain meetings: the city chain's (the team's) and one district B convened on its chain, a decision each.
+    from chainleader.worklists import services as worklists
+
+    for key, chain, host in (("meeting_in", chain_in, None), ("meeting_out", chain_out, unit_b)):
+        o[key] = worklists.meeting_create(
+            actor=office,
+            data={
+                "chain": chain,
+                "title": f"{chain.name}会商",
+                "held_on": date(2026, 1, 10),
+                "host_unit": host,
+                "status": "held",
+                "agenda": "议程",
+            },
+        )
+        worklists.decision_record(
+            meeting=o[key],
+            actor=office,
+            text="协调用地",
+            owner_unit=dept,
+            deadline=date(2026, 3, 1),
+        )
 
     # Evaluation: a run in review (2024) with an appeal from each district, a draft (2023), the office's only.
     run = evaluation.evaluation_run_create(
@@ -700,7 +722,9 @@ def build_world() -> World:
         o[key] = commissioners.assign(
             actor=office, enterprise=firm, commissioner=cadre, kind="key", since=date(2026, 1, 5)
         )
-        commissioners.visit_log(actor=cadre, assignment=o[key], on=date(2026, 1, 6))
+        commissioners.visit_log(
+            actor=cadre, assignment=o[key], on=date(2026, 1, 6), attachment=pdf("走访.pdf")
+        )
 
     # Background jobs: one the office started, one district A started.
     # Both are finished large exports with their file (core:job_file serves it to the job's owner alone).

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chainleader.core.files import AttachmentField
 from chainleader.core.forms import DATE, style
 from chainleader.enterprises.models import Enterprise
 from chainleader.projects.models import Problem
@@ -98,6 +99,7 @@ class VisitForm(forms.Form):
         queryset=Problem.objects.none(),
         help_text=_("The firm's requests (企业诉求) raised or followed up during the visit."),
     )
+    attachment = AttachmentField()
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(

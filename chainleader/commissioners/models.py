@@ -104,6 +104,12 @@ class Assignment(VersionedModel):
         return self.until is None and self.due_on is not None and self.due_on < today
 
 
+def visit_file_path(instance: models.Model, filename: str) -> str:
+    from chainleader.core.files import storage_name
+
+    return storage_name("commissioners/visits", filename)
+
+
 class Visit(models.Model):
     """One visit (走访) to the firm of an assignment: when, by whom, how, what was found and which requests the
     firm raised. Visits are a log: written once, never edited (a wrong one is corrected by a note on the next)."""
@@ -129,6 +135,10 @@ class Visit(models.Model):
         _("form of visit"), max_length=8, choices=Form.choices, default=Form.ON_SITE
     )
     notes = models.TextField(_("visit notes"), blank=True)
+    # Evidence of the visit (a signed record, photos as PDF): read like the notes, never by the firm.
+    attachment = models.FileField(
+        _("attachment"), upload_to=visit_file_path, blank=True, max_length=200
+    )
     requests = models.ManyToManyField(
         "projects.Problem",
         verbose_name=_("requests raised"),

@@ -30,6 +30,7 @@ from chainleader.accounts.policy import can_write, can_write_as_holder, is_edito
 from chainleader.core import audit
 from chainleader.core import services as core_services
 from chainleader.core.exceptions import ServiceError, StaleEdit, WorkflowConflict, WorkflowForbidden
+from chainleader.core.files import attachment_problem
 from chainleader.enterprises.models import Enterprise
 from chainleader.projects.models import Problem
 
@@ -302,8 +303,10 @@ def visit_log(
     visitor: Any = None,
     requests: Iterable[Any] = (),
     is_synthetic: bool = False,
+    attachment: Any = None,
 ) -> Visit:
-    """Log one visit to the assignment's firm; the next visit's due date moves with it."""
+    """Log one visit to the assignment's firm, with an optional evidence file; the next visit's due date moves
+    with it."""
     if not may_log_visit(actor, assignment):
         raise WorkflowForbidden(_("Only the firm's commissioner or an editor logs its visits."))
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -312,6 +315,10 @@ def visit_log(
     if problems or on is None:
         field, message = problems[0] if problems else ("on", _("Give the visit date."))
         raise ServiceError(message, field=field)
+    if attachment:
+        problem = attachment_problem(attachment)
+        if problem:
+            raise ServiceError(problem, field="attachment")
     visitor = visitor or _user(actor) or locked.commissioner
     if visitor.pk != locked.commissioner_id:
         problem = commissioner_problem(visitor)
@@ -325,6 +332,7 @@ def visit_log(
         visitor=visitor,
         is_synthetic=is_synthetic,
         created_by=_user(actor),
+        **({"attachment": attachment} if attachment else {}),
     )
     if request_ids:
         visit.requests.set(request_ids)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/end/", views.AssignmentEndView.as_view(), name="assignment_end"),
     path("<int:pk>/history/", views.AssignmentHistoryView.as_view(), name="assignment_history"),
     path("<int:pk>/visit/", views.VisitLogView.as_view(), name="assignment_visit"),
+    path("<int:parent_pk>/visits/<int:pk>/file/", views.VisitFileView.as_view(), name="visit_file"),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from chainleader.accounts.models import ADMIN_ROLES, Role
 from chainleader.accounts.policy import is_editor
 from chainleader.core import audit, excel
 from chainleader.core.exceptions import ServiceError
+from chainleader.core.files import download
 from chainleader.core.import_views import ObjectImportView
 from chainleader.core.views import (
     ObjectDetailView,
@@ -235,8 +236,23 @@ class VisitLogView(WorkflowStepView):
             form=d["form"],
             notes=d.get("notes") or "",
             requests=list(d.get("requests") or []),
+            attachment=d.get("attachment"),
         )
         return self.object
+
+
+class VisitFileView(ScopedMixin, View):
+    """Download a visit's evidence file (found through the assignment's scope); a firm reads no visit's notes
+    and no file either."""
+
+    model = Visit
+
+    def get(self, request: HttpRequest, parent_pk: int, pk: int) -> HttpResponse:
+        if is_firm(request.user):
+            raise PermissionDenied
+        assignment = get_object_or_404(Assignment.objects.for_user(request.user), pk=parent_pk)
+        visit = get_object_or_404(self.scoped().filter(assignment=assignment), pk=pk)
+        return download(visit.attachment, f"visit-{assignment.pk}-{visit.on:%Y%m%d}")
 
 
 class MyFirmsView(LoginRequiredMixin, View):

@@ -236,6 +236,8 @@ SPECTACULAR_SETTINGS = {
         # The tier pipeline's tiers (the registry's titles and 升规) and the levels of a title (decision 0024).
         "PipelineTierEnum": "chainleader.tiers.models.Tier",
         "TitleLevelEnum": "chainleader.tiers.models.Level",
+        # A chain meeting: 计划中 / 已召开 (decision 0028).
+        "MeetingStatusEnum": "chainleader.worklists.models.ChainMeeting.Status",
     },
 }
 

@@ -97,6 +97,7 @@ BUDGETS = {
     "tiers:target_list": 4,
     "worklists:item_list": 7,
     "worklists:my_items": 9,
+    "worklists:meeting_list": 6,
     # The confidential lists (appeals, results, year figures) audit each read: the audit row, its hash chain and
     # seal, in a savepoint, are 6 of their queries.
     "api:appeal-list": 9,
@@ -107,7 +108,7 @@ BUDGETS = {
     "api:enterprisetier-list": 3,
     "api:evaluationresult-list": 9,
     "api:evaluationrun-list": 3,
-    "api:firm-request-list": 3,
+    "api:firm-request-list": 4,
     # The growth plans and their years audit each read (confidential figures), as the year figures do.
     "api:growthplan-list": 14,
     "api:measure-list": 6,
@@ -135,6 +136,8 @@ BUDGETS = {
     "api:tiercandidate-list": 3,
     "api:tiertarget-list": 3,
     "api:workitem-list": 3,
+    "api:chainmeeting-list": 3,
+    "api:meetingdecision-list": 3,
     "api:yearfigure-list": 9,
     "api:visit-list": 4,
 }
@@ -513,6 +516,25 @@ def tier_targets(ctx: Ctx, n: int) -> None:
         )
 
 
+def meetings(ctx: Ctx, n: int) -> None:
+    """Held chain meetings, each with a decision and its list item."""
+    from chainleader.worklists.models import ChainMeeting, MeetingDecision
+
+    owner = ctx.keep.setdefault("meeting_owner", OrgUnitFactory(kind=OrgUnit.Kind.DEPARTMENT))
+    for i in range(n):
+        meeting = ChainMeeting.objects.create(
+            chain=ChainFactory(),
+            title=f"会商{i}",
+            held_on=date(2026, 5, 1),
+            chair=ctx.user,
+            status="held",
+        )
+        item = WorkItemFactory(chain=meeting.chain, owner_unit=owner)
+        MeetingDecision.objects.create(
+            meeting=meeting, text="协调用地", owner_unit=owner, deadline=date(2026, 6, 1), item=item
+        )
+
+
 def assignments(ctx: Ctx, n: int) -> None:
     """Firms with a commissioner (a department cadre) and a visit each (the services write them)."""
     from chainleader.commissioners import services as commissioners
@@ -567,6 +589,7 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "tiers:target_list": ("office", tier_targets),
     "worklists:item_list": ("office", items),
     "worklists:my_items": ("district", items),
+    "worklists:meeting_list": ("office", meetings),
     "api:appeal-list": ("office", appeals),
     "api:assignment-list": ("office", assignments),
     "api:chain-list": ("office", chains),
@@ -602,6 +625,8 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "api:tiercandidate-list": ("office", tier_candidates),
     "api:tiertarget-list": ("office", tier_targets),
     "api:workitem-list": ("office", items),
+    "api:chainmeeting-list": ("office", meetings),
+    "api:meetingdecision-list": ("office", meetings),
     "api:yearfigure-list": ("office", figures),
     "api:visit-list": ("office", assignments),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from rest_framework import serializers
 
 from chainleader.core.api import ScopedPrimaryKeyRelatedField, VersionedModelSerializer
@@ -23,6 +24,9 @@ class VisitSerializer(serializers.ModelSerializer):
     enterprise = serializers.IntegerField(source="assignment.enterprise_id", read_only=True)
     visitor_name = serializers.SerializerMethodField()
     requests = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    file_url = serializers.SerializerMethodField(
+        help_text="The evidence file's download URL (empty without a file, and for a firm)."
+    )
 
     class Meta:
         model = Visit
@@ -36,10 +40,16 @@ class VisitSerializer(serializers.ModelSerializer):
             "visitor_name",
             "notes",
             "requests",
+            "file_url",
             "is_synthetic",
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_file_url(self, obj: Visit) -> str:
+        if not obj.attachment or _firm_reader(self.context):
+            return ""
+        return reverse("api:visit-file", args=[obj.pk])
 
     def get_visitor_name(self, obj: Visit) -> str:
         user = obj.visitor
@@ -118,6 +128,11 @@ class VisitLogSerializer(serializers.Serializer):
         required=False,
         limit_choices_to={"source": Problem.Source.FIRM},
         help_text="Firm requests (企业诉求) of this firm raised during the visit.",
+    )
+    attachment = serializers.FileField(
+        required=False,
+        help_text="Evidence of the visit, PDF, PNG, JPEG, Word, Excel or PowerPoint, at most 10 MB "
+        "(multipart/form-data); the firm never reads it.",
     )
 
 

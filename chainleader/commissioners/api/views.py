@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chainleader.core.api import WORKFLOW_ERRORS, ScopedModelViewSet, ScopedReadOnlyModelViewSet
+from chainleader.core.files import download
 
 from .. import selectors, services
 from ..filters import AssignmentFilter, VisitFilter
@@ -119,6 +121,7 @@ class AssignmentViewSet(ScopedModelViewSet):
                 form=d.get("form") or Visit.Form.ON_SITE,
                 notes=d.get("notes") or "",
                 requests=d.get("requests") or [],
+                attachment=d.get("attachment"),
             )
             return obj
 
@@ -136,3 +139,12 @@ class VisitViewSet(ScopedReadOnlyModelViewSet):
 
     def get_queryset(self) -> Any:
         return super().get_queryset().prefetch_related("requests")
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], permission_classes=[permissions.IsAuthenticated])
+    def file(self, request: Request, pk: str | None = None) -> Any:
+        """Download the visit's evidence file (in the caller's scope; a firm reads none; audited)."""
+        if getattr(request.user, "role", "") == "enterprise":
+            raise PermissionDenied
+        visit = self.get_object()
+        return download(visit.attachment, f"visit-{visit.assignment_id}-{visit.on:%Y%m%d}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from chainleader.accounts.models import OrgUnit
@@ -14,6 +15,7 @@ from chainleader.core.api import (
     ScopedSlugRelatedField,
     VersionedModelSerializer,
 )
+from chainleader.core.files import attachment_problem
 from chainleader.enterprises.models import Enterprise
 from chainleader.parks.models import Park
 from chainleader.reference.models import Region
@@ -212,9 +214,31 @@ class FirmRequestSerializer(ProblemSerializer):
         allow_null=True,
         help_text="Optional: the chain the request concerns (it then counts in its problems).",
     )
+    attachment = serializers.FileField(
+        write_only=True,
+        required=False,
+        help_text="On create: the request's evidence, PDF, PNG, JPEG, Word, Excel or PowerPoint, at most "
+        "10 MB (multipart/form-data).",
+    )
+    files = serializers.SerializerMethodField(
+        help_text="The steps that carry a file: event id, action, and the download URL."
+    )
+
+    class Meta(ProblemSerializer.Meta):
+        fields = [*ProblemSerializer.Meta.fields, "attachment", "files"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         return attrs
+
+    def validate_attachment(self, value: Any) -> Any:
+        return checked_attachment(value)
+
+    def get_files(self, obj: Problem) -> list[dict[str, Any]]:
+        events = getattr(obj, "file_events", None)
+        if events is None:
+            events = list(obj.events.exclude(attachment="").order_by("pk"))
+        url = reverse("api:firm-request-file", args=[obj.pk])
+        return [{"event": e.pk, "action": e.action, "url": f"{url}?event={e.pk}"} for e in events]
 
 
 class ConfirmSerializer(serializers.Serializer):
@@ -237,8 +261,24 @@ class AssignSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
 
 
+def checked_attachment(value: Any) -> Any:
+    """The pages' AttachmentField rule (core.files): the allowed types and size, the content sniffed."""
+    problem = attachment_problem(value) if value else None
+    if problem:
+        raise serializers.ValidationError(problem)
+    return value
+
+
 class AnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=5000)
+    attachment = serializers.FileField(
+        required=False,
+        help_text="Evidence of the answer (multipart/form-data), as on the pages.",
+    )
+
+    def validate_attachment(self, value: Any) -> Any:
+        return checked_attachment(value)
+
     version = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
 
 

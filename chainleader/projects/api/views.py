@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -13,10 +16,11 @@ from rest_framework.response import Response
 
 from chainleader.accounts.policy import is_editor_or_firm
 from chainleader.core.api import WORKFLOW_ERRORS, ScopedModelViewSet
+from chainleader.core.files import download
 
 from .. import services
 from ..filters import MonthlyReportFilter, ProblemFilter, ProjectFilter
-from ..models import MonthlyReport, Problem, Project
+from ..models import MonthlyReport, Problem, ProblemEvent, Project
 from .serializers import (
     AnswerSerializer,
     AssignSerializer,
@@ -184,6 +188,7 @@ class ProblemViewSet(ScopedModelViewSet):
                 problem=obj,
                 actor=request.user,
                 answer=d["answer"],
+                attachment=d.get("attachment"),
                 expected_version=d.get("version"),
             ),
         )
@@ -239,7 +244,20 @@ class FirmRequestViewSet(ProblemViewSet):
     permission_classes = [permissions.IsAuthenticated, MayWriteOrReadOnly]
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().filter(source=Problem.Source.FIRM)
+        files = ProblemEvent.objects.exclude(attachment="").order_by("pk")
+        return (
+            super()
+            .get_queryset()
+            .filter(source=Problem.Source.FIRM)
+            .prefetch_related(Prefetch("events", queryset=files, to_attr="file_events"))
+        )
+
+    def split(self, validated: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        validated = dict(validated)
+        self.attachment = validated.pop(
+            "attachment", None
+        )  # not a field of the request: its first step's
+        return super().split(validated)
 
     def create_object(self, *, data: dict[str, Any], m2m: dict[str, Any]) -> Problem:
         return services.request_raise(
@@ -249,7 +267,23 @@ class FirmRequestViewSet(ProblemViewSet):
             category=data.get("category") or Problem.Category.OTHER,
             chain=data.get("chain"),
             project=data.get("project"),
+            attachment=getattr(self, "attachment", None),
         )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("event", int, required=True, description="The step's id.")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], permission_classes=[permissions.IsAuthenticated])
+    def file(self, request: Request, pk: str | None = None) -> Any:
+        """Download the file of one step of the request (found through the request's scope; audited)."""
+        problem = self.get_object()
+        raw = str(request.query_params.get("event", ""))
+        event = get_object_or_404(
+            ProblemEvent.objects.for_user(request.user).filter(problem=problem),
+            pk=int(raw) if raw.isdigit() else 0,
+        )
+        return download(event.attachment, f"request-{problem.pk}-{event.action}")
 
     @extend_schema(
         request=ConfirmSerializer, responses={200: FirmRequestSerializer, **WORKFLOW_ERRORS}
