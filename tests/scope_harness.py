@@ -751,6 +751,29 @@ def build_world() -> World:
         o[f"measure_{key}"] = Measure.objects.create(
             plan=plan, text="协调用地", responsible_unit=dept
         )
+    # Cockpit (摘星夺旗): a chain scheme with a published run (every cockpit reader sees both) and a district scheme
+    # with a draft run (the office's only).
+    from chainleader.cockpit.services import assessment as assessment_services
+
+    assessment_items = [{"metric": "projects_started", "weight": 10, "method": "rank"}]
+    for key, kind in (("assessment_scheme", "chain"), ("assessment_draft_scheme", "district")):
+        o[key] = assessment_services.scheme_save(
+            actor=office,
+            data={
+                "name": f"摘星夺旗{key}",
+                "year": 2026,
+                "period": "year",
+                "subject_kind": kind,
+                "awards": 1,
+                "items": assessment_items,
+            },
+        )
+    run = assessment_services.run_compute(actor=office, scheme=o["assessment_scheme"])
+    run = assessment_services.run_review_open(actor=office, run=run)
+    o["assessment_run"] = assessment_services.run_publish(actor=office, run=run)
+    o["assessment_draft"] = assessment_services.run_compute(
+        actor=office, scheme=o["assessment_draft_scheme"]
+    )
     return w
 
 

@@ -97,6 +97,13 @@ EVENT_LABELS = {
     "eligibility_confirm": gettext_lazy("eligibility results confirmed"),
     "eligibility_reject": gettext_lazy("eligibility results set aside"),
     "policy_payment": gettext_lazy("policy payment recorded"),
+    "assessment_scheme_create": gettext_lazy("assessment scheme created"),
+    "assessment_scheme_update": gettext_lazy("assessment scheme changed"),
+    "assessment_adjustment_add": gettext_lazy("assessment bonus or deduction entered"),
+    "assessment_run_compute": gettext_lazy("assessment computed"),
+    "assessment_run_review": gettext_lazy("assessment sent to review"),
+    "assessment_run_publish": gettext_lazy("assessment published"),
+    "assessment_run_discard": gettext_lazy("assessment run discarded"),
 }
 # Events named after a workflow step: the prefix names the record, the step its model's Action label.
 PREFIXES = {

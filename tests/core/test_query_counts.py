@@ -62,6 +62,7 @@ BUDGETS = {
     "accounts:user_list": 3,
     "chainmap:gap_list": 5,
     "chains:chain_list": 3,
+    "cockpit:scheme_list": 3,
     "commissioners:assignment_list": 7,
     "chains:segment_list": 4,
     "enterprises:enterprise_list": 6,
@@ -139,6 +140,9 @@ BUDGETS = {
     "api:chainmeeting-list": 3,
     "api:meetingdecision-list": 3,
     "api:yearfigure-list": 9,
+    "api:cockpit-chain-list": 3,
+    "api:assessment-scheme-list": 3,
+    "api:assessment-run-list": 3,
     "api:visit-list": 4,
 }
 
@@ -548,6 +552,26 @@ def assignments(ctx: Ctx, n: int) -> None:
         commissioners.visit_log(actor=cadre, assignment=assignment, on=assignment.since)
 
 
+def assessments(ctx: Ctx, n: int) -> None:
+    """摘星夺旗 schemes, each with a computed run (the office's)."""
+    from chainleader.cockpit.services import assessment
+
+    ChainFactory(level="city", region=region("3702"))
+    for i in range(n):
+        scheme = assessment.scheme_save(
+            actor=ctx.user,
+            data={
+                "name": f"摘星夺旗{i}",
+                "year": 2026,
+                "period": "year",
+                "subject_kind": "chain",
+                "awards": 1,
+                "items": [{"metric": "projects_started", "weight": 10, "method": "rank"}],
+            },
+        )
+        assessment.run_compute(actor=ctx.user, scheme=scheme)
+
+
 FIXED: Callable[[Ctx, int], None] | None = None  # reference data: more than a page already
 
 # list -> (who looks, what fills it)
@@ -629,6 +653,10 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "api:meetingdecision-list": ("office", meetings),
     "api:yearfigure-list": ("office", figures),
     "api:visit-list": ("office", assignments),
+    "cockpit:scheme_list": ("office", assessments),
+    "api:cockpit-chain-list": ("office", chains),
+    "api:assessment-scheme-list": ("office", assessments),
+    "api:assessment-run-list": ("office", assessments),
 }
 
 

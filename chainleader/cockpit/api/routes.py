@@ -5,3 +5,8 @@ from typing import Any
 
 def register(router: Any) -> None:
     """Register this app's viewsets on the API router."""
+    from .views import AssessmentRunViewSet, AssessmentSchemeViewSet, CockpitChainViewSet
+
+    router.register("cockpit/chains", CockpitChainViewSet, basename="cockpit-chain")
+    router.register("assessment-schemes", AssessmentSchemeViewSet, basename="assessment-scheme")
+    router.register("assessment-runs", AssessmentRunViewSet, basename="assessment-run")
