@@ -46,6 +46,18 @@ listed_firm_products: Hook[[], tuple[Iterable[tuple[Any, ...]], Iterable[tuple[A
 # Whether the product graph has listed firms' products to learn from. chainmap.selectors.product_graph_ready.
 product_graph_ready: Hook[[], bool] = Hook("enterprises.product_graph_ready", _no_graph)
 
+
+def _no_investment(enterprise: Any, user: Any) -> dict[int, Any]:
+    return {}
+
+
+# The investment completed by the projects the firm invests in, per year (亿元, from the projects' monthly
+# reports), as the user sees those projects; a growth plan shows it beside the investment its plan tracks (issue
+# 15). projects.selectors.firm_investment_by_year.
+firm_project_investment: Hook[[Any, Any], dict[int, Any]] = Hook(
+    "enterprises.firm_project_investment", _no_investment
+)
+
 # Sent once a registry import is committed, with enterprise_ids=[the firms written] and actor: chainmap links them
 # to listed companies, takes over their products and derives the chain maps again (in the background).
 registry_changed = Signal()

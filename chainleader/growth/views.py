@@ -32,6 +32,7 @@ from chainleader.core.views import (
     ScopedMixin,
 )
 from chainleader.engines import growth as engine
+from chainleader.enterprises import hooks as registry_hooks
 
 from . import charts, importers, selectors, services
 from .filters import GrowthPlanFilter
@@ -143,7 +144,19 @@ class PlanDetailView(ObjectDetailView):
                 self.request, object_type="growth.growthplan", object_id=plan.pk, detail={}
             )
         progress = plan.progress()
+        # The firm's projects and the investment they completed per year (the project scheduling's reports,
+        # through the registry's hooks: growth does not import projects), beside the plan's own investment.
+        projects = registry_hooks.enterprise_panels["projects"](plan.enterprise, user)
+        completed = registry_hooks.firm_project_investment(plan.enterprise, user)
+        typed = {y.year: y.investment_actual_wan for y in plan.visible_years} if visible else {}
+        investment_rows = [
+            (year, typed.get(year), completed[year] * 10000 if year in completed else None)
+            for year in range(plan.base_year, plan.target_year + 1)
+            if year in completed or typed.get(year) is not None
+        ]
         return {
+            "projects": projects,
+            "investment_rows": investment_rows,
             "can_see_figures": visible,
             "figures_limited": confidential_limit_message() if limited else "",
             "progress": progress if visible else None,

@@ -14,3 +14,5 @@ class ProjectsConfig(AppConfig):
 
         registry_hooks.enterprise_panels["projects"].supply(selectors.enterprise_projects_panel)
         registry_hooks.enterprise_panels["requests"].supply(selectors.enterprise_requests_panel)
+        # A growth plan shows the investment its firm's projects completed (issue 15).
+        registry_hooks.firm_project_investment.supply(selectors.firm_investment_by_year)

@@ -531,6 +531,21 @@ def enterprise_projects_panel(enterprise: Any, user: Any) -> Panel:
     return Panel("projects", _("Projects"), qs.count(), rows, url)
 
 
+def firm_investment_by_year(enterprise: Any, user: Any) -> dict[int, Decimal]:
+    """The investment completed per year (亿元) by the projects the firm invests in that the user sees (the
+    monthly reports' completed investment); one grouped query."""
+    rows = (
+        MonthlyReport.objects.filter(
+            project__in=Project.objects.for_user(user).filter(investor=enterprise).values("pk"),
+            completed_yi__isnull=False,
+        )
+        .order_by()
+        .values("month__year")
+        .annotate(total=Sum("completed_yi"))
+    )
+    return {r["month__year"]: r["total"] for r in rows}
+
+
 def enterprise_requests_panel(enterprise: Any, user: Any) -> Panel:
     """The firm's requests (企业诉求, decision 0020) the user sees."""
     qs = Problem.objects.for_user(user).filter(source=Problem.Source.FIRM, enterprise=enterprise)
