@@ -774,6 +774,52 @@ def build_world() -> World:
     o["assessment_draft"] = assessment_services.run_compute(
         actor=office, scheme=o["assessment_draft_scheme"]
     )
+
+    # Policies (免申即享, decision 0029): a published policy with its document and a draft (the office's only);
+    # a run of the published item with results of firms A and B (the firm persona), both confirmed and paid;
+    # a measure rule in force and one not (the office's only).
+    from chainleader.policies.models import (
+        EligibilityResult,
+        EligibilityRun,
+        MeasureRule,
+        Payment,
+        Policy,
+        PolicyItem,
+        PolicyItemVersion,
+    )
+
+    o["policy_pub"] = pol = Policy.objects.create(title="惠企政策", issuer="管委", status="published")
+    pol.document.save("policy.pdf", pdf(), save=True)
+    o["policy_draft"] = Policy.objects.create(title="草稿政策", issuer="管委")
+    for key, policy in (("pub", pol), ("draft", o["policy_draft"])):
+        o[f"policy_item_{key}"] = it = PolicyItem.objects.create(
+            policy=policy, number="1", title="条款", conditions={"all": []}, current_version=1
+        )
+        o[f"policy_version_{key}"] = PolicyItemVersion.objects.create(
+            item=it, number=1, frozen=it.frozen()
+        )
+    o["eligibility_run"] = run = EligibilityRun.objects.create(
+        item=o["policy_item_pub"],
+        item_version=o["policy_version_pub"],
+        year=2024,
+        run_on=date(2026, 1, 5),
+        counts={"firms": 2, "eligible": 2},
+    )
+    for key, firm in (("a", firm_a), ("b", firm_b)):
+        o[f"eligibility_{key}"] = res = EligibilityResult.objects.create(
+            run=run, enterprise=firm, eligible=True, amount_wan=Decimal(10), status="confirmed"
+        )
+        o[f"payment_{key}"] = Payment.objects.create(
+            result=res,
+            enterprise=firm,
+            amount_wan=Decimal(10),
+            paid_on=date(2026, 1, 6),
+            voucher_no=f"PZ-{key}",
+        )
+    o["measure_rule_on"] = MeasureRule.objects.create(grade="D", min_years=2, kind="power", measure="加价")
+    o["measure_rule_off"] = MeasureRule.objects.create(
+        grade="C", min_years=1, kind="land", measure="限制", active=False
+    )
     return w
 
 
