@@ -95,7 +95,7 @@ class SceneForm(_PublisherForm):
 class StepForm(forms.Form):
     """发榜, 截止 (selection opens) or 撤榜 (with the reason)."""
 
-    step = forms.ChoiceField(label=_("step"))
+    step = forms.ChoiceField(label=_("workflow step"))
     reason = forms.CharField(
         label=_("reason (for a withdrawal)"),
         required=False,
@@ -120,7 +120,7 @@ class StepForm(forms.Form):
 
 class SceneStepForm(forms.Form):
     step = forms.ChoiceField(
-        label=_("step"), choices=[("publish", _("publish")), ("close", _("close"))]
+        label=_("workflow step"), choices=[("publish", _("publish")), ("close", _("close"))]
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -201,7 +201,7 @@ class SelectForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=_("milestone name"), max_length=200)
     due_on = forms.DateField(label=_("due on"), widget=DATE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -86,12 +86,12 @@ class Challenge(Publisher, VersionedModel):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
         SELECTING = "selecting", _("selecting")
-        IN_PROGRESS = "in_progress", _("in progress")
-        ACCEPTED = "accepted", _("accepted")
-        FAILED = "failed", _("failed")
+        IN_PROGRESS = "in_progress", _("being solved")
+        ACCEPTED = "accepted", _("acceptance passed")
+        FAILED = "failed", _("failed acceptance")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    title = models.CharField(_("title"), max_length=200, db_index=True)
+    title = models.CharField(_("challenge title"), max_length=200, db_index=True)
     need = models.TextField(_("need"))
     requirements = models.TextField(_("technical requirements"), blank=True)
     budget_wan = models.DecimalField(
@@ -265,7 +265,7 @@ class Milestone(VersionedModel):
     challenge = models.ForeignKey(
         Challenge, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="milestones"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("milestone name"), max_length=200)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     evidence = models.FileField(
@@ -293,7 +293,7 @@ class Acceptance(models.Model):
 
     class Verdict(models.TextChoices):
         PASSED = "passed", _("passed")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", _("did not pass")
 
     challenge = models.OneToOneField(
         Challenge, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="acceptance"
@@ -337,7 +337,7 @@ class Scene(Publisher, VersionedModel):
         PUBLISHED = "published", _("published")
         CLOSED = "closed", _("closed")
 
-    title = models.CharField(_("title"), max_length=200, db_index=True)
+    title = models.CharField(_("scene title"), max_length=200, db_index=True)
     sought = models.TextField(_("what is sought"))
     budget_wan = models.DecimalField(
         _("budget (10k yuan)"),

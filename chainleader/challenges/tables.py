@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from chainleader.core.tables import Column
 
 CHALLENGE_COLUMNS = [
-    Column("title", _("title"), order_by="title", link=True, wrap=True),
+    Column("title", _("challenge title"), order_by="title", link=True, wrap=True),
     Column("publisher", _("publisher")),
     Column("chain", _("chain"), order_by="chain__name"),
     Column("status", _("status"), order_by="status"),
@@ -25,7 +25,7 @@ APPLICATION_COLUMNS = [
 ]
 
 SCENE_COLUMNS = [
-    Column("title", _("title"), order_by="title", link=True, wrap=True),
+    Column("title", _("scene title"), order_by="title", link=True, wrap=True),
     Column("publisher", _("publisher")),
     Column("chain", _("chain"), order_by="chain__name"),
     Column("status", _("status"), order_by="status"),

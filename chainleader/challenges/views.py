@@ -320,7 +320,7 @@ class ChallengeSummaryView(ScopedMixin, View):
                 _("published"),
                 _("applications"),
                 _("taken"),
-                _("accepted"),
+                _("acceptance passed"),
                 _("budget (10k yuan)"),
                 _("contract amount (10k yuan)"),
             ]
