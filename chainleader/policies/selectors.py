@@ -70,3 +70,45 @@ def firm_payments(user: Any) -> Any:
 
 def published_policies(user: Any) -> Any:
     return Policy.objects.for_user(user).filter(status=Policy.Status.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class Preview:
+    item: Any
+    passed: bool
+    reasons: list[dict[str, Any]]
+
+
+def firm_preview(user: Any, firm_id: int) -> tuple[int | None, list[Preview]]:
+    """A firm's own check against every published item's current conditions, with the facts of its latest year
+    with figures: the items that may apply to it, before any run (its own data only)."""
+    from chainleader.enterprises.models import YearFigure
+
+    from .models import PolicyItem
+
+    year = (
+        YearFigure.objects.for_user(user)
+        .filter(enterprise_id=firm_id)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    if year is None:
+        return None, []
+    own = facts.build(year, [firm_id]).get(firm_id)
+    if own is None:
+        return year, []
+    items = (
+        PolicyItem.objects.for_user(user)
+        .filter(policy__status=Policy.Status.PUBLISHED)
+        .select_related("policy")
+        .order_by("policy__title", "number")[:100]
+    )
+    out = []
+    for item in items:
+        if facts.engine.check(item.conditions or {"all": []}):
+            continue
+        outcome = facts.engine.evaluate(item.conditions or {"all": []}, own)
+        out.append(Preview(item, outcome.passed, outcome.reasons))
+    out.sort(key=lambda p: not p.passed)
+    return year, out

@@ -458,9 +458,13 @@ class MinePageView(ScopedMixin, View):
         policies = list(
             selectors.published_policies(user).annotate(item_count=Count("items"))[:100]
         )
-        if results:
+        firm = firm_of(user)
+        preview_year, preview = selectors.firm_preview(user, firm) if firm else (None, [])
+        if results or preview:
             _audit_read(
-                request, "policies.eligibilityresult", {"view": "mine", "count": len(results)}
+                request,
+                "policies.eligibilityresult",
+                {"view": "mine", "count": len(results), "preview": len(preview)},
             )
         return render(
             request,
@@ -469,7 +473,9 @@ class MinePageView(ScopedMixin, View):
                 "results": results,
                 "payments": payments,
                 "policies": policies,
-                "is_firm": firm_of(user) is not None,
+                "is_firm": firm is not None,
+                "preview": preview,
+                "preview_year": preview_year,
             },
         )
 

@@ -132,6 +132,8 @@ def test_item_forms_refuse_bad_conditions_with_the_path_and_a_run_confirms_and_p
     client.force_login(firm_user)
     mine = client.get(reverse("policies:mine")).content.decode()
     assert "研发投入奖励" in mine and "2025-03-01" in mine
+    # Its own check against the published items, before any run: every condition with its reason.
+    assert 'data-testid="preview"' in mine and "符合：所获梯度称号含其一" in mine
     assert "普通配套有限公司" not in client.get(reverse("policies:result_list")).content.decode()
     assert client.get(reverse("policies:run_detail", args=[run.pk])).status_code == 404
     plain = EligibilityResult.objects.get(run=run, enterprise=hand_case["plain"])
