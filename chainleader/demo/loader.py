@@ -42,6 +42,7 @@ from .firms import master_figures, synthetic_firms, unique_uscc
 from .growth_data import load_growth
 from .innovation_data import load_innovation
 from .masters import MASTER_LEAVES, MASTER_TIER_YEAR, MASTERS, Master
+from .meetings_data import load_meetings
 from .places import LAND_ZONES, PARKS
 from .policies_data import load_policies
 from .projects_data import load_projects
@@ -116,6 +117,7 @@ class DemoLoader:
             load_commissioners(self)
             load_policies(self)
             load_innovation(self)
+            load_meetings(self)
         return self.out
 
     def _unit(self, kind: str, name: str, **values: Any) -> OrgUnit:
