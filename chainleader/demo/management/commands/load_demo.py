@@ -13,6 +13,7 @@ from chainleader.accounts.models import Role
 from chainleader.chains.models import Chain, Placement, Segment
 from chainleader.core.jobs import refresh_planner_statistics
 from chainleader.demo.accounts import DEFAULT_PASSWORD, PASSWORD_ENV, ROLE_ZH
+from chainleader.demo.assessment_data import load_assessment_demo
 from chainleader.demo.indicators_data import load_indicator_system
 from chainleader.demo.loader import SEED, DemoLoader
 from chainleader.enterprises.models import Enterprise, YearFigure
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         try:
             out = DemoLoader(password, reset_passwords=options["reset_passwords"]).run()
             indicators = load_indicator_system()
+            assessment = load_assessment_demo()
             refresh_planner_statistics()
         except ValidationError as exc:
             raise CommandError(f"{PASSWORD_ENV} 不符合密码规则：{'；'.join(exc.messages)}") from exc
@@ -109,6 +111,9 @@ class Command(BaseCommand):
             f"  指标体系 本次新增指标 {indicators['indicators']} 项、目标 {indicators['targets']} 条；"
             f"产业链目标对应 {indicators['chain_targets']} 条；计算值 {indicators['computed']} 条；"
             f"新预警 {indicators['warnings']} 条"
+        )
+        w(
+            f"  摘星夺旗 本次新建演示方案 {assessment['schemes']} 个、发布考核结果 {assessment['runs']} 批"
         )
         w(
             f"  园区     {Park.objects.count()} 个；工业用地保护区与市级产业集聚区 {LandZone.objects.count()} 个"
