@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -288,6 +289,10 @@ def run_item(*, item: PolicyItem, actor: Any, year: int, on: date | None = None)
     return run
 
 
+def _result_url(pk: int) -> str:
+    return reverse("policies:result_detail", args=[pk])
+
+
 def _firm_users(firm_ids: Iterable[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     rows = User.objects.filter(
@@ -326,11 +331,7 @@ def results_decide(
             "item": f"{item.policy.title} {item.title}"
         }
         users = _firm_users(f for _pk, f in rows)
-        notify(
-            (uid, text, f"/policies/results/{pk}/")
-            for pk, firm in rows
-            for uid in users.get(firm, [])
-        )
+        notify((uid, text, _result_url(pk)) for pk, firm in rows for uid in users.get(firm, []))
     audit.record(
         actor=actor,
         event_type="eligibility_confirm" if confirm else "eligibility_reject",
@@ -381,7 +382,7 @@ def payment_record(
         "date": paid_on.isoformat(),
     }
     notify(
-        (uid, text, f"/policies/results/{result.pk}/")
+        (uid, text, _result_url(result.pk))
         for uid in _firm_users([result.enterprise_id]).get(result.enterprise_id, [])
     )
     audit.record(
@@ -534,7 +535,7 @@ def payments_import(job: ImportJob[Payment]) -> ImportPlan:
     job.commit()
     users = _firm_users(f for _r, f in new)
     notify(
-        (uid, _("A payment of a policy you qualify for was recorded."), f"/policies/results/{r}/")
+        (uid, _("A payment of a policy you qualify for was recorded."), _result_url(r))
         for r, f in new
         for uid in users.get(f, [])
     )
