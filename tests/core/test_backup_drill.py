@@ -33,6 +33,8 @@ from django.utils import timezone
 
 from chainleader.chains.models import Chain
 from chainleader.core import audit, backup
+from chainleader.core.backup.sealing import OpeningReader, SealingWriter
+from chainleader.core.crypto import new_key
 from chainleader.core.models import AuditCheckpoint, AuditEvent
 from chainleader.enterprises.models import Enterprise
 from tests.factories import ChainFactory, EnterpriseFactory, UserFactory
@@ -77,25 +79,40 @@ def _media_tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+def _plain(path: Path) -> bytes:
+    """The gzip stream inside an encrypted archive (whoever does this holds the key)."""
+    with path.open("rb") as fh:
+        return OpeningReader(fh).read()
+
+
+def _seal(gz: bytes, dest: Path) -> Path:
+    with dest.open("wb") as fh:
+        writer = SealingWriter(fh)
+        writer.write(gz)
+        writer.close()
+    return dest
+
+
 def _rewrite(
     src: Path, dest: Path, change: Callable[[str, bytes], bytes], *, fix_manifest_sum=True
 ) -> Path:
     """Copy an archive member by member, passing each member's bytes through ``change``; manifest.sha256 is
-    recomputed when asked (a forger who knows the format)."""
+    recomputed when asked (a forger who knows the format and holds the key)."""
     members: list[tuple[str, bytes]] = []
-    with tarfile.open(src, "r:gz") as tar:
+    with tarfile.open(fileobj=io.BytesIO(gzip.decompress(_plain(src)))) as tar:
         for info in tar:
             members.append((info.name, change(info.name, tar.extractfile(info).read())))
     data = dict(members)
     if fix_manifest_sum:
         digest = hashlib.sha256(data["manifest.json"]).hexdigest()
         data["manifest.sha256"] = f"{digest}  manifest.json\n".encode()
-    with tarfile.open(dest, "w:gz") as tar:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
         for name, _ in members:
             info = tarfile.TarInfo(name)
             info.size = len(data[name])
             tar.addfile(info, io.BytesIO(data[name]))
-    return dest
+    return _seal(gzip.compress(buf.getvalue()), dest)
 
 
 def _edit_manifest(edit: Callable[[dict], None]) -> Callable[[str, bytes], bytes]:
@@ -160,7 +177,7 @@ def _backup_while_writing(places: Path) -> tuple[Path, dict, int]:
     path = Path(text.strip().splitlines()[-1])
     assert path.parent == places / "backups"
     assert backup.NAME_RE.match(path.name)
-    with tarfile.open(path, "r:gz") as tar:
+    with tarfile.open(fileobj=io.BytesIO(gzip.decompress(_plain(path)))) as tar:
         manifest = json.loads(tar.extractfile("manifest.json").read())
     return path, manifest, len(written)
 
@@ -308,7 +325,7 @@ def test_a_flipped_byte_in_the_compressed_file_is_refused(archive, places):
 def test_a_truncated_archive_is_refused(archive, places):
     cut = places / "truncated.tar.gz"
     cut.write_bytes(archive.read_bytes()[: archive.stat().st_size * 2 // 3])
-    result = _refused(cut, places, expect="损坏或不完整")
+    result = _refused(cut, places, expect="分块校验失败")
     assert result.manifest is None
 
 
@@ -358,8 +375,7 @@ def test_a_member_outside_the_known_folders_is_refused_and_not_written(archive, 
 
     evil = places / "evil.tar.gz"
     _rewrite(archive, evil, add_escape)
-    with gzip.open(evil, "rb") as fh:
-        tar_bytes = fh.read()
+    tar_bytes = gzip.decompress(_plain(evil))
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
         info = tarfile.TarInfo("../escaped.txt")
@@ -368,7 +384,7 @@ def test_a_member_outside_the_known_folders_is_refused_and_not_written(archive, 
         with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as original:
             for member in original:
                 tar.addfile(member, original.extractfile(member))
-    evil.write_bytes(gzip.compress(buf.getvalue()))
+    _seal(gzip.compress(buf.getvalue()), evil)
     _refused(evil, places, expect="不允许的成员")
     assert not (places / "escaped.txt").exists()
     assert not list(places.rglob("escaped.txt"))
@@ -424,7 +440,7 @@ def test_restore_onto_a_new_server_with_an_empty_database(archive, places):
     assert out.returncode == 0, out.stderr + out.stdout
     assert "恢复完成，核对全部通过" in out.stdout
     # (This test's own rows are uncommitted, so not in the archive: the reference data stands for the data.)
-    with tarfile.open(archive, "r:gz") as tar:
+    with tarfile.open(fileobj=io.BytesIO(gzip.decompress(_plain(archive)))) as tar:
         manifest = json.loads(tar.extractfile("manifest.json").read())
     regions = manifest["tables"]["reference_region"]
     assert regions > 100 and out.stdout.strip().endswith(f"regions {regions}")
@@ -444,9 +460,10 @@ def test_backup_refuses_the_media_and_static_trees(places, settings, db):
 def test_prune_keeps_7_daily_4_weekly_12_monthly(tmp_path):
     start = datetime(2025, 1, 1, 2, 0)  # noqa: DTZ001 (names carry local wall time)
     names = [
-        f"chainleader-backup-{start + timedelta(days=d):%Y%m%d-%H%M%S}.tar.gz" for d in range(400)
+        f"chainleader-backup-{start + timedelta(days=d):%Y%m%d-%H%M%S}.tar.gz.enc"
+        for d in range(400)
     ]
-    for name in [*names, "notes.txt", "chainleader-backup-latest.tar.gz"]:
+    for name in [*names, "notes.txt", "chainleader-backup-latest.tar.gz.enc"]:
         (tmp_path / name).write_bytes(b"x")
     result = backup.prune(tmp_path)
     kept = sorted(p.name for p in result.kept)
@@ -458,7 +475,7 @@ def test_prune_keeps_7_daily_4_weekly_12_monthly(tmp_path):
     assert all((tmp_path / n).exists() for n in kept)
     assert not any(p.exists() for p in result.deleted)
     assert (tmp_path / "notes.txt").exists()  # not ours: never deleted
-    assert (tmp_path / "chainleader-backup-latest.tar.gz").exists()
+    assert (tmp_path / "chainleader-backup-latest.tar.gz.enc").exists()
 
 
 def test_pg_tools_get_the_password_from_the_environment_never_the_command_line(
@@ -501,3 +518,50 @@ def test_the_site_id_is_the_same_from_text_and_from_an_aware_time():
     assert text != backup._site_id_from_row(
         ("contenttypes", "0001_initial", "2026-12-06 10:58:01.123457")
     )
+
+
+def test_the_archive_is_encrypted_and_needs_the_key(archive, places, settings):
+    """SECURITY.md DP2: no clear text of the data or the files in the archive; without the key it opens nowhere;
+    after a key rotation the old key (still configured) opens it."""
+    raw = archive.read_bytes()
+    assert not raw.startswith(b"\x1f\x8b")  # not a plain gzip file
+    for content in MEDIA.values():
+        assert content[:24] not in raw
+    assert "上传文件".encode() not in raw and "备份里的产业链".encode() not in raw
+    assert backup.verify_archive(archive).ok
+
+    old_keys = list(settings.CHAINLEADER_FIELD_KEYS)
+    settings.CHAINLEADER_FIELD_KEYS = [new_key()]
+    result = backup.verify_archive(archive)
+    assert not result.ok and "未配置该密钥" in result.errors[0]
+    settings.CHAINLEADER_FIELD_KEYS = [
+        new_key(),
+        *old_keys,
+    ]  # rotated: the new key first, the old one kept
+    assert backup.verify_archive(archive).ok
+
+
+def test_a_swapped_or_dropped_chunk_is_refused(tmp_path):
+    """The chunks are bound to their place and the last one is marked: reordering or cutting at a chunk
+    boundary does not authenticate."""
+    from chainleader.core.backup import sealing
+    from chainleader.core.backup.common import BackupError
+
+    data = os.urandom(sealing.PLAIN_CHUNK * 2 + 100)
+    path = _seal(data, tmp_path / "x.enc")
+    with path.open("rb") as fh:
+        assert OpeningReader(fh).read() == data
+    blob = path.read_bytes()
+    head, size = sealing.HEADER_LEN, sealing.PLAIN_CHUNK + sealing.TAG
+    first, second, rest = (
+        blob[head : head + size],
+        blob[head + size : head + 2 * size],
+        blob[head + 2 * size :],
+    )
+    for broken in (blob[:head] + second + first + rest, blob[: head + 2 * size]):
+        (tmp_path / "broken.enc").write_bytes(broken)
+        with (
+            (tmp_path / "broken.enc").open("rb") as fh,
+            pytest.raises(BackupError, match="分块校验失败"),
+        ):
+            OpeningReader(fh).read()

@@ -1,6 +1,6 @@
 """Backup and restore (数据备份恢复, SECURITY.md RL5, AU1, AU4; docs/backup.md, docs/decisions/0019).
 
-One archive ``chainleader-backup-YYYYmmdd-HHMMSS.tar.gz`` holds
+One archive ``chainleader-backup-YYYYmmdd-HHMMSS.tar.gz.enc`` (encrypted: sealing.py) holds
 
 - ``db/db.sqlite3`` (SQLite's online backup API on the live file) or ``db/db.pgdump`` (``pg_dump --format=custom``
   in the same snapshot the row counts are taken from),

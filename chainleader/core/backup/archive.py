@@ -38,6 +38,7 @@ from .common import (
     MIGRATIONS_SQL,
     NAME_RE,
     PREFIX,
+    SUFFIX,
     BackupError,
     BackupResult,
     PruneResult,
@@ -54,6 +55,7 @@ from .common import (
     default_backup_dir,
     media_root,
 )
+from .sealing import SealingWriter
 
 # --- making an archive ---------------------------------------------------------------------------------------
 
@@ -290,10 +292,10 @@ def _add_bytes(tar: tarfile.TarFile, data: bytes, arcname: str) -> None:
 
 def _archive_path(output: Path, now: datetime) -> Path:
     base = f"{PREFIX}{now:%Y%m%d-%H%M%S}"
-    path = output / f"{base}.tar.gz"
+    path = output / f"{base}{SUFFIX}"
     n = 2
     while path.exists():
-        path = output / f"{base}-{n}.tar.gz"
+        path = output / f"{base}-{n}{SUFFIX}"
         n += 1
     return path
 
@@ -342,9 +344,10 @@ def make_archive(output_dir: Path | str | None = None, *, actor: Any = None) -> 
         try:
             with os.fdopen(fd, "wb") as raw:
                 writer = _HashingWriter(raw)
+                sealed = SealingWriter(writer)  # encrypted with the field key (sealing.py; DP2)
                 with (
                     gzip.GzipFile(
-                        filename="", mode="wb", fileobj=writer, compresslevel=6, mtime=0
+                        filename="", mode="wb", fileobj=sealed, compresslevel=6, mtime=0
                     ) as gz,
                     tarfile.open(fileobj=gz, mode="w|", format=tarfile.PAX_FORMAT) as tar,
                 ):
@@ -377,6 +380,7 @@ def make_archive(output_dir: Path | str | None = None, *, actor: Any = None) -> 
                     _add_bytes(tar, data, MANIFEST)
                     digest = hashlib.sha256(data).hexdigest()
                     _add_bytes(tar, f"{digest}  {MANIFEST}\n".encode(), MANIFEST_SUM)
+                sealed.close()  # the last chunk
                 raw.flush()
                 os.fsync(raw.fileno())
             os.replace(part, final)

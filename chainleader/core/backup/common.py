@@ -21,7 +21,8 @@ from django.utils import timezone
 
 FORMAT = "chainleader-backup/1"
 PREFIX = "chainleader-backup-"
-NAME_RE = re.compile(r"^chainleader-backup-(\d{8})-(\d{6})(?:-\d+)?\.tar\.gz$")
+SUFFIX = ".tar.gz.enc"  # a tar in gzip, encrypted (sealing.py)
+NAME_RE = re.compile(r"^chainleader-backup-(\d{8})-(\d{6})(?:-\d+)?\.tar\.gz\.enc$")
 MANIFEST = "manifest.json"
 MANIFEST_SUM = "manifest.sha256"
 DB_MEMBER = {"sqlite": "db/db.sqlite3", "postgresql": "db/db.pgdump"}

@@ -49,6 +49,7 @@ from .common import (
     media_root,
     site_id,
 )
+from .sealing import OpeningReader
 
 # --- reading and verifying an archive ------------------------------------------------------------------------
 
@@ -77,7 +78,7 @@ def _read_archive(path: Path, sink: Path | None) -> VerifyResult:
     if not path.is_file():
         return VerifyResult(path, False, [f"备份文件不存在：{path}"])
     try:
-        with path.open("rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as gz:
+        with path.open("rb") as raw, gzip.GzipFile(fileobj=OpeningReader(raw), mode="rb") as gz:
             with tarfile.open(fileobj=gz, mode="r|") as tar:
                 for info in tar:
                     name = _safe_name(info.name)
@@ -120,6 +121,8 @@ def _read_archive(path: Path, sink: Path | None) -> VerifyResult:
             # truncated file is caught even where tar's own headers still look right).
             while gz.read(CHUNK):
                 pass
+    except BackupError as exc:
+        return VerifyResult(path, False, [exc.args[0] if exc.args else str(exc)])
     except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as exc:
         return VerifyResult(path, False, [f"备份文件损坏或不完整：{exc.__class__.__name__}: {exc}"])
 

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Verify a backup archive, then restore the database, MEDIA_ROOT and the audit archives from it."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("archive", help="a chainleader-backup-….tar.gz file")
+        parser.add_argument("archive", help="a chainleader-backup-….tar.gz.enc file")
         parser.add_argument(
             "--yes", action="store_true", help="do not ask for confirmation (cron, scripts)"
         )

@@ -29,6 +29,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import is_locked_database_exception
 
 from chainleader.core.jobs import fail_stale_jobs, job_heartbeat
+from chainleader.core.tasks import purge_old_exports
 
 logger = logging.getLogger("chainleader.tasks")
 T = TypeVar("T")
@@ -104,6 +105,8 @@ class SupervisedWorker(db_worker.Worker):
         marked = retry_on_lock(fail_stale_jobs, what="stale jobs")
         if marked:
             logger.warning("%s job(s) had lost their worker: marked failed", marked)
+        # Export files expire within a day (SECURITY.md DP3); each export run deletes old ones, and so does a start.
+        retry_on_lock(purge_old_exports, what="old export files")
         backoff = 1.0
         errors = 0
         while self.running:
