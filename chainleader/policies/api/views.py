@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -180,7 +181,7 @@ class EligibilityResultViewSet(AuditedReads, ScopedViewSetMixin, viewsets.ReadOn
         body.is_valid(raise_exception=True)
         ids = body.validated_data["ids"]
         if not is_office(request.user):
-            raise WorkflowForbidden("Only the office confirms results.")
+            raise WorkflowForbidden(_("Only the office changes policies and their payments."))
         runs = set(
             EligibilityResult.objects.for_user(request.user, write=True)
             .filter(pk__in=ids)
