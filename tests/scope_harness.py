@@ -788,7 +788,9 @@ def build_world() -> World:
         PolicyItemVersion,
     )
 
-    o["policy_pub"] = pol = Policy.objects.create(title="惠企政策", issuer="管委", status="published")
+    o["policy_pub"] = pol = Policy.objects.create(
+        title="惠企政策", issuer="管委", status="published"
+    )
     pol.document.save("policy.pdf", pdf(), save=True)
     o["policy_draft"] = Policy.objects.create(title="草稿政策", issuer="管委")
     for key, policy in (("pub", pol), ("draft", o["policy_draft"])):
@@ -816,7 +818,9 @@ def build_world() -> World:
             paid_on=date(2026, 1, 6),
             voucher_no=f"PZ-{key}",
         )
-    o["measure_rule_on"] = MeasureRule.objects.create(grade="D", min_years=2, kind="power", measure="加价")
+    o["measure_rule_on"] = MeasureRule.objects.create(
+        grade="D", min_years=2, kind="power", measure="加价"
+    )
     o["measure_rule_off"] = MeasureRule.objects.create(
         grade="C", min_years=1, kind="land", measure="限制", active=False
     )
