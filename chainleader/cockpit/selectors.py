@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -29,6 +28,8 @@ from chainleader.investment.models import Lead
 from chainleader.matching.models import Match
 from chainleader.projects import selectors as projects
 from chainleader.projects.models import BAND_BIG_YI, MonthlyReport, Problem, Project
+from chainleader.worklists.models import ChainMeeting, MeetingDecision
+from chainleader.worklists.selectors import meetings_chaired
 
 from .metrics import attainment_by_subject, on_time_q
 from .models import AssessmentRun, AssessmentScore, SubjectKind
@@ -102,6 +103,9 @@ def compute_summary(user: Any, year: int) -> dict[str, Any]:
     )
     cross = _cross(qs, problems, year)
     chains = _rows(cross, "chain", attainment.get("chain", {}))
+    held = meetings_chaired(user, [r["id"] for r in chains], year=year)
+    for row in chains:
+        row["meetings"] = held.get(row["id"], 0)
     districts = _rows(cross, "district", attainment.get("district", {}))
     today = timezone.localdate()
     problem_figures = problems.order_by().aggregate(
@@ -363,8 +367,8 @@ def record(user: Any, chain: Chain, year: int) -> dict[str, Any]:
         ],
         "counts": {
             "visits": visits.count(),
-            "meetings": meetings["count"] if meetings else None,
-            "decisions": meetings["decisions"] if meetings else None,
+            "meetings": meetings["count"],
+            "decisions": meetings["decisions"],
             "matches": matches.count(),
             "problems_closed": problem_counts["n"],
             "problems_on_time": problem_counts["ok"],
@@ -381,31 +385,15 @@ def record(user: Any, chain: Chain, year: int) -> dict[str, Any]:
     }
 
 
-def _meetings(user: Any, chain: Chain, year: int) -> dict[str, Any] | None:
-    """Chain meetings chaired (worklists.ChainMeeting, built beside this app): None while it does not exist."""
-    try:
-        from chainleader.worklists.models import ChainMeeting  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    qs = ChainMeeting.objects.for_user(user).filter(chain=chain)
-    date_field = next(
-        (f for f in ("held_on", "date", "on", "meeting_date") if _has_field(ChainMeeting, f)), None
+def _meetings(user: Any, chain: Chain, year: int) -> dict[str, Any]:
+    """Chain meetings chaired (worklists' held meetings with a chair, worklists.selectors.meetings_chaired) in the
+    year, the decisions they took, and the rows for the export."""
+    count = meetings_chaired(user, [chain.pk], year=year).get(chain.pk, 0)
+    qs = (
+        ChainMeeting.objects.for_user(user)
+        .filter(chain=chain, status=ChainMeeting.Status.HELD, held_on__year=year)
+        .filter(Q(chair__isnull=False) | ~Q(chair_name=""))
     )
-    if date_field:
-        qs = qs.filter(**{f"{date_field}__year": year})
-    decisions = None
-    if hasattr(ChainMeeting, "decisions"):
-        decisions = qs.order_by().aggregate(n=Count("decisions"))["n"]
-    related = [f for f in ("chair",) if _has_field(ChainMeeting, f)]
-    rows = list(
-        qs.select_related(*related).order_by(f"-{date_field}" if date_field else "-pk", "-pk")[:200]
-    )
-    return {"count": qs.count(), "decisions": decisions, "rows": rows, "date_field": date_field}
-
-
-def _has_field(model: Any, name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
+    decisions = MeetingDecision.objects.filter(meeting__in=qs.values("pk")).count()
+    rows = list(qs.select_related("chair").order_by("-held_on", "-pk")[:200])
+    return {"count": count, "decisions": decisions, "rows": rows, "date_field": "held_on"}

@@ -251,3 +251,35 @@ def test_indicator_attainment_comes_from_the_indicators_app(client, office_user,
     # 智能家电: 50 × min(0.88 / 1, 1) = 44; 新能源汽车 has no attainment: 0, and its breakdown says so (None).
     assert scores["智能家电"].total == 44
     assert scores["新能源汽车"].breakdown["items"][0]["value"] is None
+
+
+def test_meetings_chaired_count_in_the_record_and_the_cockpit(client, office_user, city):
+    """Held chain meetings with a chair (worklists) count for the chain's record and its cockpit row; a draft
+    meeting and one of another year do not."""
+    from chainleader.worklists.models import ChainMeeting
+
+    for held_on, status in (
+        (date(2026, 3, 1), "held"),
+        (date(2026, 6, 1), "held"),
+        (date(2026, 7, 1), "draft"),
+        (date(2025, 3, 1), "held"),
+    ):
+        ChainMeeting.objects.create(
+            chain=city["team"], title="链长会议", held_on=held_on, status=status, chair_name="链长"
+        )
+    client.force_login(office_user)
+    response = client.get(reverse("cockpit:chain", args=[city["team"].pk]), {"year": YEAR})
+    assert response.context["record"]["counts"]["meetings"] == 2
+    d = client.get(reverse("cockpit:home"), {"year": 2032}).context["d"]
+    assert d["chains"] and all(r["meetings"] == 0 for r in d["chains"])  # 2032: none held
+    d = selectors.compute_summary(office_user, YEAR)
+    assert next(r for r in d["chains"] if r["label"] == "智能家电")["meetings"] == 2
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            client.get(
+                reverse("cockpit:chain_record_xlsx", args=[city["team"].pk]), {"year": YEAR}
+            ).content
+        )
+    )
+    assert book.sheetnames[-1] in ("链长会议", "Meetings")
+    assert len(list(book.worksheets[-1].iter_rows(min_row=2))) == 2
