@@ -824,6 +824,42 @@ def build_world() -> World:
     o["measure_rule_off"] = MeasureRule.objects.create(
         grade="C", min_years=1, kind="land", measure="限制", active=False
     )
+    # Indicators: a city indicator with targets and values for the city, districts A and B and both chains;
+    # warnings on each chain and each district; relocation flags on firms A and B.
+    from chainleader.indicators.models import (
+        Indicator,
+        IndicatorTarget,
+        IndicatorValue,
+        RelocationFlag,
+    )
+    from chainleader.indicators.models import Warning as IndicatorWarning
+
+    o["indicator"] = ind = Indicator.objects.create(code="W-1", name="产值", owner=dept)
+    for key, subject in (
+        ("city", {}),
+        ("a", {"region": a}),
+        ("b", {"region": b}),
+        ("in", {"chain": chain_in}),
+        ("out", {"chain": chain_out}),
+    ):
+        o[f"ind_target_{key}"] = IndicatorTarget.objects.create(
+            indicator=ind, target_year=2025, target_value=100, **subject
+        )
+        o[f"ind_value_{key}"] = IndicatorValue.objects.create(
+            indicator=ind, year=2025, value=90, **subject
+        )
+        o[f"warning_{key}"] = IndicatorWarning.objects.create(
+            kind="pace",
+            message=f"落后 {key}",
+            key=f"world-{key}",
+            indicator=ind,
+            raised_on=date(2026, 1, 1),
+            **subject,
+        )
+    for key, firm in (("a", firm_a), ("b", firm_b)):
+        o[f"relocation_{key}"] = RelocationFlag.objects.create(
+            enterprise=firm, note="外迁", evidence=pdf(), evidence_name="x.pdf"
+        )
     return w
 
 

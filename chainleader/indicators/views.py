@@ -250,6 +250,7 @@ class WarningDetailView(ObjectDetailView):
 class _WarningStep(WorkflowStepView):
     model = Warning
     template_name = "indicators/warning_step.html"
+    write = True  # decided within the writable scope (services._decidable)
 
     def refuse(self, request: HttpRequest) -> None:
         if not is_editor(request.user):

@@ -58,6 +58,14 @@ N = 2  # rows first; then 3 N
 # The one table: list page or endpoint -> the most queries one request may make, with N or 3 N rows (the page's
 # own queries: the session row's are on top, see SESSION).
 BUDGETS = {
+    "indicators:indicator_list": 8,
+    "indicators:value_list": 8,
+    "indicators:warning_list": 8,
+    "indicators:relocation_list": 8,
+    "api:indicator-list": 8,
+    "api:indicatortarget-list": 8,
+    "api:indicatorvalue-list": 8,
+    "api:warning-list": 8,
     "accounts:unit_list": 2,
     "accounts:user_list": 3,
     "chainmap:gap_list": 5,
@@ -572,10 +580,49 @@ def assessments(ctx: Ctx, n: int) -> None:
         assessment.run_compute(actor=ctx.user, scheme=scheme)
 
 
+def indicator_rows(ctx: Ctx, n: int) -> None:
+    from chainleader.indicators.models import (
+        Indicator,
+        IndicatorTarget,
+        IndicatorValue,
+        RelocationFlag,
+        Warning,
+    )
+
+    start = ctx.keep.get("indicators", 0)
+    ctx.keep["indicators"] = start + n
+    owner = OrgUnitFactory(kind=OrgUnit.Kind.DEPARTMENT)
+    for i in range(start, start + n):
+        ind = Indicator.objects.create(code=f"Q{i}", name=f"指标{i}", owner=owner)
+        chain = ChainFactory()
+        IndicatorTarget.objects.create(indicator=ind, chain=chain, target_year=2025, target_value=1)
+        IndicatorValue.objects.create(indicator=ind, chain=chain, year=2025, value=1)
+        IndicatorValue.objects.create(indicator=ind, region=region("370211"), year=2025, value=1)
+        Warning.objects.create(
+            kind="pace",
+            message=f"预警{i}",
+            key=f"q{i}",
+            indicator=ind,
+            chain=chain,
+            region=region("370211"),
+            owner_unit=owner,
+            raised_on=date(2026, 1, 1),
+        )
+        RelocationFlag.objects.create(enterprise=EnterpriseFactory(), note="外迁")
+
+
 FIXED: Callable[[Ctx, int], None] | None = None  # reference data: more than a page already
 
 # list -> (who looks, what fills it)
 CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
+    "indicators:indicator_list": ("office", indicator_rows),
+    "indicators:value_list": ("office", indicator_rows),
+    "indicators:warning_list": ("office", indicator_rows),
+    "indicators:relocation_list": ("office", indicator_rows),
+    "api:indicator-list": ("office", indicator_rows),
+    "api:indicatortarget-list": ("office", indicator_rows),
+    "api:indicatorvalue-list": ("office", indicator_rows),
+    "api:warning-list": ("office", indicator_rows),
     "accounts:unit_list": ("security_admin", units),
     "accounts:user_list": ("security_admin", users),
     "chainmap:gap_list": ("office", gaps),

@@ -25,6 +25,7 @@ ROUND_TRIPS = {
     ("OfferListView", "OfferImportView"): "tests/matching/test_round_trip.py",
     ("AssignmentListView", "AssignmentImportView"): "tests/commissioners/test_imports.py",
     ("PlanListView", "PlanImportView"): "tests/growth/test_import.py",
+    ("ValueListView", "ValueImportView"): "tests/indicators/test_import.py",
     ("PaymentListView", "PaymentImportView"): "tests/policies/test_import.py",
     ("CandidateListView", "CandidateImportView"): "tests/tiers/test_pipeline.py",
     ("RequestListView", "RequestImportView"): "tests/projects/test_request_import.py",
