@@ -860,6 +860,87 @@ def build_world() -> World:
         o[f"relocation_{key}"] = RelocationFlag.objects.create(
             enterprise=firm, note="外迁", evidence=pdf(), evidence_name="x.pdf"
         )
+    # Innovation (challenges): a published challenge of firm A's on the city chain (every business account reads
+    # it), taken by firm B (the firm persona) with a milestone and its acceptance, and a draft of firm A's on the
+    # district-B chain (its managers only); a scene each way with firm B's application to the first; a lab, a
+    # diagnosis with a recommendation and a digital title of firm A's and of firm B's.
+    from chainleader.challenges.models import (
+        Acceptance,
+        Challenge,
+        ChallengeApplication,
+        Diagnosis,
+        DigitalTitle,
+        Lab,
+        Milestone,
+        Recommendation,
+        Scene,
+        SceneApplication,
+    )
+
+    o["challenge_in"] = ch = Challenge.objects.create(
+        publisher_firm=firm_a,
+        chain=chain_in,
+        title="降噪",
+        need="降噪",
+        budget_wan=100,
+        deadline=date(2026, 12, 1),
+        status="accepted",
+    )
+    o["challenge_draft"] = Challenge.objects.create(
+        publisher_firm=firm_a,
+        chain=chain_out,
+        title="草稿",
+        need="x",
+        budget_wan=10,
+        deadline=date(2026, 12, 1),
+    )
+    o["challenge_app"] = app = ChallengeApplication.objects.create(
+        challenge=ch, solver_firm=firm_b, proposal="方案", asked_wan=90, attachment=pdf()
+    )
+    o["challenge_app_draft"] = ChallengeApplication.objects.create(
+        challenge=o["challenge_draft"], solver_name="大学", proposal="方案", asked_wan=9
+    )
+    ch.selected = app
+    ch.save()
+    o["milestone"] = Milestone.objects.create(
+        challenge=ch, title="样机", due_on=date(2026, 6, 1), evidence=pdf()
+    )
+    o["acceptance"] = Acceptance.objects.create(
+        challenge=ch, on=date(2026, 6, 2), verdict="passed", evidence=pdf(), actor=office
+    )
+    o["scene_in"] = Scene.objects.create(
+        publisher_firm=firm_a, chain=chain_in, title="场景", sought="压缩机", status="published"
+    )
+    o["scene_draft"] = Scene.objects.create(
+        publisher_unit=dept, chain=chain_out, title="场景草稿", sought="压缩机"
+    )
+    o["scene_app"] = SceneApplication.objects.create(
+        scene=o["scene_in"], supplier=firm_b, offer="x"
+    )
+    o["scene_app_c"] = SceneApplication.objects.create(
+        scene=o["scene_draft"], supplier=firm_c, offer="x"
+    )
+    for key, firm, seg in (("a", firm_a, seg_in), ("b", firm_b, seg_out)):
+        o[f"lab_{key}"] = Lab.objects.create(
+            name=f"实验室{key}", kind="scene", host=firm, segment=seg
+        )
+        o[f"diagnosis_{key}"] = diag = Diagnosis.objects.create(
+            enterprise=firm,
+            provider="赋能中心",
+            diagnosed_on=date(2026, 1, 5),
+            strategy=3,
+            equipment=2,
+            production=2,
+            management=3,
+            products=2,
+            data=1,
+        )
+        o[f"recommendation_{key}"] = Recommendation.objects.create(
+            diagnosis=diag, text="数字化车间"
+        )
+        o[f"digital_title_{key}"] = DigitalTitle.objects.create(
+            enterprise=firm, kind="smart_factory", level="provincial", year=2021
+        )
     return w
 
 

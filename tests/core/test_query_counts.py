@@ -70,6 +70,12 @@ BUDGETS = {
     "accounts:user_list": 3,
     "chainmap:gap_list": 5,
     "chains:chain_list": 3,
+    "challenges:challenge_list": 5,
+    "challenges:application_list": 4,
+    "challenges:scene_list": 5,
+    "challenges:lab_list": 4,
+    "challenges:diagnosis_list": 5,
+    "challenges:title_list": 4,
     "cockpit:scheme_list": 3,
     "commissioners:assignment_list": 7,
     "chains:segment_list": 4,
@@ -113,6 +119,13 @@ BUDGETS = {
     "api:assignment-list": 3,
     "api:chain-list": 4,
     "api:chaintarget-list": 3,
+    "api:challenge-list": 4,
+    "api:challengeapplication-list": 3,
+    "api:scene-list": 3,
+    "api:sceneapplication-list": 3,
+    "api:lab-list": 3,
+    "api:diagnosis-list": 4,
+    "api:digitaltitle-list": 3,
     "api:enterprise-list": 3,
     "api:enterprisetier-list": 3,
     "api:evaluationresult-list": 9,
@@ -475,6 +488,59 @@ def placements(ctx: Ctx, n: int) -> None:
         PlacementFactory()
 
 
+def innovation(ctx: Ctx, n: int) -> None:
+    """Challenges (each taken, with a milestone and an application), scenes with an application, labs, diagnoses
+    with a recommendation, digital titles: one of each per row, each on its own firms and chain."""
+    from chainleader.challenges.models import (
+        Challenge,
+        ChallengeApplication,
+        Diagnosis,
+        DigitalTitle,
+        Lab,
+        Milestone,
+        Recommendation,
+        Scene,
+        SceneApplication,
+    )
+
+    for _ in range(n):
+        seg = SegmentFactory()
+        firm, solver = EnterpriseFactory(), EnterpriseFactory()
+        ch = Challenge.objects.create(
+            publisher_firm=firm,
+            chain=seg.chain,
+            segment=seg,
+            title="降噪",
+            need="x",
+            budget_wan=10,
+            deadline=date(2026, 12, 1),
+            status="in_progress",
+        )
+        ch.selected = ChallengeApplication.objects.create(
+            challenge=ch, solver_firm=solver, proposal="x", asked_wan=5, status="selected"
+        )
+        ch.save()
+        Milestone.objects.create(challenge=ch, title="样机", due_on=date(2026, 6, 1))
+        scene = Scene.objects.create(
+            publisher_unit=OrgUnitFactory(), chain=seg.chain, title="场景", sought="x"
+        )
+        SceneApplication.objects.create(scene=scene, supplier=solver, offer="x", score=0.5)
+        Lab.objects.create(name="实验室", kind="scene", host=firm, segment=seg)
+        diag = Diagnosis.objects.create(
+            enterprise=firm,
+            provider="赋能中心",
+            diagnosed_on=date(2026, 1, 5),
+            strategy=3,
+            equipment=2,
+            production=2,
+            management=3,
+            products=2,
+            data=1,
+        )
+        Recommendation.objects.create(diagnosis=diag, text="数字化车间")
+        DigitalTitle.objects.create(enterprise=firm, kind="smart_factory", level="city", year=2021)
+
+
 def gaps(ctx: Ctx, n: int) -> None:
     """The small graph and curated tree of tests/chainmap; rows are the tree's leaves, each with its local
     firms: the second call adds firms making 空调 and derives the map again."""
@@ -627,6 +693,12 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "accounts:user_list": ("security_admin", users),
     "chainmap:gap_list": ("office", gaps),
     "chains:chain_list": ("office", chains),
+    "challenges:challenge_list": ("office", innovation),
+    "challenges:application_list": ("office", innovation),
+    "challenges:scene_list": ("office", innovation),
+    "challenges:lab_list": ("office", innovation),
+    "challenges:diagnosis_list": ("office", innovation),
+    "challenges:title_list": ("office", innovation),
     "commissioners:assignment_list": ("office", assignments),
     "chains:segment_list": ("office", segments),
     "enterprises:enterprise_list": ("office", firms),
@@ -665,6 +737,13 @@ CASES: dict[str, tuple[str, Callable[[Ctx, int], None] | None]] = {
     "api:assignment-list": ("office", assignments),
     "api:chain-list": ("office", chains),
     "api:chaintarget-list": ("office", chain_targets),
+    "api:challenge-list": ("office", innovation),
+    "api:challengeapplication-list": ("office", innovation),
+    "api:scene-list": ("office", innovation),
+    "api:sceneapplication-list": ("office", innovation),
+    "api:lab-list": ("office", innovation),
+    "api:diagnosis-list": ("office", innovation),
+    "api:digitaltitle-list": ("office", innovation),
     "api:enterprise-list": ("office", firms),
     "api:enterprisetier-list": ("office", tiers),
     "api:evaluationresult-list": ("office", results),
