@@ -24,7 +24,11 @@ from .models import (
 
 
 def chains(request: Any) -> Any:
-    return Chain.objects.for_user(getattr(request, "user", None)).order_by("name")
+    return (
+        Chain.objects.for_user(getattr(request, "user", None))
+        .select_related("region")
+        .order_by("name")
+    )
 
 
 def districts(request: Any) -> Any:

@@ -35,7 +35,9 @@ class _PublisherForm(VersionedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chain"].queryset = Chain.objects.for_user(self.user).order_by("name")
+        self.fields["chain"].queryset = (
+            Chain.objects.for_user(self.user).select_related("region").order_by("name")
+        )
         self.fields["segment"].queryset = Segment.objects.for_user(self.user).select_related(
             "chain"
         )
@@ -296,7 +298,9 @@ class LabForm(VersionedModelForm):
             "name_sort"
         )
         self.fields["segment"].queryset = (
-            Segment.objects.for_user(self.user).filter(children=None).select_related("chain")
+            Segment.objects.for_user(self.user)
+            .filter(children=None)
+            .select_related("chain__region")
         )
         style(self)
 
@@ -384,9 +388,11 @@ class ConvertForm(forms.Form):
         self, *args: Any, user: Any = None, enterprise: Enterprise | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        chains = Chain.objects.for_user(user).order_by("name")
+        chains = Chain.objects.for_user(user).select_related("region").order_by("name")
         self.fields["chain"].queryset = chains
-        self.fields["segment"].queryset = Segment.objects.for_user(user).select_related("chain")
+        self.fields["segment"].queryset = Segment.objects.for_user(user).select_related(
+            "chain__region"
+        )
         self.fields["district"].queryset = Region.objects.filter(
             level=Region.Level.COUNTY, code__startswith=settings.CHAINLEADER_HOME_REGION
         ).order_by("code")

@@ -97,7 +97,12 @@ class ChallengeListView(ObjectListView):
     template_name = "challenges/challenge_list.html"
     filterset_class = ChallengeFilter
     columns = CHALLENGE_COLUMNS
-    select_related = ("chain", "publisher_firm", "publisher_unit", "selected__solver_firm")
+    select_related = (
+        "chain__region",
+        "publisher_firm",
+        "publisher_unit",
+        "selected__solver_firm",
+    )
     default_sort = "-deadline"
     add_url_name = "challenges:challenge_add"
 
@@ -463,7 +468,7 @@ class SceneListView(ObjectListView):
     template_name = "challenges/scene_list.html"
     filterset_class = SceneFilter
     columns = SCENE_COLUMNS
-    select_related = ("chain", "publisher_firm", "publisher_unit")
+    select_related = ("chain__region", "publisher_firm", "publisher_unit")
     default_sort = "-created_at"
     add_url_name = "challenges:scene_add"
 
@@ -596,7 +601,7 @@ class LabListView(ObjectListView):
     template_name = "challenges/lab_list.html"
     filterset_class = LabFilter
     columns = LAB_COLUMNS
-    select_related = ("host", "segment__chain")
+    select_related = ("host", "segment__chain__region")
     default_sort = "kind"
     secondary_sort = ("name",)
     add_url_name = "challenges:lab_add"
