@@ -602,6 +602,7 @@ def build_world() -> World:
             title="用地指标",
             description="需要协调用地指标",
             category=problem_services.FIRM_CATEGORIES[0],
+            attachment=pdf("诉求.pdf"),
         )
     o["batch_a"] = BatchFactory(region=a)
     o["batch_a"].projects.add(o["p_a"])

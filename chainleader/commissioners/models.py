@@ -135,7 +135,7 @@ class Visit(models.Model):
         _("form of visit"), max_length=8, choices=Form.choices, default=Form.ON_SITE
     )
     notes = models.TextField(_("visit notes"), blank=True)
-    # Evidence of the visit (a signed record, photos as PDF): read like the notes, never by the firm.
+    # The visit record (signed with the firm, photos as PDF): the visited firm reads it too, unlike the notes.
     attachment = models.FileField(
         _("attachment"), upload_to=visit_file_path, blank=True, max_length=200
     )

@@ -242,14 +242,14 @@ class VisitLogView(WorkflowStepView):
 
 
 class VisitFileView(ScopedMixin, View):
-    """Download a visit's evidence file (found through the assignment's scope); a firm reads no visit's notes
-    and no file either."""
+    """Download a visit's record file (found through the assignment's scope): the visited firm reads it too, as
+    it reads the visit without the cadre's notes."""
 
     model = Visit
+    parent_model = Assignment
+    parent_field = "assignment"
 
     def get(self, request: HttpRequest, parent_pk: int, pk: int) -> HttpResponse:
-        if is_firm(request.user):
-            raise PermissionDenied
         assignment = get_object_or_404(Assignment.objects.for_user(request.user), pk=parent_pk)
         visit = get_object_or_404(self.scoped().filter(assignment=assignment), pk=pk)
         return download(visit.attachment, f"visit-{assignment.pk}-{visit.on:%Y%m%d}")

@@ -72,7 +72,7 @@ def test_a_request_and_its_answer_carry_files_downloaded_within_the_scope(
     )
     assert api(other).get(files[0]["url"]).status_code == 404
     # An event of another request is not this request's file.
-    assert api(firm_user).get(f"/api/firm-requests/{pk}/file/?event=999999").status_code == 404
+    assert api(firm_user).get(f"/api/problems/{pk}/file/?event=999999").status_code == 404
 
 
 def test_a_file_the_pages_refuse_is_refused_and_nothing_is_written(firm_user):

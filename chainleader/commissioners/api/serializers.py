@@ -25,7 +25,7 @@ class VisitSerializer(serializers.ModelSerializer):
     visitor_name = serializers.SerializerMethodField()
     requests = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     file_url = serializers.SerializerMethodField(
-        help_text="The evidence file's download URL (empty without a file, and for a firm)."
+        help_text="The visit record file's download URL (empty without a file)."
     )
 
     class Meta:
@@ -47,7 +47,7 @@ class VisitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_file_url(self, obj: Visit) -> str:
-        if not obj.attachment or _firm_reader(self.context):
+        if not obj.attachment:
             return ""
         return reverse("api:visit-file", args=[obj.pk])
 
@@ -132,7 +132,7 @@ class VisitLogSerializer(serializers.Serializer):
     attachment = serializers.FileField(
         required=False,
         help_text="Evidence of the visit, PDF, PNG, JPEG, Word, Excel or PowerPoint, at most 10 MB "
-        "(multipart/form-data); the firm never reads it.",
+        "(multipart/form-data): the visit record, which the visited firm reads too (the notes it does not).",
     )
 
 

@@ -143,8 +143,6 @@ class VisitViewSet(ScopedReadOnlyModelViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], permission_classes=[permissions.IsAuthenticated])
     def file(self, request: Request, pk: str | None = None) -> Any:
-        """Download the visit's evidence file (in the caller's scope; a firm reads none; audited)."""
-        if getattr(request.user, "role", "") == "enterprise":
-            raise PermissionDenied
+        """Download the visit's record file (in the caller's scope, the visited firm too; audited)."""
         visit = self.get_object()
         return download(visit.attachment, f"visit-{visit.assignment_id}-{visit.on:%Y%m%d}")

@@ -237,7 +237,7 @@ class FirmRequestSerializer(ProblemSerializer):
         events = getattr(obj, "file_events", None)
         if events is None:
             events = list(obj.events.exclude(attachment="").order_by("pk"))
-        url = reverse("api:firm-request-file", args=[obj.pk])
+        url = reverse("api:problem-file", args=[obj.pk])
         return [{"event": e.pk, "action": e.action, "url": f"{url}?event={e.pk}"} for e in events]
 
 

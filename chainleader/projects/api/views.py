@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -177,6 +178,32 @@ class ProblemViewSet(ScopedModelViewSet):
             ),
         )
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "event",
+                int,
+                required=False,
+                description="The step's id (see files); without it, the latest step's file.",
+            )
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], permission_classes=[permissions.IsAuthenticated])
+    def file(self, request: Request, pk: str | None = None) -> Any:
+        """Download the file of one step of the problem or firm request (found through its scope; audited)."""
+        problem = self.get_object()
+        events = ProblemEvent.objects.for_user(request.user).filter(problem=problem)
+        events = events.exclude(attachment="").order_by("-pk")
+        raw = str(request.query_params.get("event", ""))
+        if raw:
+            event = get_object_or_404(events, pk=int(raw) if raw.isdigit() else 0)
+        else:
+            event = events.first()
+            if event is None:
+                raise Http404
+        return download(event.attachment, f"problem-{problem.pk}-{event.action}")
+
     @extend_schema(request=AnswerSerializer, responses={200: ProblemSerializer, **WORKFLOW_ERRORS})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def answer(self, request: Request, pk: str | None = None) -> Response:
@@ -252,6 +279,8 @@ class FirmRequestViewSet(ProblemViewSet):
             .prefetch_related(Prefetch("events", queryset=files, to_attr="file_events"))
         )
 
+    file = None  # a request's files download from /api/problems/{id}/file/ (the same steps)
+
     def split(self, validated: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         validated = dict(validated)
         self.attachment = validated.pop(
@@ -269,21 +298,6 @@ class FirmRequestViewSet(ProblemViewSet):
             project=data.get("project"),
             attachment=getattr(self, "attachment", None),
         )
-
-    @extend_schema(
-        parameters=[OpenApiParameter("event", int, required=True, description="The step's id.")],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-    )
-    @action(detail=True, methods=["get"], permission_classes=[permissions.IsAuthenticated])
-    def file(self, request: Request, pk: str | None = None) -> Any:
-        """Download the file of one step of the request (found through the request's scope; audited)."""
-        problem = self.get_object()
-        raw = str(request.query_params.get("event", ""))
-        event = get_object_or_404(
-            ProblemEvent.objects.for_user(request.user).filter(problem=problem),
-            pk=int(raw) if raw.isdigit() else 0,
-        )
-        return download(event.attachment, f"request-{problem.pk}-{event.action}")
 
     @extend_schema(
         request=ConfirmSerializer, responses={200: FirmRequestSerializer, **WORKFLOW_ERRORS}
