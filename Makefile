@@ -39,7 +39,7 @@ prod-local: venv
 
 test: venv
 	mkdir -p var/static
-	$(PY) -m pytest -n $(or $(JOBS),2) $(or $(TEST),tests) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(or $(JOBS),auto) $(or $(TEST),tests) $(PYTEST_ARGS)
 
 # API fuzzing (docs/decisions/0022-api-fuzzing.md): schemathesis against the OpenAPI schema, a token per role,
 # bounded (FUZZ_EXAMPLES examples per operation and generation mode, derandomized). Not part of `make test`.
