@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from chainleader.accounts.models import OrgUnit, User
-from chainleader.chains.models import Placement
+from chainleader.chains.models import Chain, Placement
 from chainleader.challenges import selectors, services
 from chainleader.challenges.models import (
     Acceptance,
@@ -37,15 +37,23 @@ from chainleader.enterprises.models import Enterprise
 
 WEST_COAST = "370211"
 CHALLENGES = (
-    # title, need, budget (万元), status
+    # chain (the city's), title, need, budget (万元), status: each need sits on the chain whose firms have it
     (
+        "智能家电",
         "高效变频压缩机低噪声技术",
         "整机运行噪声降至 38 分贝以下，满足量产一致性",
         Decimal(300),
         "accepted",
     ),
-    ("海洋装备防腐涂层寿命提升", "盐雾环境下防腐寿命提升至 15 年", Decimal(180), "in_progress"),
     (
+        "海洋装备",
+        "海洋装备防腐涂层寿命提升",
+        "盐雾环境下防腐寿命提升至 15 年",
+        Decimal(180),
+        "in_progress",
+    ),
+    (
+        "先进高分子及金属材料",
         "轮胎胎面缺陷在线视觉检测",
         "检出率 99.5% 以上，节拍不低于 30 件/分钟",
         Decimal(120),
@@ -53,8 +61,9 @@ CHALLENGES = (
     ),
 )
 SCENES = (
-    ("港口集装箱无人集卡场景", "自动驾驶集卡及车路协同方案，在港区示范运行"),
-    ("家电总装车间质检场景", "机器视觉外观检测设备与系统集成"),
+    # chain (the city's), title, what is sought
+    ("现代物流", "港口集装箱无人集卡场景", "自动驾驶集卡及车路协同方案，在港区示范运行"),
+    ("智能家电", "家电总装车间质检场景", "机器视觉外观检测设备与系统集成"),
 )
 DIMENSIONS = ("strategy", "equipment", "production", "management", "products", "data")
 RECOMMENDATIONS = (
@@ -82,6 +91,22 @@ def _chain_of(firm: Enterprise) -> Any:
     return (placement.segment.chain, placement.segment) if placement else (None, None)
 
 
+def _on_chain(name: str, fallback: list[Enterprise]) -> tuple[Any, Any, list[Enterprise]]:
+    """The city's chain of that name, a leaf its synthetic firms sit on, and those firms (solvers and suppliers
+    come from the chain the need belongs to: a chip-design firm does not solve a compressor's noise)."""
+    chain = Chain.objects.filter(name=name, level="city").first()
+    if chain is None:
+        return (None, None, fallback)
+    placed = list(
+        Placement.objects.filter(segment__chain=chain, enterprise__is_synthetic=True)
+        .select_related("segment", "enterprise")
+        .order_by("enterprise__uscc", "pk")
+    )
+    firms = list(dict.fromkeys(p.enterprise for p in placed))
+    segment = placed[0].segment if placed else None
+    return (chain, segment, firms if len(firms) >= 2 else fallback)
+
+
 def load_innovation(loader: Any) -> None:
     out = loader.out
     if Challenge.objects.filter(is_synthetic=True).exists():
@@ -91,8 +116,8 @@ def load_innovation(loader: Any) -> None:
         return
     department = OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("pk").first()
     today = timezone.localdate()
-    for n, (title, need, budget, status) in enumerate(CHALLENGES):
-        chain, segment = _chain_of(firms[n])
+    for n, (chain_name, title, need, budget, status) in enumerate(CHALLENGES):
+        chain, segment, solvers = _on_chain(chain_name, firms[n:])
         publisher = {"publisher_unit": department} if department else {"publisher_firm": firms[8]}
         ch = Challenge.objects.create(
             **publisher,
@@ -110,7 +135,7 @@ def load_innovation(loader: Any) -> None:
         apps = [
             ChallengeApplication.objects.create(
                 challenge=ch,
-                solver_firm=firms[n + k],
+                solver_firm=solvers[k],
                 proposal="演示数据：技术方案为虚构（合成）。",
                 asked_wan=budget * Decimal("0.9") - 10 * k,
                 score=Decimal(85 - 7 * k) if status != "published" else None,
@@ -149,8 +174,8 @@ def load_innovation(loader: Any) -> None:
                 note="演示数据：验收结论为虚构（合成）。",
             )
             out.created["Acceptance"] += 1
-    for n, (title, sought) in enumerate(SCENES):
-        chain, segment = _chain_of(firms[3 + n])
+    for n, (chain_name, title, sought) in enumerate(SCENES):
+        chain, segment, suppliers = _on_chain(chain_name, firms[5 + n :])
         scene = Scene.objects.create(
             **({"publisher_unit": department} if department else {"publisher_firm": firms[9]}),
             chain=chain,
@@ -164,9 +189,9 @@ def load_innovation(loader: Any) -> None:
         out.created["Scene"] += 1
         SceneApplication.objects.create(
             scene=scene,
-            supplier=firms[5 + n],
+            supplier=suppliers[0],
             offer="演示数据：供给方案为虚构（合成）。",
-            score=selectors.supplier_score(scene, firms[5 + n]),
+            score=selectors.supplier_score(scene, suppliers[0]),
             is_synthetic=True,
         )
         out.created["SceneApplication"] += 1

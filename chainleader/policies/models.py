@@ -59,7 +59,7 @@ class Policy(VersionedModel):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("policy title"), max_length=200)
     issuer = models.CharField(_("issuer"), max_length=100, db_index=True)
     doc_number = models.CharField(_("document number"), max_length=60, blank=True)
     issued_on = models.DateField(_("issue date"), null=True, blank=True, db_index=True)
@@ -133,7 +133,7 @@ class PolicyItem(VersionedModel):
         Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="items"
     )
     number = models.CharField(_("item number"), max_length=20)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("item title"), max_length=200)
     area = models.CharField(_("area"), max_length=20, choices=Area.choices, default=Area.OTHER)
     support_kind = models.CharField(
         _("support kind"), max_length=12, choices=SupportKind.choices, default=SupportKind.SUBSIDY

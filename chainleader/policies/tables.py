@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from chainleader.core.tables import Column
 
 POLICY_COLUMNS = [
-    Column("title", _("title"), order_by="title", link=True, wrap=True),
+    Column("title", _("policy title"), order_by="title", link=True, wrap=True),
     Column("issuer", _("issuer"), order_by="issuer"),
     Column("doc_number", _("document number"), order_by="doc_number", wrap=False),
     Column("issued_on", _("issue date"), order_by="issued_on"),
