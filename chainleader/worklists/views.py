@@ -263,7 +263,7 @@ class MeetingListView(ObjectListView):
     filterset_class = ChainMeetingFilter
     columns = MEETING_COLUMNS
     export_columns = MEETING_EXPORT_COLUMNS
-    select_related = ("chain", "host_unit", "chair")
+    select_related = ("chain__region", "host_unit", "chair")
     add_url_name = "worklists:meeting_add"
     default_sort = "-held_on"
 

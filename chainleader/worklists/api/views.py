@@ -127,7 +127,7 @@ class ChainMeetingViewSet(ScopedModelViewSet):
     model = ChainMeeting
     serializer_class = ChainMeetingSerializer
     filterset_class = ChainMeetingFilter
-    select_related = ("chain", "host_unit", "chair")
+    select_related = ("chain__region", "host_unit", "chair")
     ordering_fields = ("held_on", "title", "status")
 
     def create_object(self, *, data: dict[str, Any], m2m: dict[str, Any]) -> ChainMeeting:
