@@ -95,8 +95,9 @@ def _on_chain(name: str, fallback: list[Enterprise]) -> tuple[Any, Any, list[Ent
     """The city's chain of that name, a leaf its synthetic firms sit on, and those firms (solvers and suppliers
     come from the chain the need belongs to: a chip-design firm does not solve a compressor's noise)."""
     chain = Chain.objects.filter(name=name, level="city").first()
-    if chain is None:
-        return (None, None, fallback)
+    if chain is None:  # a registry without that chain: the first fallback firm's chain
+        found, segment = _chain_of(fallback[0])
+        return (found, segment, fallback)
     placed = list(
         Placement.objects.filter(segment__chain=chain, enterprise__is_synthetic=True)
         .select_related("segment", "enterprise")

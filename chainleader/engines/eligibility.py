@@ -320,15 +320,18 @@ def _num(v: Any) -> Decimal:
     return v if isinstance(v, Decimal) else Decimal(str(v))
 
 
-def _show(v: Any) -> str:
+def _show(v: Any, names: Mapping[str, str] | None = None) -> str:
+    """A value as a reason shows it: codes by their names where the caller gave them (a tier code reads 链主企业,
+    not chain_master)."""
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, Decimal | float | int):
         d = _num(v).normalize()
         return f"{d:f}"
     if isinstance(v, list | set | frozenset | tuple):
-        return "、".join(_show(x) for x in sorted(v, key=str)) or "无"
-    return str(v)
+        return "、".join(_show(x, names) for x in sorted(v, key=str)) or "无"
+    text = str(v)
+    return names.get(text, text) if names else text
 
 
 def _compare(ftype: str, op: str, actual: Any, value: Any) -> bool:
@@ -371,52 +374,74 @@ def _compare(ftype: str, op: str, actual: Any, value: Any) -> bool:
     return bool(actual) == bool(value)
 
 
-def _leaf(path: str, node: Mapping[str, Any], facts: Mapping[str, Any]) -> LeafResult:
+def _leaf(
+    path: str,
+    node: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    names: Mapping[str, str] | None,
+    negated: bool,
+) -> LeafResult:
+    """One condition's result; under an odd number of "not" the reason states the negated condition and whether
+    the firm meets it (不符合：并非… reads as the firm fails the item, not as the leaf's own truth)."""
     fact, op, value = node["fact"], node["op"], node["value"]
     ftype, label = FACTS[fact]
     actual = facts.get(fact)
     if ftype == SET and actual is None:
         actual = frozenset()
-    want = f"{label}{OPS[ftype][op]}{'' if op == 'known' else _show(value)}"
+    want = f"{label}{OPS[ftype][op]}{'' if op == 'known' else _show(value, names)}"
     if op == "known":
         want = f"{label}{'有数据' if value else '无数据'}"
+    if negated:
+        want = f"并非“{want}”"
     if actual is None and op != "known":
         return LeafResult(path, fact, op, value, None, False, f"不符合：{want}（缺少数据）")
     passed = _compare(ftype, op, actual, value)
-    verdict = "符合" if passed else "不符合"
+    verdict = "符合" if passed != negated else "不符合"
     return LeafResult(
-        path, fact, op, value, actual, passed, f"{verdict}：{want}（实际：{_show(actual)}）"
+        path, fact, op, value, actual, passed, f"{verdict}：{want}（实际：{_show(actual, names)}）"
     )
 
 
-def _eval(node: Any, path: str, facts: Mapping[str, Any], out: list[LeafResult]) -> bool:
+def _eval(
+    node: Any,
+    path: str,
+    facts: Mapping[str, Any],
+    out: list[LeafResult],
+    names: Mapping[str, str] | None = None,
+    negated: bool = False,
+) -> bool:
     kind = _kind_of(node)
     if kind == "all":
         results = [
-            _eval(c, f"{_join(path, 'all')}[{i}]", facts, out) for i, c in enumerate(node["all"])
+            _eval(c, f"{_join(path, 'all')}[{i}]", facts, out, names, negated)
+            for i, c in enumerate(node["all"])
         ]
         return all(results)
     if kind == "any":
         results = [
-            _eval(c, f"{_join(path, 'any')}[{i}]", facts, out) for i, c in enumerate(node["any"])
+            _eval(c, f"{_join(path, 'any')}[{i}]", facts, out, names, negated)
+            for i, c in enumerate(node["any"])
         ]
         return any(results)
     if kind == "not":
         before = len(out)
-        inner = _eval(node["not"], _join(path, "not"), facts, out)
+        inner = _eval(node["not"], _join(path, "not"), facts, out, names, not negated)
         # A missing fact under a "not" still fails: eligibility is never found on data the firm lacks.
         missing = any(r.actual is None and r.op != "known" for r in out[before:])
         return not inner and not missing
-    result = _leaf(path, node, facts)
+    result = _leaf(path, node, facts, names, negated)
     out.append(result)
     return result.passed
 
 
-def evaluate(tree: Any, facts: Mapping[str, Any]) -> Outcome:
+def evaluate(
+    tree: Any, facts: Mapping[str, Any], names: Mapping[str, str] | None = None
+) -> Outcome:
     """The verdict of a checked tree for one firm's facts, with every leaf's result (all leaves are evaluated,
-    so the reasons list each condition whatever decided the verdict)."""
+    so the reasons list each condition whatever decided the verdict). ``names`` shows codes in the reasons by
+    their names (tier codes: facts.value_names())."""
     out: list[LeafResult] = []
-    passed = _eval(tree, "", facts, out)
+    passed = _eval(tree, "", facts, out, names)
     return Outcome(passed, out)
 
 

@@ -676,12 +676,18 @@ def _fmt(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _latest_values(ind: Indicator) -> dict[Subject, dict[int, tuple[int, Decimal]]]:
-    """subject → year → (period, value) of the latest period of each year."""
+def _latest_values(ind: Indicator, running: int) -> dict[Subject, dict[int, tuple[int, Decimal]]]:
+    """subject → year → (period, value) of the latest period of each year.
+
+    A whole-year figure (period 0) of a year not yet over is a part of a year: set against last year's whole
+    year or against the pace of a whole year it would read as a fall; the warnings leave it out.
+    """
     out: dict[Subject, dict[int, tuple[int, Decimal]]] = defaultdict(dict)
     for region, chain, year, period, value in ind.values.values_list(
         "region_id", "chain_id", "year", "period", "value"
     ):
+        if period == 0 and year >= running:
+            continue
         rank = 99 if period == 0 else period
         cur = out[(region, chain)].get(year)
         if cur is None or rank > (99 if cur[0] == 0 else cur[0]):
@@ -715,7 +721,7 @@ def _indicator_warnings(today: date) -> list[Raised]:
     for t in IndicatorTarget.objects.filter(target_value__isnull=False):
         targets[(t.indicator_id, (t.region_id, t.chain_id))].append(t)
     for ind in Indicator.objects.all():
-        latest = _latest_values(ind)
+        latest = _latest_values(ind, today.year)
         for subject, years in latest.items():
             if not years:
                 continue

@@ -105,3 +105,12 @@ def build(year: int, firm_ids: Any = None) -> dict[int, dict[str, Any]]:
             if role == Placement.Role.MASTER:
                 facts[firm]["chain_master"] = True
     return facts
+
+
+def value_names() -> dict[str, str]:
+    """Tier codes as the reasons show them: 链主企业, 专精特新“小巨人”企业, and 链主企业（市级） for chain_master:city."""
+    names = {str(code): str(label) for code, label in EnterpriseTier.Tier.choices}
+    for code, label in EnterpriseTier.Tier.choices:
+        for level, level_label in EnterpriseTier.Level.choices:
+            names[f"{code}:{level}"] = f"{label}（{level_label}）"
+    return names

@@ -108,7 +108,7 @@ def firm_preview(user: Any, firm_id: int) -> tuple[int | None, list[Preview]]:
     for item in items:
         if facts.engine.check(item.conditions or {"all": []}):
             continue
-        outcome = facts.engine.evaluate(item.conditions or {"all": []}, own)
+        outcome = facts.engine.evaluate(item.conditions or {"all": []}, own, facts.value_names())
         out.append(Preview(item, outcome.passed, outcome.reasons))
     out.sort(key=lambda p: not p.passed)
     return year, out

@@ -264,8 +264,9 @@ def run_item(*, item: PolicyItem, actor: Any, year: int, on: date | None = None)
     )
     results = []
     eligible = 0
+    names = facts_mod.value_names()
     for firm, facts in all_facts.items():
-        outcome = engine.evaluate(tree, facts)
+        outcome = engine.evaluate(tree, facts, names)
         amount = engine.amount(rule, facts) if outcome.passed else None
         eligible += outcome.passed
         results.append(

@@ -238,6 +238,23 @@ SPECTACULAR_SETTINGS = {
         "TitleLevelEnum": "chainleader.tiers.models.Level",
         # A chain meeting: 计划中 / 已召开 (decision 0028).
         "MeetingStatusEnum": "chainleader.worklists.models.ChainMeeting.Status",
+        # Indicators and warnings (decision 0026).
+        "IndicatorLevelEnum": "chainleader.indicators.models.Level",
+        "ChainLevelEnum": "chainleader.chains.models.Chain.Level",
+        "IndicatorSourceEnum": "chainleader.indicators.models.Source",
+        "WarningLevelEnum": "chainleader.indicators.models.Warning.Level",
+        "WarningStatusEnum": "chainleader.indicators.models.Warning.Status",
+        "RelocationStatusEnum": "chainleader.indicators.models.RelocationFlag.Status",
+        # Assessment runs (decision 0027), policies and their results (decision 0029).
+        "AssessmentRunStatusEnum": "chainleader.cockpit.models.AssessmentRun.Status",
+        "PolicyStatusEnum": "chainleader.policies.models.Policy.Status",
+        "EligibilityStatusEnum": "chainleader.policies.models.EligibilityResult.Status",
+        # Innovation (decision 0030).
+        "ChallengeStatusEnum": "chainleader.challenges.models.Challenge.Status",
+        "ChallengeApplicationStatusEnum": "chainleader.challenges.models.ChallengeApplication.Status",
+        "AcceptanceVerdictEnum": "chainleader.challenges.models.Acceptance.Verdict",
+        "SceneStatusEnum": "chainleader.challenges.models.Scene.Status",
+        "SceneApplicationStatusEnum": "chainleader.challenges.models.SceneApplication.Status",
     },
 }
 

@@ -73,7 +73,9 @@ def test_a_small_export_stays_a_download(client, settings, office_user):
     assert not Job.objects.filter(kind="export").exists()
 
 
-def test_old_export_files_are_deleted(client, small_threshold, office_user, django_capture_on_commit_callbacks):
+def test_old_export_files_are_deleted(
+    client, small_threshold, office_user, django_capture_on_commit_callbacks
+):
     for _ in range(3):
         EnterpriseFactory()
     client.force_login(office_user)

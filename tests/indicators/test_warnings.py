@@ -88,6 +88,25 @@ def test_within_tolerance_no_warning(db, team_chain):
     assert services.run_warnings(today=TODAY) == {}
 
 
+def test_a_whole_year_figure_of_a_year_not_over_is_not_compared(db, team_chain):
+    """2024's whole-year figure on 1 March 2024 is two months of the year: against 2023's whole year (300) or
+    the pace of a whole year it would read as a fall; nothing is raised until the year is over."""
+    ind = Indicator.objects.create(code="W3", name="完成投资", unit="亿元", tolerance_pct=3)
+    IndicatorTarget.objects.create(
+        indicator=ind,
+        chain=team_chain,
+        base_year=2020,
+        base_value=0,
+        target_year=2025,
+        target_value=500,
+    )
+    IndicatorValue.objects.create(indicator=ind, chain=team_chain, year=2023, value=300)
+    IndicatorValue.objects.create(indicator=ind, chain=team_chain, year=2024, value=50)
+    assert services.run_warnings(today=TODAY) == {}
+    # A year later 2024 is over: 50 against 2023's 300 is a fall of 83.33 %, and 2024 expects 400 (0 → 500).
+    assert services.run_warnings(today=date(2025, 3, 1)) == {"pace": 1, "yoy_fall": 1}
+
+
 def test_confirm_makes_a_key_task_on_the_chains_list(
     behind, team_chain, chain_team_user, department_unit
 ):

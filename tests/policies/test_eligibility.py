@@ -40,10 +40,16 @@ def test_a_run_finds_the_eligible_firm_with_a_reason_per_condition(item, hand_ca
     assert len(star.reasons) == 17
     # The leaf under "not" (class D) fails, so the "not" passes; one of the "any" fails, the other passes.
     assert {r["path"] for r in star.reasons if not r["passed"]} == {"all[14].not", "all[15].any[1]"}
+    # Tier codes read by their names (a firm reads 制造业单项冠军, not single_champion).
+    first = star.reasons[0]["reason"]
     assert (
-        star.reasons[0]["reason"]
-        == "符合：所获梯度称号含其一little_giant:national、single_champion（实际：little_giant、little_giant:national）"
+        first.startswith("符合：所获梯度称号含其一")
+        and "单项冠军" in first
+        and "（国家级）" in first
     )
+    assert "little_giant" not in first and "single_champion" not in first
+    # A condition under "not" reads as the negated condition the firm meets (class C is not D).
+    assert star.reasons[14]["reason"].startswith("符合：并非“")
     plain = EligibilityResult.objects.get(run=run, enterprise=hand_case["plain"])
     assert not plain.eligible and plain.amount_wan is None
     by_fact = {r["path"]: r for r in plain.reasons}

@@ -80,7 +80,7 @@ def test_each_operator(leaf, passed):
 def test_a_missing_figure_fails_with_its_reason_even_under_not():
     outcome = engine.evaluate({"not": {"fact": "tax_wan", "op": ">=", "value": 100}}, FACTS)
     assert not outcome.passed
-    assert outcome.leaves[0].reason == "不符合：纳税额（万元）不低于100（缺少数据）"
+    assert outcome.leaves[0].reason == "不符合：并非“纳税额（万元）不低于100”（缺少数据）"
 
 
 def test_every_leaf_is_reported_whatever_decides():

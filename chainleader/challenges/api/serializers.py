@@ -210,7 +210,7 @@ class SceneApplicationSerializer(VersionedModelSerializer):
         read_only_fields = ["score", "status", *STAMPS]
 
 
-class AnswerSerializer(serializers.Serializer):
+class SceneAnswerSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     version = serializers.IntegerField(required=False, min_value=1)
 

@@ -43,7 +43,6 @@ from ..models import (
 )
 from .serializers import (
     AcceptSerializer,
-    AnswerSerializer,
     ApplicationSerializer,
     ChallengeSerializer,
     ChallengeStepSerializer,
@@ -55,6 +54,7 @@ from .serializers import (
     MilestoneAddSerializer,
     MilestoneDoneSerializer,
     RecommendSerializer,
+    SceneAnswerSerializer,
     SceneApplicationSerializer,
     SceneSerializer,
     SceneStepSerializer,
@@ -319,13 +319,14 @@ class SceneApplicationViewSet(ScopedModelViewSet):
         )
 
     @extend_schema(
-        request=AnswerSerializer, responses={200: SceneApplicationSerializer, **WORKFLOW_ERRORS}
+        request=SceneAnswerSerializer,
+        responses={200: SceneApplicationSerializer, **WORKFLOW_ERRORS},
     )
     @action(detail=True, methods=["post"], permission_classes=FIRM_WRITES)
     def answer(self, request: Request, pk: str | None = None) -> Response:
         return self.step(
             request,
-            AnswerSerializer,
+            SceneAnswerSerializer,
             lambda obj, d: services.scene_answer(
                 application=obj,
                 actor=request.user,

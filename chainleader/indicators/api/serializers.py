@@ -121,7 +121,7 @@ class WarningSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConfirmSerializer(serializers.Serializer):
+class WarningConfirmSerializer(serializers.Serializer):
     deadline = serializers.DateField()
     chain = ScopedPrimaryKeyRelatedField(model=Chain, required=False, allow_null=True)
     owner_unit = ScopedPrimaryKeyRelatedField(

@@ -17,11 +17,11 @@ from .. import services
 from ..filters import IndicatorFilter, WarningFilter
 from ..models import Indicator, IndicatorTarget, IndicatorValue, Warning
 from .serializers import (
-    ConfirmSerializer,
     DismissSerializer,
     IndicatorSerializer,
     IndicatorTargetSerializer,
     IndicatorValueSerializer,
+    WarningConfirmSerializer,
     WarningSerializer,
 )
 
@@ -119,13 +119,15 @@ class WarningViewSet(ScopedReadOnlyModelViewSet):
     select_related = ("chain", "region", "owner_unit")
     ordering_fields = ("raised_on", "level", "status")
 
-    @extend_schema(request=ConfirmSerializer, responses={200: WarningSerializer, **WORKFLOW_ERRORS})
+    @extend_schema(
+        request=WarningConfirmSerializer, responses={200: WarningSerializer, **WORKFLOW_ERRORS}
+    )
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """Confirm: the warning becomes a key task on its chain's list (or the chain given)."""
         return self.step(
             request,
-            ConfirmSerializer,
+            WarningConfirmSerializer,
             lambda obj, d: services.warning_confirm(
                 warning=obj,
                 actor=request.user,
