@@ -37,13 +37,15 @@ from chainleader.enterprises.models import Enterprise
 
 WEST_COAST = "370211"
 CHALLENGES = (
-    # chain (the city's), title, need, budget (万元), status: each need sits on the chain whose firms have it
+    # chain (the city's) with the need, title, need, budget (万元), status, and where solvers come from: the chain
+    # and the segment (a word of its name) whose firms have the capability
     (
         "智能家电",
         "高效变频压缩机低噪声技术",
         "整机运行噪声降至 38 分贝以下，满足量产一致性",
         Decimal(300),
         "accepted",
+        ("智能家电", "压缩机"),
     ),
     (
         "海洋装备",
@@ -51,6 +53,7 @@ CHALLENGES = (
         "盐雾环境下防腐寿命提升至 15 年",
         Decimal(180),
         "in_progress",
+        ("海洋装备", "防腐"),
     ),
     (
         "先进高分子及金属材料",
@@ -58,12 +61,18 @@ CHALLENGES = (
         "检出率 99.5% 以上，节拍不低于 30 件/分钟",
         Decimal(120),
         "published",
+        ("人工智能", "视觉"),
     ),
 )
 SCENES = (
-    # chain (the city's), title, what is sought
-    ("现代物流", "港口集装箱无人集卡场景", "自动驾驶集卡及车路协同方案，在港区示范运行"),
-    ("智能家电", "家电总装车间质检场景", "机器视觉外观检测设备与系统集成"),
+    # chain (the city's), title, what is sought, where suppliers come from (chain, segment word)
+    (
+        "现代物流",
+        "港口集装箱无人集卡场景",
+        "自动驾驶集卡及车路协同方案，在港区示范运行",
+        ("新能源汽车", "自动驾驶"),
+    ),
+    ("智能家电", "家电总装车间质检场景", "机器视觉外观检测设备与系统集成", ("人工智能", "视觉")),
 )
 DIMENSIONS = ("strategy", "equipment", "production", "management", "products", "data")
 RECOMMENDATIONS = (
@@ -91,21 +100,44 @@ def _chain_of(firm: Enterprise) -> Any:
     return (placement.segment.chain, placement.segment) if placement else (None, None)
 
 
-def _on_chain(name: str, fallback: list[Enterprise]) -> tuple[Any, Any, list[Enterprise]]:
-    """The city's chain of that name, a leaf its synthetic firms sit on, and those firms (solvers and suppliers
-    come from the chain the need belongs to: a chip-design firm does not solve a compressor's noise)."""
-    chain = Chain.objects.filter(name=name, level="city").first()
-    if chain is None:  # a registry without that chain: the first fallback firm's chain
-        found, segment = _chain_of(fallback[0])
-        return (found, segment, fallback)
-    placed = list(
+def _chain(name: str) -> Any:
+    return Chain.objects.filter(name=name, level="city").first()
+
+
+def _able(where: tuple[str, str], fallback: list[Enterprise]) -> list[Enterprise]:
+    """Synthetic firms of the segment that has the capability (a word of its name) on that chain, then the rest
+    of the chain: a compressor maker solves a compressor's noise, a vision firm inspects treads. Firms the
+    sources name (chain masters) are left out: no real firm is shown taking an invented challenge."""
+    chain = _chain(where[0])
+    if chain is None:
+        return fallback
+    placed = (
         Placement.objects.filter(segment__chain=chain, enterprise__is_synthetic=True)
-        .select_related("segment", "enterprise")
+        .exclude(role=Placement.Role.MASTER)
+        .exclude(enterprise__mastered_chains__isnull=False)
+        .select_related("enterprise", "segment")
         .order_by("enterprise__uscc", "pk")
     )
-    firms = list(dict.fromkeys(p.enterprise for p in placed))
-    segment = placed[0].segment if placed else None
-    return (chain, segment, firms if len(firms) >= 2 else fallback)
+    ranked = sorted(placed, key=lambda p: where[1] not in p.segment.name)
+    firms = list(dict.fromkeys(p.enterprise for p in ranked))
+    return firms if len(firms) >= 2 else fallback
+
+
+def _on_chain(name: str, where: tuple[str, str], fallback: list[Enterprise]) -> tuple[Any, Any]:
+    """The city's chain of that name, and its segment named by ``where`` when the need and the capability sit on
+    the same chain (else no segment: the need is the chain's); a registry without it: the first fallback firm's."""
+    chain = _chain(name)
+    if chain is None:
+        return _chain_of(fallback[0])
+    if where[0] != name:
+        return (chain, None)
+    leaf = (
+        Placement.objects.filter(segment__chain=chain, segment__name__contains=where[1])
+        .select_related("segment")
+        .order_by("pk")
+        .first()
+    )
+    return (chain, leaf.segment if leaf else None)
 
 
 def load_innovation(loader: Any) -> None:
@@ -117,8 +149,9 @@ def load_innovation(loader: Any) -> None:
         return
     department = OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("pk").first()
     today = timezone.localdate()
-    for n, (chain_name, title, need, budget, status) in enumerate(CHALLENGES):
-        chain, segment, solvers = _on_chain(chain_name, firms[n:])
+    for n, (chain_name, title, need, budget, status, where) in enumerate(CHALLENGES):
+        chain, segment = _on_chain(chain_name, where, firms[n:])
+        solvers = _able(where, firms[n:])
         publisher = {"publisher_unit": department} if department else {"publisher_firm": firms[8]}
         ch = Challenge.objects.create(
             **publisher,
@@ -175,8 +208,9 @@ def load_innovation(loader: Any) -> None:
                 note="演示数据：验收结论为虚构（合成）。",
             )
             out.created["Acceptance"] += 1
-    for n, (chain_name, title, sought) in enumerate(SCENES):
-        chain, segment, suppliers = _on_chain(chain_name, firms[5 + n :])
+    for n, (chain_name, title, sought, where) in enumerate(SCENES):
+        chain, segment = _on_chain(chain_name, where, firms[5 + n :])
+        suppliers = _able(where, firms[5 + n :])
         scene = Scene.objects.create(
             **({"publisher_unit": department} if department else {"publisher_firm": firms[9]}),
             chain=chain,
