@@ -110,3 +110,12 @@ def _flush_passes_the_audit_triggers():
     SQLiteOperations.sql_flush = sql_flush
     yield
     SQLiteOperations.sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a rolled-back test leaves its entries (the cockpit's figures, keyed by
+    a version that only committed writes bump; throttle counters) behind in the process's memory cache."""
+    from django.core.cache import cache
+
+    cache.clear()

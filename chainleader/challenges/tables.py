@@ -7,7 +7,7 @@ from chainleader.core.tables import Column
 CHALLENGE_COLUMNS = [
     Column("title", _("challenge title"), order_by="title", link=True, wrap=True),
     Column("publisher", _("publisher")),
-    Column("chain", _("chain"), order_by="chain__name"),
+    Column("chain", _("chain"), order_by="chain__name_sort"),
     Column("status", _("status"), order_by="status"),
     Column("budget_wan", _("budget (10k yuan)"), order_by="budget_wan", numeric=True),
     Column("deadline", _("application deadline"), order_by="deadline"),
@@ -27,7 +27,7 @@ APPLICATION_COLUMNS = [
 SCENE_COLUMNS = [
     Column("title", _("scene title"), order_by="title", link=True, wrap=True),
     Column("publisher", _("publisher")),
-    Column("chain", _("chain"), order_by="chain__name"),
+    Column("chain", _("chain"), order_by="chain__name_sort"),
     Column("status", _("status"), order_by="status"),
     Column("budget_wan", _("budget (10k yuan)"), order_by="budget_wan", numeric=True),
     Column("sought", _("what is sought"), wrap=True),

@@ -52,6 +52,7 @@ VALUE_COLUMNS = [
     Column("year", _("year"), order_by="year", numeric=True),
     Column("period", _("period"), order_by="period", numeric=True),
     Column("value", _("value"), order_by="value", numeric=True),
+    Column("indicator.unit", _("unit")),
     Column("source", _("source"), order_by="source"),
     Column("note", _("note")),
 ]

@@ -198,6 +198,13 @@ def test_the_api_summary_and_record(client, office_user, city):
     assert detail["name"] == "智能家电"
     listed = client.get(reverse("api:cockpit-chain-list")).json()
     assert {c["name"] for c in listed["results"]} >= {"智能家电", "新能源汽车"}
+    # The router's format suffix reaches the list actions too (the sentinel crawl found a 500 there).
+    as_json = client.get("/api/cockpit/chains/summary.json", {"year": YEAR})
+    assert as_json.status_code == 200 and as_json.json()["chains"][0]["label"] == "新能源汽车"
+    record_json = client.get(
+        "/api/cockpit/chains/record.json", {"chain": city["team"].pk, "year": YEAR}
+    )
+    assert record_json.status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,20 @@ def field_of(model: type[models.Model], path: str) -> models.Field | None:
     return None
 
 
+# Decimal columns that are not amounts, each with why: they have no unit to name.
+NOT_AMOUNTS = {
+    ("challenges.challengeapplication", "score"): "a reviewers' score out of 100 points",
+    ("challenges.diagnosis", "level"): "a maturity level from 1 to 5",
+    (
+        "indicators.indicatorvalue",
+        "value",
+    ): "each indicator's own unit, in the unit column beside it",
+}
+
+
 def holds_amount(model: type[models.Model], column: Column) -> bool:
+    if (model._meta.label_lower, column.name) in NOT_AMOUNTS:
+        return False
     field = field_of(model, column.name)
     if isinstance(field, models.DecimalField):
         return True

@@ -239,6 +239,7 @@ def test_the_tables_rotation_covers(db):
         "growth_historicalgrowthplan",
         "growth_planyear",
         "growth_historicalplanyear",
+        "policies_eligibilityresult",  # the reasons quote a firm's revenue, tax and R&D
     }
 
 

@@ -62,7 +62,7 @@ class CockpitChainViewSet(ScopedReadOnlyModelViewSet):
         methods=["get"],
         permission_classes=[permissions.IsAuthenticated, IsCockpitReader],
     )
-    def summary(self, request: Request) -> Response:
+    def summary(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The cockpit: ranked chains and districts, stages, problems on time, attainment, 亩均 classes, the map
         and trend options, the published rankings."""
         return Response(selectors.summary(request.user, _year(request)))
@@ -73,7 +73,7 @@ class CockpitChainViewSet(ScopedReadOnlyModelViewSet):
         methods=["get"],
         permission_classes=[permissions.IsAuthenticated, IsCockpitReader],
     )
-    def record(self, request: Request) -> Response:
+    def record(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The chain leader's record for the year: counts of visits, meetings, deals, problems closed, leads
         landed and projects started, and the chain's indicator attainment (404 for a chain out of scope)."""
         raw = request.query_params.get("chain", "")

@@ -188,7 +188,7 @@ class EligibilityResultViewSet(AuditedReads, ScopedViewSetMixin, viewsets.ReadOn
             .values_list("run_id", flat=True)
         )
         n = 0
-        for run in EligibilityRun.objects.filter(pk__in=runs):
+        for run in EligibilityRun.objects.for_user(request.user).filter(pk__in=runs):
             n += services.results_decide(
                 run=run, actor=request.user, ids=ids, confirm=body.validated_data["confirm"]
             )

@@ -271,7 +271,9 @@ class FirmRequestViewSet(ProblemViewSet):
     permission_classes = [permissions.IsAuthenticated, MayWriteOrReadOnly]
 
     def get_queryset(self) -> Any:
-        files = ProblemEvent.objects.exclude(attachment="").order_by("pk")
+        files = (
+            ProblemEvent.objects.for_user(self.request.user).exclude(attachment="").order_by("pk")
+        )
         return (
             super()
             .get_queryset()
