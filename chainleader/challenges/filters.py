@@ -159,7 +159,7 @@ class TitleFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         label=_("Level"), choices=DigitalTitle.Level.choices, empty_label=_("All")
     )
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = django_filters.NumberFilter(label=_("Year"), min_value=1, max_value=9999)
 
     class Meta:
         model = DigitalTitle

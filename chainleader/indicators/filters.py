@@ -86,7 +86,7 @@ class RelocationFlagFilter(django_filters.FilterSet):
 
 class ValueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = django_filters.NumberFilter(label=_("Year"), min_value=1, max_value=9999)
     region = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=home_districts, empty_label=_("All")
     )

@@ -15,7 +15,9 @@ class PolicyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     issuer = django_filters.CharFilter(label=_("Issuer"), lookup_expr="icontains")
     area = django_filters.CharFilter(label=_("Area"), field_name="areas", lookup_expr="icontains")
-    year = django_filters.NumberFilter(label=_("Year"), field_name="issued_on", lookup_expr="year")
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="issued_on", lookup_expr="year", min_value=1, max_value=9999
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Policy.Status.choices, empty_label=_("All")
     )
@@ -37,8 +39,10 @@ class PolicyFilter(django_filters.FilterSet):
 
 
 class RunFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
-    policy = django_filters.NumberFilter(label=_("Policy"), field_name="item__policy_id")
+    year = django_filters.NumberFilter(label=_("Year"), min_value=1, max_value=9999)
+    policy = django_filters.NumberFilter(
+        label=_("Policy"), field_name="item__policy_id", min_value=1, max_value=2**63 - 1
+    )
 
     class Meta:
         model = EligibilityRun
@@ -50,7 +54,9 @@ class ResultFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=EligibilityResult.Status.choices, empty_label=_("All")
     )
-    run = django_filters.NumberFilter(label=_("Run"), field_name="run_id")
+    run = django_filters.NumberFilter(
+        label=_("Run"), field_name="run_id", min_value=1, max_value=2**63 - 1
+    )
 
     class Meta:
         model = EligibilityResult
@@ -59,7 +65,9 @@ class ResultFilter(django_filters.FilterSet):
 
 class PaymentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    year = django_filters.NumberFilter(label=_("Year"), field_name="paid_on", lookup_expr="year")
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="paid_on", lookup_expr="year", min_value=1, max_value=9999
+    )
 
     class Meta:
         model = Payment

@@ -33,7 +33,7 @@ class WorkItemFilter(django_filters.FilterSet):
     owner_unit = django_filters.ModelChoiceFilter(
         label=_("Owner unit"), queryset=owner_units, empty_label=_("All")
     )
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = django_filters.NumberFilter(label=_("Year"), min_value=1, max_value=9999)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     mine = django_filters.BooleanFilter(label=_("My items"), method="filter_mine")
 
@@ -63,7 +63,9 @@ class ChainMeetingFilter(django_filters.FilterSet):
     chain = django_filters.ModelChoiceFilter(
         label=_("Chain"), queryset=scoped_chains, empty_label=_("All")
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="held_on", lookup_expr="year")
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="held_on", lookup_expr="year", min_value=1, max_value=9999
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ChainMeeting.Status.choices, empty_label=_("All")
     )
@@ -86,8 +88,12 @@ class ChainMeetingFilter(django_filters.FilterSet):
 
 
 class MeetingDecisionFilter(django_filters.FilterSet):
-    meeting = django_filters.NumberFilter(label=_("Chain meeting"), field_name="meeting")
-    chain = django_filters.NumberFilter(label=_("Chain"), field_name="meeting__chain")
+    meeting = django_filters.NumberFilter(
+        label=_("Chain meeting"), field_name="meeting", min_value=1, max_value=2**63 - 1
+    )
+    chain = django_filters.NumberFilter(
+        label=_("Chain"), field_name="meeting__chain", min_value=1, max_value=2**63 - 1
+    )
 
     class Meta:
         model = MeetingDecision

@@ -287,6 +287,7 @@ class SceneViewSet(ScopedModelViewSet):
         methods=["get"],
         permission_classes=[permissions.IsAuthenticated],
         pagination_class=None,
+        filter_backends=[],  # one scene's suggestions: the list's filters do not apply
     )
     def suggestions(self, request: Request, pk: str | None = None) -> Response:
         """Suggested suppliers (for the scene's managers; others get an empty list)."""

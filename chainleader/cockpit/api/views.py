@@ -111,7 +111,7 @@ class AssessmentRunViewSet(ScopedReadOnlyModelViewSet):
     ordering_fields = ("computed_at", "published_at")
 
     @extend_schema(responses={200: AssessmentScoreSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def scores(self, request: Request, pk: Any = None) -> Response:
         run = self.get_object()
         rows = run.scores.order_by("rank", "label", "pk")

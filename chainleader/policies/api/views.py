@@ -15,7 +15,12 @@ from rest_framework.response import Response
 
 from chainleader.accounts.policy import is_office
 from chainleader.core import audit
-from chainleader.core.api import ScopedAutoSchema, ScopedModelViewSet, ScopedViewSetMixin
+from chainleader.core.api import (
+    WORKFLOW_ERRORS,
+    ScopedAutoSchema,
+    ScopedModelViewSet,
+    ScopedViewSetMixin,
+)
 from chainleader.core.exceptions import WorkflowForbidden
 
 from .. import services
@@ -98,7 +103,7 @@ class PolicyViewSet(ScopedModelViewSet):
             policy=instance, actor=self.request.user, data=data, expected_version=expected_version
         )
 
-    @extend_schema(request=None, responses={200: PolicySerializer})
+    @extend_schema(request=None, responses={200: PolicySerializer, **WORKFLOW_ERRORS})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: Any = None) -> Response:
         policy = self.get_object()

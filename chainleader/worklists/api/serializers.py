@@ -123,7 +123,9 @@ class ChainMeetingSerializer(VersionedModelSerializer):
 
 class MeetingDecisionSerializer(serializers.ModelSerializer):
     item_status = serializers.CharField(source="item.status", read_only=True)
-    item_closed_at = serializers.DateTimeField(source="item.closed_at", read_only=True)
+    item_closed_at = serializers.DateTimeField(
+        source="item.closed_at", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = MeetingDecision
