@@ -183,7 +183,7 @@ def challenge_update(
 def _locked_challenge(challenge: Challenge, actor: Any, expected_version: int | None) -> Challenge:
     if not Challenge.objects.for_user(actor).filter(pk=challenge.pk).exists():
         raise WorkflowForbidden(_("This challenge is outside your data scope."))
-    locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    locked = Challenge.objects.select_for_update(of=("self",)).get(pk=challenge.pk)
     _managed(actor, locked)
     _stale(locked, expected_version)
     return locked
@@ -252,7 +252,11 @@ def challenge_select(
     locked = _locked_challenge(challenge, actor, expected_version)
     if locked.status != S.SELECTING:
         raise WorkflowConflict(_("A solver is selected only while the challenge is selecting."))
-    app = ChallengeApplication.objects.select_for_update().filter(pk=application.pk).first()
+    app = (
+        ChallengeApplication.objects.select_for_update(of=("self",))
+        .filter(pk=application.pk)
+        .first()
+    )
     if app is None or app.challenge_id != locked.pk or app.status != A.SUBMITTED:
         raise ServiceError(
             _("Choose a submitted application to this challenge."), field="application"
@@ -379,7 +383,7 @@ def milestone_done(
     if not Milestone.objects.for_user(actor).filter(pk=milestone.pk).exists():
         raise WorkflowForbidden(_("This milestone is outside your data scope."))
     locked = (
-        Milestone.objects.select_for_update()
+        Milestone.objects.select_for_update(of=("self",))
         .select_related("challenge__selected")
         .get(pk=milestone.pk)
     )
@@ -428,7 +432,7 @@ def application_submit(
     """揭榜: apply to a published challenge before its deadline."""
     if not Challenge.objects.for_user(actor).filter(pk=challenge.pk).exists():
         raise WorkflowForbidden(_("This challenge is outside your data scope."))
-    locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    locked = Challenge.objects.select_for_update(of=("self",)).get(pk=challenge.pk)
     if locked.status != S.PUBLISHED:
         raise WorkflowConflict(_("Applications are taken only while the challenge is published."))
     if locked.deadline < timezone.localdate():
@@ -505,7 +509,7 @@ def application_withdraw(
     if not ChallengeApplication.objects.for_user(actor).filter(pk=application.pk).exists():
         raise WorkflowForbidden(_("This application is outside your data scope."))
     locked = (
-        ChallengeApplication.objects.select_for_update()
+        ChallengeApplication.objects.select_for_update(of=("self",))
         .select_related("challenge")
         .get(pk=application.pk)
     )
@@ -530,7 +534,7 @@ def application_score(
     if not ChallengeApplication.objects.for_user(actor).filter(pk=application.pk).exists():
         raise WorkflowForbidden(_("This application is outside your data scope."))
     locked = (
-        ChallengeApplication.objects.select_for_update()
+        ChallengeApplication.objects.select_for_update(of=("self",))
         .select_related("challenge")
         .get(pk=application.pk)
     )
@@ -632,7 +636,7 @@ def scene_step(
         raise ServiceError(_("Unknown step."))
     if not Scene.objects.for_user(actor).filter(pk=scene.pk).exists():
         raise WorkflowForbidden(_("This scene is outside your data scope."))
-    locked = Scene.objects.select_for_update().get(pk=scene.pk)
+    locked = Scene.objects.select_for_update(of=("self",)).get(pk=scene.pk)
     _managed(actor, locked)
     _stale(locked, expected_version)
     sources, target = SCENE_STEPS[step]
@@ -669,7 +673,7 @@ def scene_apply(
 
     if not Scene.objects.for_user(actor).filter(pk=scene.pk).exists():
         raise WorkflowForbidden(_("This scene is outside your data scope."))
-    locked = Scene.objects.select_for_update().get(pk=scene.pk)
+    locked = Scene.objects.select_for_update(of=("self",)).get(pk=scene.pk)
     if locked.status != Scene.Status.PUBLISHED:
         raise WorkflowConflict(_("Applications are taken only while the scene is published."))
     firm = firm_of(actor)
@@ -716,7 +720,9 @@ def scene_answer(
     if not SceneApplication.objects.for_user(actor).filter(pk=application.pk).exists():
         raise WorkflowForbidden(_("This application is outside your data scope."))
     locked = (
-        SceneApplication.objects.select_for_update().select_related("scene").get(pk=application.pk)
+        SceneApplication.objects.select_for_update(of=("self",))
+        .select_related("scene")
+        .get(pk=application.pk)
     )
     _managed(actor, locked.scene)
     _stale(locked, expected_version)
@@ -874,7 +880,7 @@ def recommendation_convert(
     if not Recommendation.objects.for_user(actor).filter(pk=recommendation.pk).exists():
         raise WorkflowForbidden(_("This recommendation is outside your data scope."))
     locked = (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
         .select_related("diagnosis__enterprise__region")
         .get(pk=recommendation.pk)
     )
